@@ -1,0 +1,46 @@
+import { AddressPolicy } from '../../lib/net/address-policy.js';
+import { createOutboundHttp } from '../../lib/net/outbound-http.js';
+import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
+import { DynamoReceiverStore } from '../../lib/aws/dynamo-receiver-store.js';
+import { channelRegistry } from '../../lib/notify/channel-registry.js';
+import { deliverNotification } from '../../lib/notify/deliver-notification.js';
+import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
+import { createLogger } from '../shared/logger.js';
+import { receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
+
+const logger = createLogger('deliver');
+
+let dependencies: ReturnType<typeof createDependencies> | undefined;
+function createDependencies() {
+  const documents = dynamoDocumentClient();
+  return {
+    receivers: new DynamoReceiverStore(documents, requireEnv('CONFIG_TABLE')),
+    history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    channels: channelRegistry,
+    context: {
+      http: createOutboundHttp({ policy: new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS')), userAgent: 'tidings/0.1' }),
+      now: () => new Date(),
+      externalURL: requireEnv('PUBLIC_URL'),
+    },
+    maxAttempts: integerEnv('DELIVERY_MAX_RECEIVE_COUNT', 5),
+  };
+}
+
+/** delivery queue -> providers: sends each notification and records it in history. */
+export const handler = sqsRecordHandler(logger, (records) => {
+  dependencies ??= createDependencies();
+  const deps = dependencies;
+  return records.map(async (record) => {
+    const notification = parseMessage(notificationMessageSchema, record.body);
+    const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deps.maxAttempts }, deps);
+    logger.info('notification delivered', {
+      notificationId: outcome.notificationId,
+      channel: outcome.channel,
+      status: outcome.status,
+      httpStatus: outcome.httpStatus,
+      latencyMs: outcome.latencyMs,
+    });
+  });
+});

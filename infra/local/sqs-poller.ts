@@ -1,0 +1,153 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { invokeWithTimeout, lambdaContext } from './lambda-context.js';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface PollerOptions {
+  functionName: string;
+  handler: SqsHandler;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  reportsBatchItemFailures: boolean;
+  timeoutSeconds: number;
+  /** How many batches may be in flight at once, as Lambda scales pollers out. */
+  concurrency: number;
+  onInvocation?: (outcome: { functionName: string; records: number; failed: number; error?: unknown }) => void;
+}
+
+/**
+ * Lambda's SQS event source mapping, locally: gathers up to `batchSize`
+ * messages or until the batching window closes, invokes the handler with the
+ * records Lambda would build, deletes the records the handler did not report
+ * as failed, and leaves failed ones to reappear after their visibility
+ * timeout (the queue's redrive policy then moves them to the DLQ).
+ */
+export class SqsPoller {
+  private running = true;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly options: PollerOptions,
+  ) {
+    for (let i = 0; i < options.concurrency; i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const messages = await this.gather();
+        if (messages.length > 0) await this.invoke(messages);
+      } catch (error) {
+        if (this.running) {
+          console.error(`[${this.options.functionName}] poller error:`, error);
+          await sleep(500);
+        }
+      }
+    }
+  }
+
+  private async gather(): Promise<Message[]> {
+    const { batchSize, maximumBatchingWindowSeconds } = this.options;
+    const batch: Message[] = [];
+    let windowEnds: number | undefined;
+    while (this.running && batch.length < batchSize) {
+      const remainingMs = windowEnds === undefined ? 1000 : windowEnds - Date.now();
+      if (remainingMs <= 0) break;
+      const received = await this.receive(Math.min(10, batchSize - batch.length), Math.min(1, Math.floor(remainingMs / 1000)));
+      batch.push(...received);
+      if (batch.length === 0) continue;
+      if (maximumBatchingWindowSeconds === 0) break;
+      windowEnds ??= Date.now() + maximumBatchingWindowSeconds * 1000;
+      if (received.length === 0 && remainingMs < 1000) await sleep(Math.min(remainingMs, 100));
+    }
+    return batch;
+  }
+
+  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
+    const result = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.options.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return result.Messages ?? [];
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const { functionName, handler, timeoutSeconds, region } = this.options;
+    const records = messages.map((message) => this.toRecord(message));
+    let failedIds: Set<string>;
+    let error: unknown;
+    try {
+      const response = await invokeWithTimeout(
+        () => handler({ Records: records }, lambdaContext(functionName, timeoutSeconds, region)),
+        timeoutSeconds,
+        functionName,
+      );
+      failedIds = new Set(
+        this.options.reportsBatchItemFailures ? (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : [],
+      );
+    } catch (caught) {
+      // A thrown error fails the whole batch, exactly as in Lambda.
+      error = caught;
+      failedIds = new Set(records.map((record) => record.messageId));
+    }
+    const succeeded = messages.filter((message) => !failedIds.has(message.MessageId!));
+    for (let i = 0; i < succeeded.length; i += 10) {
+      const chunk = succeeded.slice(i, i + 10);
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+        }),
+      );
+    }
+    this.options.onInvocation?.({ functionName, records: records.length, failed: failedIds.size, error });
+  }
+
+  private toRecord(message: Message): SQSRecord {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId!,
+      receiptHandle: message.ReceiptHandle!,
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          {
+            dataType: value.DataType ?? 'String',
+            ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
+            ...(value.BinaryValue === undefined ? {} : { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }),
+          },
+        ]),
+      ),
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.options.queueArn,
+      awsRegion: this.options.region,
+    };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,157 @@
+/**
+ * The stored state of one aggregation group: plain JSON, one item per
+ * (receiver, group), written with a condition on `version` so that two
+ * workers never both apply a transition to the same state.
+ */
+import type { Alert, AlertStatus, LabelSet } from '../alert/alert.js';
+import { ZERO_TIME } from '../alert/alert.js';
+import type { GroupIdentity } from './group-key.js';
+
+/** Bumped when the stored shape changes incompatibly. */
+export const GROUP_STATE_SCHEMA = 1;
+
+/**
+ * How long a dropped alert's tombstone, and an ended group's item, are kept.
+ * Long enough to outlast SQS redeliveries and Prometheus' 15-minute resending
+ * of resolved alerts, so late copies cannot revive a resolved alert.
+ */
+export const TOMBSTONE_RETENTION_MS = 60 * 60_000;
+
+/** What {@link ingestAlerts} accepts: an {@link Alert}, optionally stamped with when it was received. */
+export type AlertInput = Pick<
+  Alert,
+  'labels' | 'annotations' | 'status' | 'startsAt' | 'endsAt' | 'generatorURL' | 'fingerprint'
+> & {
+  /** RFC 3339; when the update was received. Orders updates that are otherwise equal. */
+  updatedAt?: string;
+};
+
+/** The latest known version of one alert of the group. */
+export interface GroupedAlert {
+  fingerprint: string;
+  status: AlertStatus;
+  labels: LabelSet;
+  annotations: LabelSet;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  updatedAt?: string;
+}
+
+/** What is left of an alert dropped after its resolution was flushed: enough to reject older copies. */
+export interface AlertTombstone {
+  status: AlertStatus;
+  startsAt: string;
+  endsAt: string;
+  /** Epoch ms; tombstones are pruned {@link TOMBSTONE_RETENTION_MS} later. */
+  droppedAt: number;
+}
+
+/** Alertmanager's nflog entry: what the receiver was last told, and when. */
+export interface NotificationLogEntry {
+  /** Fingerprints firing at the last notification, sorted. */
+  firing: string[];
+  /** Fingerprints resolved at the last notification, sorted. */
+  resolved: string[];
+  /** Epoch ms of the last notification (or of the silent "all resolved" log when send_resolved is off). */
+  notifiedAt: number;
+}
+
+/** One group's state. All times are epoch milliseconds. */
+export interface GroupState {
+  schema: typeof GROUP_STATE_SCHEMA;
+  /** Incremented by every transition that changes anything: the optimistic-lock condition. */
+  version: number;
+  group: GroupIdentity;
+  /** When the current life of the group began (first alert after being empty). */
+  createdAt: number;
+  /** Last flush in the current life; null while the first group_wait runs. */
+  lastFlushAt: number | null;
+  /** When the next flush is due; null when the group has ended. */
+  nextFlushAt: number | null;
+  /** Set when the group has ended: the item may be deleted after this (use it as the DynamoDB TTL). */
+  expiresAt: number | null;
+  alerts: Record<string, GroupedAlert>;
+  tombstones: Record<string, AlertTombstone>;
+  nflog: NotificationLogEntry | null;
+}
+
+/** An alert's timestamp cannot be read; permanent, the message is malformed. */
+export class InvalidAlertError extends Error {
+  readonly fingerprint: string;
+
+  constructor(fingerprint: string, message: string) {
+    super(`alert ${fingerprint}: ${message}`);
+    this.name = 'InvalidAlertError';
+    this.fingerprint = fingerprint;
+  }
+}
+
+const ZERO_TIME_MS = Date.parse(ZERO_TIME);
+
+/** Epoch ms of an RFC 3339 timestamp; null for Alertmanager's zero time or an empty string (no known time). */
+export function parseAlertTime(value: string, fingerprint = '?'): number | null {
+  if (value === '' || value === ZERO_TIME) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidAlertError(fingerprint, `unreadable timestamp "${value}"`);
+  return ms <= ZERO_TIME_MS ? null : ms;
+}
+
+/** Resolved means marked resolved, or past its `endsAt` at `now` (Alertmanager's `Resolved()`). */
+export function isResolvedAt(alert: Pick<GroupedAlert, 'status' | 'endsAt' | 'fingerprint'>, now: number): boolean {
+  if (alert.status === 'resolved') return true;
+  const endsAt = parseAlertTime(alert.endsAt, alert.fingerprint);
+  return endsAt !== null && endsAt <= now;
+}
+
+/** Whether the group has no alerts left: its nflog and tombstones are all that remain. */
+export function hasEnded(state: GroupState): boolean {
+  return Object.keys(state.alerts).length === 0;
+}
+
+type VersionFields = Pick<GroupedAlert, 'status' | 'startsAt' | 'endsAt' | 'fingerprint'> & { updatedAt?: string };
+
+/**
+ * Orders two versions of the same alert, newest last. A later episode
+ * (startsAt) wins; within an episode a resolution beats firing, so a late
+ * redelivery of a firing update cannot undo it; then the later endsAt (each
+ * Prometheus resend pushes it forward). Content decides before arrival time
+ * so that clock skew between ingest workers and resends of identical content
+ * do not churn the state.
+ */
+export function compareAlertVersions(a: VersionFields, b: VersionFields): number {
+  return (
+    compareTimes(a.startsAt, b.startsAt, a.fingerprint) ||
+    statusRank(a.status) - statusRank(b.status) ||
+    compareTimes(a.endsAt, b.endsAt, a.fingerprint) ||
+    compareTimes(a.updatedAt ?? '', b.updatedAt ?? '', a.fingerprint)
+  );
+}
+
+/** Total order over full versions: ties on time are broken by content so that merging commutes. */
+export function compareGroupedAlerts(a: GroupedAlert, b: GroupedAlert): number {
+  const byVersion = compareAlertVersions(a, b);
+  if (byVersion !== 0) return byVersion;
+  const ca = canonicalJson(a);
+  const cb = canonicalJson(b);
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+/** JSON with object keys sorted, so equal values always print the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
+}
+
+function statusRank(status: AlertStatus): number {
+  return status === 'resolved' ? 1 : 0;
+}
+
+function compareTimes(a: string, b: string, fingerprint: string): number {
+  const ta = parseAlertTime(a, fingerprint) ?? Number.NEGATIVE_INFINITY;
+  const tb = parseAlertTime(b, fingerprint) ?? Number.NEGATIVE_INFINITY;
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
+}

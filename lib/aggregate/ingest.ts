@@ -1,0 +1,176 @@
+/**
+ * Merging incoming alerts into a group's state. Pure: the caller loads the
+ * state by `batch.group.id`, calls {@link ingestAlerts}, and if `changed`
+ * writes it back on condition that the stored version is still the one it read.
+ */
+import { fingerprint as computeFingerprint } from '../alert/fingerprint.js';
+import { nextUsefulFlush } from './dedup.js';
+import type { AlertBatch, GroupIdentity } from './group-key.js';
+import { groupKey, groupLabelsFor } from './group-key.js';
+import type { AlertInput, AlertTombstone, GroupedAlert, GroupState } from './group-state.js';
+import {
+  GROUP_STATE_SCHEMA,
+  TOMBSTONE_RETENTION_MS,
+  compareAlertVersions,
+  compareGroupedAlerts,
+  hasEnded,
+  isResolvedAt,
+  parseAlertTime,
+} from './group-state.js';
+import type { GroupingOptions } from './grouping-options.js';
+
+/** The outcome of {@link ingestAlerts}. */
+export interface IngestResult {
+  /** The new state; the input state itself when nothing changed (undefined stays undefined then). */
+  state: GroupState | undefined;
+  /** False when the alerts were all known already: skip the write. */
+  changed: boolean;
+  /**
+   * When set, send a timer message that fires at this time (see `sqsDelay`).
+   * Null when the timer already scheduled still serves.
+   */
+  flushAt: number | null;
+}
+
+/** An alert was given to a group it does not belong to, or a state of another group; a wiring bug. */
+export class GroupMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GroupMismatchError';
+  }
+}
+
+/**
+ * Merges alerts into their group. A newer version of an alert replaces the
+ * older (see `compareAlertVersions`), an older or identical one is ignored, so
+ * duplicate and reordered deliveries change nothing. A resolved alert the
+ * group does not hold is only remembered (as a tombstone), never starts or
+ * restarts a group. Timers: a new group (or one restarting after it ended)
+ * flushes after group_wait, and not before group_interval since its last
+ * notification; an active group keeps its timer unless a change worth
+ * notifying makes an earlier flush useful.
+ */
+export function ingestAlerts(
+  state: GroupState | undefined,
+  batch: AlertBatch<AlertInput>,
+  options: GroupingOptions,
+  now: number,
+): IngestResult {
+  const group = batch.group;
+  if (state && state.group.key !== group.key) {
+    throw new GroupMismatchError(`state of group ${state.group.key} given for group ${group.key}`);
+  }
+  const incoming = newestPerFingerprint(batch.alerts.map((alert) => toGroupedAlert(alert, group, options)));
+
+  const base = state ?? emptyState(group, now);
+  const alerts = { ...base.alerts };
+  const tombstones = { ...base.tombstones };
+  let changed = false;
+
+  const firing = incoming.filter((alert) => !isResolvedAt(alert, now));
+  const resolved = incoming.filter((alert) => isResolvedAt(alert, now));
+  // Firing alerts first: whether the group is active must not depend on the order within the batch.
+  for (const alert of firing) changed = apply(alert, alerts, tombstones, true, now) || changed;
+  const active = Object.keys(alerts).length > 0;
+  for (const alert of resolved) changed = apply(alert, alerts, tombstones, active, now) || changed;
+
+  if (!changed) return { state, changed: false, flushAt: null };
+
+  const next: GroupState = { ...base, version: base.version + 1, alerts, tombstones };
+  if (!active) {
+    next.expiresAt = now + TOMBSTONE_RETENTION_MS;
+    return { state: next, changed: true, flushAt: null };
+  }
+  if (hasEnded(base)) {
+    const notBefore = base.nflog ? base.nflog.notifiedAt + options.groupIntervalMs : Number.NEGATIVE_INFINITY;
+    next.createdAt = now;
+    next.lastFlushAt = null;
+    next.expiresAt = null;
+    next.nextFlushAt = Math.max(now + options.groupWaitMs, notBefore);
+    return { state: next, changed: true, flushAt: next.nextFlushAt };
+  }
+
+  let flushAt: number | null = null;
+  let scheduled = base.nextFlushAt ?? now;
+  const useful = nextUsefulFlush(next, options, now);
+  if (useful !== null && useful < scheduled) {
+    scheduled = Math.max(useful, now);
+    flushAt = scheduled;
+  } else if (scheduled <= now) {
+    // Overdue: the timer may be in flight or lost. A spare one is harmless (see `timerAction`).
+    flushAt = scheduled;
+  }
+  next.nextFlushAt = scheduled;
+  return { state: next, changed: true, flushAt };
+}
+
+function apply(
+  alert: GroupedAlert,
+  alerts: Record<string, GroupedAlert>,
+  tombstones: Record<string, AlertTombstone>,
+  mayAdd: boolean,
+  now: number,
+): boolean {
+  const current = alerts[alert.fingerprint];
+  if (current) {
+    if (compareGroupedAlerts(alert, current) <= 0) return false;
+    alerts[alert.fingerprint] = alert;
+    return true;
+  }
+  const tombstone = tombstones[alert.fingerprint];
+  // Arrival time is left out here: resends of a resolution stamped later must not churn the item.
+  if (tombstone && compareAlertVersions({ ...alert, updatedAt: '' }, { ...tombstone, fingerprint: alert.fingerprint }) <= 0) {
+    return false;
+  }
+  if (mayAdd) {
+    alerts[alert.fingerprint] = alert;
+    delete tombstones[alert.fingerprint];
+  } else {
+    tombstones[alert.fingerprint] = { status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, droppedAt: now };
+  }
+  return true;
+}
+
+function newestPerFingerprint(alerts: readonly GroupedAlert[]): GroupedAlert[] {
+  const newest = new Map<string, GroupedAlert>();
+  for (const alert of alerts) {
+    const seen = newest.get(alert.fingerprint);
+    if (!seen || compareGroupedAlerts(alert, seen) > 0) newest.set(alert.fingerprint, alert);
+  }
+  return [...newest.keys()].sort().map((fp) => newest.get(fp) as GroupedAlert);
+}
+
+function toGroupedAlert(alert: AlertInput, group: GroupIdentity, options: GroupingOptions): GroupedAlert {
+  const fp = alert.fingerprint || computeFingerprint(alert.labels);
+  const key = groupKey(group.routeKey, groupLabelsFor(alert.labels, options.groupBy));
+  if (key !== group.key) throw new GroupMismatchError(`alert ${fp} belongs to group ${key}, not ${group.key}`);
+  parseAlertTime(alert.startsAt, fp);
+  parseAlertTime(alert.endsAt, fp);
+  if (alert.updatedAt !== undefined) parseAlertTime(alert.updatedAt, fp);
+  const grouped: GroupedAlert = {
+    fingerprint: fp,
+    status: alert.status,
+    labels: { ...alert.labels },
+    annotations: { ...alert.annotations },
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+    generatorURL: alert.generatorURL,
+  };
+  if (alert.updatedAt !== undefined) grouped.updatedAt = alert.updatedAt;
+  return grouped;
+}
+
+function emptyState(group: GroupIdentity, now: number): GroupState {
+  return {
+    schema: GROUP_STATE_SCHEMA,
+    version: 0,
+    group,
+    createdAt: now,
+    lastFlushAt: null,
+    nextFlushAt: null,
+    expiresAt: null,
+    alerts: {},
+    tombstones: {},
+    nflog: null,
+  };
+}

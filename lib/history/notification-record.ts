@@ -1,0 +1,39 @@
+import type { ReceiverRef } from '../pipeline/messages.js';
+
+/** Where a notification stands. */
+export type DeliveryStatus = 'sent' | 'failed' | 'retrying';
+
+/** One notification as history keeps it; never holds secrets. */
+export interface NotificationRecord {
+  notificationId: string;
+  receiver: ReceiverRef;
+  channel: string;
+  groupKey: string;
+  status: DeliveryStatus;
+  /** Why it failed or is being retried; absent when sent. */
+  reason?: string;
+  /** The provider's HTTP status, when it answered. */
+  httpStatus?: number;
+  attempts: number;
+  alertCount: number;
+  fingerprints: string[];
+  alertnames: string[];
+  /** When the notification was created by the aggregation stage. */
+  createdAt: string;
+  /** When this attempt finished. */
+  updatedAt: string;
+  latencyMs: number;
+}
+
+export interface HistoryPage {
+  items: NotificationRecord[];
+  /** Opaque; pass it back to get the next (older) page. */
+  cursor?: string;
+}
+
+export interface HistoryStore {
+  /** Writes or overwrites the record of one notification (every attempt updates the same record). */
+  record(accountId: string, record: NotificationRecord): Promise<void>;
+  /** Newest first. */
+  list(accountId: string, options: { limit: number; cursor?: string }): Promise<HistoryPage>;
+}

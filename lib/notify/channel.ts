@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import type { OutboundHttp } from '../net/outbound-http.js';
+import type { NotificationMessage } from '../pipeline/messages.js';
+
+/** What a channel needs from the outside world; injected so tests use local servers and fake clocks. */
+export interface ChannelContext {
+  http: OutboundHttp;
+  now: () => Date;
+  /** Base URL people follow from a notification back to tidings. */
+  externalURL: string;
+}
+
+/** What the provider said about a successful send. */
+export interface SendOutcome {
+  statusCode: number;
+}
+
+/**
+ * A send that did not succeed. `retryable` follows Alertmanager: network
+ * errors, timeouts, 5xx and 429 are worth retrying; other 4xx and bad
+ * configuration are not.
+ */
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly details: { statusCode?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: details.cause });
+    this.name = 'ChannelError';
+  }
+}
+
+/**
+ * One notification channel: the schema of its receiver settings, a way to
+ * describe them without secrets, and the send itself.
+ */
+export interface Channel<Settings> {
+  readonly type: string;
+  readonly settingsSchema: z.ZodType<Settings>;
+  /** The settings as they may be shown in API responses, history and logs. */
+  redact(settings: Settings): Record<string, unknown>;
+  send(settings: Settings, notification: NotificationMessage, context: ChannelContext): Promise<SendOutcome>;
+}
+
+/** Maps an HTTP status to the channel outcome, per the retry table shared by every channel. */
+export function outcomeOfStatus(status: number, body: string, retryAfter?: string): SendOutcome {
+  if (status >= 200 && status < 300) return { statusCode: status };
+  const retryable = status === 429 || status >= 500;
+  const snippet = body.slice(0, 200).replace(/\s+/g, ' ').trim();
+  const details: { statusCode: number; retryAfterMs?: number } = { statusCode: status };
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+  throw new ChannelError(`provider answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`, retryable, details);
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

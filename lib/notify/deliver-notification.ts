@@ -1,0 +1,101 @@
+import type { NotificationMessage } from '../pipeline/messages.js';
+import type { HistoryStore, NotificationRecord } from '../history/notification-record.js';
+import type { ReceiverStore } from '../receivers/receiver.js';
+import { ChannelError, type Channel, type ChannelContext } from './channel.js';
+
+export interface DeliverDependencies {
+  receivers: ReceiverStore;
+  history: HistoryStore;
+  channels: ReadonlyMap<string, Channel<any>>;
+  context: ChannelContext;
+}
+
+/** Which delivery attempt this is, from the queue's receive count. */
+export interface Attempt {
+  number: number;
+  /** After this many attempts the queue parks the message on its dead-letter queue. */
+  max: number;
+}
+
+/** The send failed in a way worth retrying; the queue will deliver the message again. */
+export class RetryableDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableDeliveryError';
+  }
+}
+
+/**
+ * Sends one notification and records the outcome. Permanent failures are
+ * recorded and not retried; retryable ones are recorded as `retrying` and
+ * thrown so the queue redelivers; on the last attempt the record says `failed`
+ * and the message goes on to the dead-letter queue, from which it can be replayed.
+ */
+export async function deliverNotification(
+  notification: NotificationMessage,
+  attempt: Attempt,
+  deps: DeliverDependencies,
+): Promise<NotificationRecord> {
+  const started = deps.context.now();
+  const base = {
+    notificationId: notification.id,
+    receiver: notification.receiver,
+    groupKey: notification.groupKey,
+    attempts: attempt.number,
+    alertCount: notification.alerts.length + notification.truncatedAlerts,
+    fingerprints: notification.alerts.map((alert) => alert.fingerprint),
+    alertnames: [...new Set(notification.alerts.map((alert) => alert.labels.alertname ?? ''))].filter(Boolean),
+    createdAt: notification.createdAt,
+  };
+  const finish = async (
+    fields: Pick<NotificationRecord, 'channel' | 'status'> & { reason?: string; httpStatus?: number },
+  ): Promise<NotificationRecord> => {
+    const finished = deps.context.now();
+    const record: NotificationRecord = {
+      ...base,
+      ...fields,
+      updatedAt: finished.toISOString(),
+      latencyMs: finished.getTime() - started.getTime(),
+    };
+    await deps.history.record(notification.receiver.accountId, record);
+    return record;
+  };
+
+  const receiver = await deps.receivers.get(notification.receiver);
+  if (receiver === undefined) return finish({ channel: 'unknown', status: 'failed', reason: 'receiver no longer exists' });
+  if (!receiver.enabled) return finish({ channel: receiver.channel, status: 'failed', reason: 'receiver is disabled' });
+  const channel = deps.channels.get(receiver.channel);
+  if (channel === undefined) {
+    return finish({ channel: receiver.channel, status: 'failed', reason: `unknown channel type ${receiver.channel}` });
+  }
+  const settings = channel.settingsSchema.safeParse(receiver.settings);
+  if (!settings.success) {
+    return finish({ channel: receiver.channel, status: 'failed', reason: 'receiver settings are invalid for its channel' });
+  }
+
+  try {
+    const outcome = await channel.send(settings.data, notification, deps.context);
+    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode });
+  } catch (error) {
+    const failure = error instanceof ChannelError ? error : new ChannelError('unexpected send failure', true, { cause: error });
+    const httpStatus = failure.details.statusCode;
+    const status = httpStatus === undefined ? {} : { httpStatus };
+    if (!failure.retryable) {
+      return finish({ channel: receiver.channel, status: 'failed', reason: failure.message, ...status });
+    }
+    if (attempt.number >= attempt.max) {
+      await finish({
+        channel: receiver.channel,
+        status: 'failed',
+        reason: `${failure.message} (gave up after ${attempt.number} attempts; parked on the dead-letter queue)`,
+        ...status,
+      });
+    } else {
+      await finish({ channel: receiver.channel, status: 'retrying', reason: failure.message, ...status });
+    }
+    throw new RetryableDeliveryError(failure.message, failure.details.retryAfterMs);
+  }
+}
