@@ -1,6 +1,7 @@
 import { batchNotifications, type ReceivedRouted } from '../../lib/notify/batch-notifications.js';
 import { parseMessage, routedAlertsMessageSchema } from '../../lib/pipeline/messages.js';
 import { queuePublisher } from '../shared/aws-clients.js';
+import { requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { sqsRecordHandler } from '../shared/sqs-batch.js';
 
@@ -16,7 +17,10 @@ function createDependencies() {
  * notification per receiver. A record fails only if its own body is invalid
  * or the notification it belongs to could not be queued.
  */
-export const handler = sqsRecordHandler(logger, (records) => {
+export const handler = sqsRecordHandler(
+  logger,
+  { queueUrl: () => requireEnv('GROUPS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
+  (records) => {
   dependencies ??= createDependencies();
   const { queue } = dependencies;
   const parsed = records.map((record) => {
@@ -33,4 +37,5 @@ export const handler = sqsRecordHandler(logger, (records) => {
     for (const id of messageIds) sent.set(id, sending);
   }
   return parsed.map((entry) => (entry instanceof Error ? Promise.reject(entry) : sent.get(entry.messageId)!));
-});
+  },
+);

@@ -3,7 +3,7 @@ import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { DynamoReceiverStore } from '../../lib/aws/dynamo-receiver-store.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
-import { deliverNotification } from '../../lib/notify/deliver-notification.js';
+import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
 import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -29,7 +29,14 @@ function createDependencies() {
 }
 
 /** delivery queue -> providers: sends each notification and records it in history. */
-export const handler = sqsRecordHandler(logger, (records) => {
+export const handler = sqsRecordHandler(
+  logger,
+  {
+    queueUrl: () => requireEnv('DELIVERY_QUEUE_URL'),
+    backoff: { baseSeconds: integerEnv('DELIVERY_RETRY_BASE_SECONDS', 5), maxSeconds: 900 },
+    retryAfterMs: (error) => (error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined),
+  },
+  (records) => {
   dependencies ??= createDependencies();
   const deps = dependencies;
   return records.map(async (record) => {
@@ -43,4 +50,5 @@ export const handler = sqsRecordHandler(logger, (records) => {
       latencyMs: outcome.latencyMs,
     });
   });
-});
+  },
+);

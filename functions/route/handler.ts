@@ -32,7 +32,10 @@ function globalReceivers(accountId: string): Promise<Receiver[]> {
 }
 
 /** alerts queue -> groups queue: decides which receivers get each alert. */
-export const handler = sqsRecordHandler(logger, (records) => {
+export const handler = sqsRecordHandler(
+  logger,
+  { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
+  (records) => {
   dependencies ??= createDependencies();
   const { queue } = dependencies;
   return records.map(async (record) => {
@@ -44,4 +47,5 @@ export const handler = sqsRecordHandler(logger, (records) => {
     await queue.send('groups', bodies);
     if (routed.length === 0) logger.info('no receiver for alerts', { accountId: batch.accountId, alerts: batch.alerts.length });
   });
-});
+  },
+);

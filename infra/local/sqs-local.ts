@@ -74,24 +74,29 @@ export async function startSqsLocal(options: { port: number; dataDir?: string })
     renameSync(`${snapshotPath}.tmp`, snapshotPath);
     lastWritten = text;
   };
-  const timer = snapshotPath === undefined ? undefined : setInterval(snapshot, 1000);
-  timer?.unref();
+  // Snapshots start only once restore() has run, so an early snapshot of the still-empty queues cannot overwrite the saved ones.
+  let timer: NodeJS.Timeout | undefined;
 
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     restore() {
-      if (snapshotPath === undefined || !existsSync(snapshotPath)) return;
-      const queues = JSON.parse(readFileSync(snapshotPath, 'utf8')) as QueueSnapshot[];
-      for (const saved of queues) {
-        const queue = sqsStore.getQueueByName(saved.name);
-        if (queue === undefined) continue;
-        for (const message of saved.messages) queue.enqueue({ ...message });
+      if (snapshotPath === undefined) return;
+      if (existsSync(snapshotPath)) {
+        const queues = JSON.parse(readFileSync(snapshotPath, 'utf8')) as QueueSnapshot[];
+        for (const saved of queues) {
+          const queue = sqsStore.getQueueByName(saved.name);
+          if (queue === undefined) continue;
+          for (const message of saved.messages) queue.enqueue({ ...message });
+        }
       }
-      lastWritten = JSON.stringify(queues);
+      timer = setInterval(snapshot, 1000);
+      timer.unref();
     },
     async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      snapshot();
+      if (timer !== undefined) {
+        clearInterval(timer);
+        snapshot();
+      }
       await app.close();
     },
   };

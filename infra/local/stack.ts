@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   /** Extra `${env:...}` values for serverless.yml, e.g. TIDINGS_HISTORY_RETENTION_DAYS. */
   env?: Record<string, string>;
   onInvocation?: PollerOptions['onInvocation'];
+  /** Overrides the functions' POWERTOOLS_LOG_LEVEL (tests keep it quiet). */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface LocalStack {
@@ -89,7 +91,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
       TIDINGS_ADMIN_KEY_SHA256: createHash('sha256').update(options.adminKey).digest('hex'),
       TIDINGS_OUTBOUND_ALLOW_CIDRS: options.outboundAllowCidrs ?? '',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...options.env,
     });
     const definition = loadServiceDefinition(join(PROJECT_ROOT, 'serverless.yml'), { stage, region });
@@ -114,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
     delete environment.NODE_OPTIONS;
+    if (options.logLevel !== undefined) environment.POWERTOOLS_LOG_LEVEL = options.logLevel;
     Object.assign(process.env, environment);
 
     const handlers = new Map<string, unknown>();

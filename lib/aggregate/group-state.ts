@@ -115,16 +115,17 @@ type VersionFields = Pick<GroupedAlert, 'status' | 'startsAt' | 'endsAt' | 'fing
  * Orders two versions of the same alert, newest last. A later episode
  * (startsAt) wins; within an episode a resolution beats firing, so a late
  * redelivery of a firing update cannot undo it; then the later endsAt (each
- * Prometheus resend pushes it forward). Content decides before arrival time
- * so that clock skew between ingest workers and resends of identical content
- * do not churn the state.
+ * Prometheus resend pushes it forward), where no known end counts as the
+ * latest, so an open-ended firing update is never mistaken for a stale one
+ * and timed out. Content decides before arrival time so that clock skew
+ * between ingest workers and resends of identical content do not churn the state.
  */
 export function compareAlertVersions(a: VersionFields, b: VersionFields): number {
   return (
-    compareTimes(a.startsAt, b.startsAt, a.fingerprint) ||
+    compareTimes(a.startsAt, b.startsAt, a.fingerprint, Number.NEGATIVE_INFINITY) ||
     statusRank(a.status) - statusRank(b.status) ||
-    compareTimes(a.endsAt, b.endsAt, a.fingerprint) ||
-    compareTimes(a.updatedAt ?? '', b.updatedAt ?? '', a.fingerprint)
+    compareTimes(a.endsAt, b.endsAt, a.fingerprint, Number.POSITIVE_INFINITY) ||
+    compareTimes(a.updatedAt ?? '', b.updatedAt ?? '', a.fingerprint, Number.NEGATIVE_INFINITY)
   );
 }
 
@@ -150,8 +151,8 @@ function statusRank(status: AlertStatus): number {
   return status === 'resolved' ? 1 : 0;
 }
 
-function compareTimes(a: string, b: string, fingerprint: string): number {
-  const ta = parseAlertTime(a, fingerprint) ?? Number.NEGATIVE_INFINITY;
-  const tb = parseAlertTime(b, fingerprint) ?? Number.NEGATIVE_INFINITY;
+function compareTimes(a: string, b: string, fingerprint: string, unknown: number): number {
+  const ta = parseAlertTime(a, fingerprint) ?? unknown;
+  const tb = parseAlertTime(b, fingerprint) ?? unknown;
   return ta === tb ? 0 : ta < tb ? -1 : 1;
 }

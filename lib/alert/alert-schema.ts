@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Alert } from './alert.js';
 
 /** RFC 3339 date-time as Go and Prometheus print it (fractional seconds up to nanoseconds). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 export const rfc3339 = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, 'must be an RFC 3339 date-time')
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a valid date-time');
+  .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), 'must be an RFC 3339 date-time');
 
 /** Label and annotation maps: string values only, as Alertmanager requires. */
 export const labelSetSchema = z.record(z.string(), z.string());

@@ -78,7 +78,11 @@ export interface InhibitorOptions {
 export class Inhibitor implements Muter {
   readonly #rules: IndexedRule[];
 
-  constructor(rules: readonly InhibitRule[], firingAlerts: readonly InhibitionSource[], options: InhibitorOptions = {}) {
+  constructor(
+    rules: readonly InhibitRule[],
+    firingAlerts: readonly InhibitionSource[],
+    options: InhibitorOptions = {},
+  ) {
     const { audience } = options;
     this.#rules = rules
       .filter((rule) => audience === undefined || scopeCovers(rule.scope, audience))

@@ -1,4 +1,4 @@
-export { InvalidMatcherError, Matcher, MATCH_TYPES, labelValue, matchesAll, matchesEmptyLabelSet } from './matcher.js';
+export { InvalidMatcherError, Matcher, labelValue, matchesAll, matchesEmptyLabelSet } from './matcher.js';
 export type { MatchType } from './matcher.js';
 export { MatcherParseError, parseMatcher, parseMatchers } from './parse.js';
 export type { MatcherSyntax, ParseOptions } from './parse.js';

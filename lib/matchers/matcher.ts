@@ -4,9 +4,6 @@ import type { LabelSet } from '../alert/alert.js';
 /** The four Alertmanager match operators, spelled as in the string syntax. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
-/** Every operator, in the order the lexer must try them (two-character ones first). */
-export const MATCH_TYPES: readonly MatchType[] = ['=~', '!~', '!=', '='];
-
 /** A matcher that cannot exist: empty label name or a regular expression RE2 rejects. */
 export class InvalidMatcherError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

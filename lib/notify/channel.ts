@@ -2,12 +2,25 @@ import type { z } from 'zod';
 import type { OutboundHttp } from '../net/outbound-http.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 
+/** The text forms a channel can ask a notification to be rendered in. */
+export type TemplateKind = 'title' | 'text' | 'markdown' | 'html';
+
+/**
+ * Renders a notification with the receiver's templates and language. Built per
+ * receiver by the delivery stage; channels only ask for the form they send.
+ */
+export interface NotificationRenderer {
+  render(kind: TemplateKind, notification: NotificationMessage): string;
+}
+
 /** What a channel needs from the outside world; injected so tests use local servers and fake clocks. */
 export interface ChannelContext {
   http: OutboundHttp;
   now: () => Date;
   /** Base URL people follow from a notification back to tidings. */
   externalURL: string;
+  /** Absent only for channels that send structured data (the webhook channel). */
+  renderer?: NotificationRenderer;
 }
 
 /** What the provider said about a successful send. */

@@ -52,6 +52,7 @@ export class CompiledSchedule {
   readonly schedule: SilenceSchedule;
   readonly durationMs: number;
   readonly #cron: Cron;
+  #lastCheck: { at: number; open: boolean } | undefined;
 
   constructor(schedule: SilenceSchedule) {
     const { cron, durationSeconds, timeZone } = schedule;
@@ -86,8 +87,12 @@ export class CompiledSchedule {
    * avoids a backward cron search across DST changes.
    */
   isOpenAt(at: number): boolean {
+    // A batch of alerts is decided at one `now`: remember the last answer.
+    if (this.#lastCheck?.at === at) return this.#lastCheck.open;
     const occurrence = this.nextOccurrence(at - this.durationMs);
-    return occurrence !== undefined && occurrence <= at;
+    const open = occurrence !== undefined && occurrence <= at;
+    this.#lastCheck = { at, open };
+    return open;
   }
 
   /** The window containing `at`, overlapping windows merged; undefined when closed. */

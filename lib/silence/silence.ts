@@ -93,7 +93,11 @@ export class CompiledSilence {
 
   /** Whether the silence mutes these labels at `now`. */
   mutes(labels: LabelSet, now: Date): boolean {
-    return this.isActive(now) && matchesAll(this.matchers, labels);
+    const at = now.getTime();
+    // Cheapest test first: the bounds, then the matchers, then the cron search.
+    if (at < this.startsAtMs || at > this.endsAtMs) return false;
+    if (!matchesAll(this.matchers, labels)) return false;
+    return this.schedule === undefined || this.schedule.isOpenAt(at);
   }
 
   /**
@@ -166,7 +170,8 @@ function compileParts(silence: Silence): CompiledParts {
     if (matchers.length === silence.matchers.length && matchesEmptyLabelSet(matchers)) {
       problem(
         'matchers',
-        `${matchers.map(formatMatcher).join(', ')} would match every alert: at least one matcher must not match the empty string`,
+        `${matchers.map(formatMatcher).join(', ')} would match every alert: ` +
+          'at least one matcher must not match the empty string',
       );
     }
   }
@@ -224,7 +229,8 @@ const compiledCache = new WeakMap<Silence, CompiledSilence>();
 
 /**
  * Compiles a silence, once per object: callers that keep silences in memory
- * between alerts pay for regexes and cron only the first time.
+ * between alerts pay for regexes and cron only the first time. Silences are
+ * treated as immutable; store a new object rather than editing one in place.
  * Throws SilenceValidationError.
  */
 export function compileSilence(silence: Silence): CompiledSilence {

@@ -3,6 +3,7 @@ import { ZERO_TIME } from '../../../lib/alert/alert.js';
 import { fingerprint } from '../../../lib/alert/fingerprint.js';
 import type {
   AlertInput,
+  FlushDone,
   GroupNotification,
   GroupState,
   GroupTarget,
@@ -69,6 +70,8 @@ export class GroupSimulator {
   readonly states = new Map<string, GroupState>();
   readonly sent: SentNotification[] = [];
   now = T0;
+  /** Called with the state a flush ran on and what it produced, for checks at each flush. */
+  onFlush: ((before: GroupState, result: FlushDone, at: number) => void) | undefined;
 
   constructor(options: GroupingOptionsInput = {}, readonly target: GroupTarget = TARGET) {
     this.options = resolveGroupingOptions(options);
@@ -94,6 +97,7 @@ export class GroupSimulator {
       this.now = flushAt;
       const result = flushGroup(due, this.options, flushAt);
       if (!result.due) throw new Error('simulator flushed a group that was not due');
+      this.onFlush?.(due, result, flushAt);
       this.states.set(due.group.id, result.state);
       if (result.notification) this.sent.push({ at: flushAt, notification: result.notification });
     }

@@ -157,7 +157,8 @@ describe('flushGroup resolution', () => {
     expect(sim.sent).toHaveLength(1);
     expect(sim.state.alerts).toEqual({});
     expect(sim.state.nextFlushAt).toBeNull();
-    expect(sim.state.nflog).toEqual({ firing: [], resolved: [fp(A)], notifiedAt: T0 + 20 * MINUTE });
+    // The silent "all resolved" entry clears the firing set, as Alertmanager logs it without send_resolved.
+    expect(sim.state.nflog).toEqual({ firing: [], resolved: [fp(A), fp(B)].sort(), notifiedAt: T0 + 20 * MINUTE });
   });
 
   it('never sends an alert that fired and resolved within group_wait', () => {
@@ -320,5 +321,20 @@ describe('flushGroup races and retries', () => {
 
     expect(fromStored).toEqual(fromMemory);
     expect(fromStored.due && fromStored.state.version).toBe(state.version + 1);
+  });
+});
+
+describe("flushGroup with group_by '...'", () => {
+  it('keeps one group per alert, each with its own timers and message', () => {
+    const sim = new GroupSimulator({ groupBy: ['...'] });
+
+    sim.ingest(T0, [firingAlert(A), firingAlert(B)]);
+    sim.ingest(T0 + 10 * SECOND, [firingAlert(A)]);
+    sim.advanceTo(T0 + MINUTE);
+
+    expect(sim.states.size).toBe(2);
+    expect(sim.sent.map((sent) => sent.notification.payload.alerts.length)).toEqual([1, 1]);
+    expect(sim.sent.map((sent) => sent.notification.payload.groupLabels).sort((x, y) => (x['pod']! < y['pod']! ? -1 : 1))).toEqual([A, B]);
+    expect(new Set(sim.sent.map((sent) => sent.notification.payload.groupKey)).size).toBe(2);
   });
 });

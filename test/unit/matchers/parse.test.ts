@@ -65,7 +65,9 @@ describe('parseMatchers', () => {
 
   it('accepts UTF-8 values quoted and unquoted', () => {
     expect(triples(parseMatchers('{foo=🙂bar}'))).toEqual([['foo', '=', '🙂bar']]);
-    expect(triples(parseMatchers('team="Équipe données 数据"'))).toEqual([['team', '=', 'Équipe données 数据']]);
+    expect(triples(parseMatchers('team="Équipe données 数据"'))).toEqual([
+      ['team', '=', 'Équipe données 数据'],
+    ]);
   });
 
   it('accepts quoted label names that are not Prometheus identifiers', () => {

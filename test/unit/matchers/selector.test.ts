@@ -51,7 +51,11 @@ describe('compileSelector', () => {
 
   it('accepts Alertmanager matchers as strings, braced lists or API v2 objects', () => {
     const selector = compileSelector({
-      matchers: ['alertname=~"KubePod.*"', '{namespace="shop", severity!="info"}', { name: 'pod', value: 'cart-.*', isRegex: true }],
+      matchers: [
+        'alertname=~"KubePod.*"',
+        '{namespace="shop", severity!="info"}',
+        { name: 'pod', value: 'cart-.*', isRegex: true },
+      ],
     });
     expect(selector.matches(podAlert)).toBe(true);
     expect(selector.matches({ ...podAlert, pod: 'web-1' })).toBe(false);

@@ -8,7 +8,8 @@ const cartCrash = { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'c
 
 describe('ruleSilenceMatchers', () => {
   it('disables one rule in one namespace, whatever the pod', () => {
-    const silence = aSilence({ matchers: ruleSilenceMatchers({ alertname: 'KubePodCrashLooping', namespace: 'shop' }) });
+    const matchers = ruleSilenceMatchers({ alertname: 'KubePodCrashLooping', namespace: 'shop' });
+    const silence = aSilence({ matchers });
     expect(silencedBy(cartCrash, [silence], now)).toEqual(['silence-1']);
     expect(silencedBy({ ...cartCrash, pod: 'web-7' }, [silence], now)).toEqual(['silence-1']);
     expect(silencedBy({ ...cartCrash, namespace: 'payments' }, [silence], now)).toEqual([]);

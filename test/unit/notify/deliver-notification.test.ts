@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { ChannelError, type Channel } from '../../../lib/notify/channel.js';
+import { deliverNotification, RetryableDeliveryError } from '../../../lib/notify/deliver-notification.js';
+import { aNotification } from '../../helpers/builders.js';
+import { aReceiver, MemoryHistoryStore, MemoryReceiverStore } from '../../helpers/memory-stores.js';
+
+/** A channel whose send does whatever the test says, so only deliverNotification's decisions are under test. */
+function scriptedChannel(send: () => Promise<{ statusCode: number }>): Channel<{ url: string }> {
+  return { type: 'webhook', settingsSchema: z.object({ url: z.string() }), redact: () => ({}), send };
+}
+
+async function setup(send: () => Promise<{ statusCode: number }>, receiver = aReceiver()) {
+  const receivers = new MemoryReceiverStore();
+  await receivers.put(receiver, 0);
+  const history = new MemoryHistoryStore();
+  let clock = Date.parse('2026-11-25T10:00:30Z');
+  const deps = {
+    receivers,
+    history,
+    channels: new Map([['webhook', scriptedChannel(send)]]),
+    context: { http: async () => ({ status: 200, headers: {}, body: '' }), now: () => new Date((clock += 40)), externalURL: 'x' },
+  };
+  return { deps, history };
+}
+
+describe('deliverNotification', () => {
+  it('records a sent notification with its receiver, alerts, status code and latency', async () => {
+    const { deps, history } = await setup(async () => ({ statusCode: 200 }));
+
+    const record = await deliverNotification(aNotification(), { number: 1, max: 5 }, deps);
+
+    expect(record).toMatchObject({ status: 'sent', httpStatus: 200, attempts: 1, channel: 'webhook', alertnames: ['HighErrorRate'] });
+    expect(record.latencyMs).toBe(40);
+    expect(history.records).toEqual([{ accountId: 'acme', record }]);
+  });
+
+  it('records a permanent failure with the reason and does not ask for a retry', async () => {
+    const { deps, history } = await setup(async () => {
+      throw new ChannelError('provider answered HTTP 401: bad token', false, { statusCode: 401 });
+    });
+
+    const record = await deliverNotification(aNotification(), { number: 1, max: 5 }, deps);
+
+    expect(record).toMatchObject({ status: 'failed', httpStatus: 401, reason: 'provider answered HTTP 401: bad token' });
+    expect(history.records).toHaveLength(1);
+  });
+
+  it('records a retryable failure as retrying and throws so the queue redelivers', async () => {
+    const { deps, history } = await setup(async () => {
+      throw new ChannelError('provider answered HTTP 503', true, { statusCode: 503, retryAfterMs: 2000 });
+    });
+
+    const error = await deliverNotification(aNotification(), { number: 2, max: 5 }, deps).catch((e) => e);
+
+    expect(error).toBeInstanceOf(RetryableDeliveryError);
+    expect(error.retryAfterMs).toBe(2000);
+    expect(history.records[0]!.record).toMatchObject({ status: 'retrying', attempts: 2, httpStatus: 503 });
+  });
+
+  it('on the last attempt records failed (parked on the DLQ) and still throws so the queue dead-letters it', async () => {
+    const { deps, history } = await setup(async () => {
+      throw new ChannelError('network error: ECONNREFUSED', true);
+    });
+
+    await expect(deliverNotification(aNotification(), { number: 5, max: 5 }, deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
+
+    expect(history.records[0]!.record.status).toBe('failed');
+    expect(history.records[0]!.record.reason).toMatch(/gave up after 5 attempts; parked on the dead-letter queue/);
+  });
+
+  it('treats an unexpected exception from a channel as retryable', async () => {
+    const { deps } = await setup(async () => {
+      throw new TypeError('boom');
+    });
+    await expect(deliverNotification(aNotification(), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
+  });
+
+  it('records a failure, without sending, for a disabled, deleted or misconfigured receiver', async () => {
+    let sends = 0;
+    const count = async () => ({ statusCode: 200 + 0 * sends++ });
+    const disabled = await setup(count, aReceiver({ enabled: false }));
+    const misconfigured = await setup(count, aReceiver({ settings: { nope: 1 } }));
+    const missing = await setup(count, aReceiver({ name: 'other' }));
+
+    expect((await deliverNotification(aNotification(), { number: 1, max: 5 }, disabled.deps)).reason).toBe('receiver is disabled');
+    expect((await deliverNotification(aNotification(), { number: 1, max: 5 }, misconfigured.deps)).reason).toMatch(/settings are invalid/);
+    expect((await deliverNotification(aNotification(), { number: 1, max: 5 }, missing.deps)).reason).toBe('receiver no longer exists');
+    expect(sends).toBe(0);
+  });
+});
