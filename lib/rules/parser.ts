@@ -52,7 +52,7 @@ export function parseCondition(source: string, definition?: string): ParsedCondi
 
   const peek = (ahead = 0): Token => tokens[Math.min(index + ahead, tokens.length - 1)] as Token;
   const next = (): Token => tokens[Math.min(index++, tokens.length - 1)] as Token;
-  const describe = (token: Token): string => (token.kind === 'eof' ? 'end of condition' : JSON.stringify(token.text));
+  const describe = (token: Token): string => (token.kind === 'eof' ? 'end of condition' : token.text);
   const fail = (token: Token, detail: string, expected: readonly string[]): never => {
     throw new RuleSyntaxError(detail, { position: positions.at(token.start), expected, found: describe(token), ...withDef });
   };

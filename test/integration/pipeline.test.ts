@@ -38,7 +38,7 @@ describe('an Alertmanager webhook through the whole pipeline', () => {
     const response = await postWebhook(anAlertmanagerWebhook([alert]));
 
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ accepted: 1 });
+    expect((await response.json()) as any).toEqual({ accepted: 1 });
     const delivered = await eventually(
       () => receiver.requests.find((request) => request.body.includes('PipelineProbe')),
       20_000,
@@ -91,21 +91,21 @@ describe('ingest answers', () => {
     ] as const) {
       const response = await postWebhook(anAlertmanagerWebhook(), headers, id);
       expect(response.status).toBe(401);
-      expect((await response.json()).error).toBeDefined();
+      expect(((await response.json()) as any).error).toBeDefined();
     }
   });
 
   it('400 with a JSON body naming the field for an invalid payload', async () => {
     const response = await postWebhook({ version: '4', alerts: 'none' });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.issues[0].field).toBe('alerts');
   });
 
   it('400 for malformed JSON', async () => {
     const response = await postWebhook('{"alerts": [');
     expect(response.status).toBe(400);
-    expect((await response.json()).issues[0].field).toBe('(body)');
+    expect(((await response.json()) as any).issues[0].field).toBe('(body)');
   });
 
   it('400 listing the invalid alerts while queueing the valid ones', async () => {
@@ -113,7 +113,7 @@ describe('ingest answers', () => {
       anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'KeptDespiteNeighbour' } }), anAlertmanagerAlert({ startsAt: 'soon' })]),
     );
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.accepted).toBe(1);
     expect(body.issues).toEqual([{ field: 'alerts[1].startsAt', index: 1, message: expect.any(String) }]);
     await eventually(() => receiver.requests.find((request) => request.body.includes('KeptDespiteNeighbour')));
