@@ -1,41 +1,53 @@
-import { batchNotifications, type ReceivedRouted } from '../../lib/notify/batch-notifications.js';
-import { parseMessage, routedAlertsMessageSchema } from '../../lib/pipeline/messages.js';
-import { queuePublisher } from '../shared/aws-clients.js';
+import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies } from '../../lib/aggregate/run-aggregation.js';
+import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
+import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
+import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('aggregate');
 
-let dependencies: ReturnType<typeof createDependencies> | undefined;
-function createDependencies() {
-  return { queue: queuePublisher('delivery') };
+let dependencies: AggregationDependencies | undefined;
+function createDependencies(): AggregationDependencies {
+  return {
+    groups: new DynamoGroupStore(dynamoDocumentClient(), requireEnv('STATE_TABLE')),
+    queue: queuePublisher('groups', 'delivery'),
+    now: () => Date.now(),
+  };
 }
 
 /**
- * groups queue -> delivery queue: merges one batch's routed alerts into one
- * notification per receiver. A record fails only if its own body is invalid
- * or the notification it belongs to could not be queued.
+ * groups queue -> group state, timers and the delivery queue. Routed alerts of
+ * the whole batch are merged per group (one read and one write per group),
+ * timers flush groups. A record fails only with the groups it contributed to.
  */
 export const handler = sqsRecordHandler(
   logger,
   { queueUrl: () => requireEnv('GROUPS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
-  dependencies ??= createDependencies();
-  const { queue } = dependencies;
-  const parsed = records.map((record) => {
-    try {
-      return { messageId: record.messageId, message: parseMessage(routedAlertsMessageSchema, record.body) } as ReceivedRouted;
-    } catch (error) {
-      return error as Error;
+    dependencies ??= createDependencies();
+    const deps = dependencies;
+    const parsed: Array<GroupsQueueMessage | Error> = records.map((record) => {
+      try {
+        return parseMessage(groupsQueueMessageSchema, record.body);
+      } catch (error) {
+        return error as Error;
+      }
+    });
+    const routed: Array<{ index: number; message: RoutedAlertsMessage }> = [];
+    parsed.forEach((message, index) => {
+      if (!(message instanceof Error) && message.type === 'routed-alerts') routed.push({ index, message });
+    });
+    const outcomes = new Map<number, Array<Promise<void>>>();
+    for (const pending of collectGroups(routed, new Date().toISOString())) {
+      const done = ingestGroup(pending, deps);
+      for (const index of pending.sources) outcomes.set(index, [...(outcomes.get(index) ?? []), done]);
     }
-  });
-  const valid = parsed.filter((entry): entry is ReceivedRouted => !(entry instanceof Error));
-  const sent = new Map<string, Promise<void>>();
-  for (const { notification, messageIds } of batchNotifications(valid, new Date())) {
-    const sending = queue.send('delivery', [JSON.stringify(notification)]);
-    for (const id of messageIds) sent.set(id, sending);
-  }
-  return parsed.map((entry) => (entry instanceof Error ? Promise.reject(entry) : sent.get(entry.messageId)!));
+    return parsed.map(async (message, index) => {
+      if (message instanceof Error) throw message;
+      if (message.type === 'group-timer') return fireTimer(message, deps);
+      await Promise.all(outcomes.get(index) ?? []);
+    });
   },
 );

@@ -1,6 +1,7 @@
 import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
+import { DynamoDeliveryClaims } from '../../lib/aws/dynamo-delivery-claims.js';
 import { DynamoReceiverStore } from '../../lib/aws/dynamo-receiver-store.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
@@ -18,6 +19,9 @@ function createDependencies() {
   return {
     receivers: new DynamoReceiverStore(documents, requireEnv('CONFIG_TABLE')),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    claims: new DynamoDeliveryClaims(documents, requireEnv('STATE_TABLE')),
+    // Longer than the function's 60 s timeout: a live send is never taken over.
+    claimLeaseMs: 90_000,
     channels: channelRegistry,
     context: {
       http: createOutboundHttp({ policy: new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS')), userAgent: 'tidings/0.1' }),
@@ -42,6 +46,10 @@ export const handler = sqsRecordHandler(
   return records.map(async (record) => {
     const notification = parseMessage(notificationMessageSchema, record.body);
     const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deps.maxAttempts }, deps);
+    if (outcome === 'duplicate') {
+      logger.info('duplicate notification not sent again', { notificationId: notification.id });
+      return;
+    }
     logger.info('notification delivered', {
       notificationId: outcome.notificationId,
       channel: outcome.channel,

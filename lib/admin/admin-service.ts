@@ -4,7 +4,9 @@ import type { HistoryPage, HistoryStore } from '../history/notification-record.j
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { toIssues } from '../ingest/alertmanager-webhook.js';
 import type { Channel } from '../notify/channel.js';
-import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
+import { GroupingOptionsError, resolveGroupingOptions } from '../aggregate/grouping-options.js';
+import { formatDuration, parseDuration } from '../receivers/duration.js';
+import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
 
 export interface AdminDependencies {
   clusters: ClusterStore;
@@ -23,10 +25,32 @@ const nameSchema = z
 
 const createClusterSchema = z.object({ name: nameSchema });
 
+const durationSchema = z.string().transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** Alertmanager's route timing, written as Alertmanager users write it (`30s`, `5m`, `4h`). */
+const groupingSchema = z
+  .object({
+    groupBy: z.array(z.string().min(1)).optional(),
+    groupWait: durationSchema.optional(),
+    groupInterval: durationSchema.optional(),
+    repeatInterval: durationSchema.optional(),
+    sendResolved: z.boolean().optional(),
+    maxAlerts: z.number().int().min(0).optional(),
+  })
+  .strict();
+
 const putReceiverSchema = z.object({
   channel: z.string().min(1),
   enabled: z.boolean().default(true),
   settings: z.record(z.string(), z.unknown()),
+  grouping: groupingSchema.optional(),
 });
 
 /** A cluster as the API shows it: never with token hashes. */
@@ -44,6 +68,8 @@ export interface ReceiverView {
   channel: string;
   enabled: boolean;
   settings: Record<string, unknown>;
+  /** The effective grouping: the receiver's own values over the defaults. */
+  grouping: { groupBy: string[]; groupWait: string; groupInterval: string; repeatInterval: string; sendResolved: boolean; maxAlerts: number };
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -95,11 +121,20 @@ export async function listClusters(accountId: string, deps: AdminDependencies): 
 export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>): ReceiverView {
   const channel = channels.get(receiver.channel);
   const parsed = channel?.settingsSchema.safeParse(receiver.settings);
+  const grouping = resolveGroupingOptions(receiver.grouping);
   return {
     name: receiver.name,
     channel: receiver.channel,
     enabled: receiver.enabled,
     settings: channel !== undefined && parsed?.success ? channel.redact(parsed.data) : {},
+    grouping: {
+      groupBy: [...grouping.groupBy],
+      groupWait: formatDuration(grouping.groupWaitMs),
+      groupInterval: formatDuration(grouping.groupIntervalMs),
+      repeatInterval: formatDuration(grouping.repeatIntervalMs),
+      sendResolved: grouping.sendResolved,
+      maxAlerts: grouping.maxAlerts,
+    },
     version: receiver.version,
     createdAt: receiver.createdAt,
     updatedAt: receiver.updatedAt,
@@ -127,6 +162,7 @@ export async function putGlobalReceiver(
   }
   const settings = channel.settingsSchema.safeParse(request.settings);
   if (!settings.success) throw new InvalidPayloadError('invalid receiver settings', toIssues(settings.error, 'settings'));
+  const grouping = toReceiverGrouping(request.grouping);
   const current = await deps.receivers.get({ accountId, name });
   const version = expectedVersion ?? current?.version ?? 0;
   const now = deps.now().toISOString();
@@ -136,12 +172,35 @@ export async function putGlobalReceiver(
     channel: request.channel,
     enabled: request.enabled,
     settings: settings.data as Record<string, unknown>,
+    ...(grouping === undefined ? {} : { grouping }),
     createdAt: current?.createdAt ?? now,
     updatedAt: now,
     version: version + 1,
   };
   await deps.receivers.put(receiver, version);
   return receiverView(receiver, deps.channels);
+}
+
+/** Checks the grouping as the pipeline will use it, so a bad combination is a 400 now rather than a stuck queue later. */
+function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undefined): ReceiverGrouping | undefined {
+  if (input === undefined) return undefined;
+  const grouping: ReceiverGrouping = {};
+  if (input.groupBy !== undefined) grouping.groupBy = input.groupBy;
+  if (input.groupWait !== undefined) grouping.groupWaitMs = input.groupWait;
+  if (input.groupInterval !== undefined) grouping.groupIntervalMs = input.groupInterval;
+  if (input.repeatInterval !== undefined) grouping.repeatIntervalMs = input.repeatInterval;
+  if (input.sendResolved !== undefined) grouping.sendResolved = input.sendResolved;
+  if (input.maxAlerts !== undefined) grouping.maxAlerts = input.maxAlerts;
+  try {
+    resolveGroupingOptions(grouping);
+  } catch (error) {
+    if (error instanceof GroupingOptionsError) {
+      const field = error.field.replace(/Ms$/, '');
+      throw new InvalidPayloadError('invalid grouping', [{ field: `grouping.${field}`, message: error.message }]);
+    }
+    throw error;
+  }
+  return grouping;
 }
 
 export async function listGlobalReceivers(accountId: string, deps: AdminDependencies): Promise<ReceiverView[]> {

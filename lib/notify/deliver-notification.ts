@@ -2,10 +2,14 @@ import type { NotificationMessage } from '../pipeline/messages.js';
 import type { HistoryStore, NotificationRecord } from '../history/notification-record.js';
 import type { ReceiverStore } from '../receivers/receiver.js';
 import { ChannelError, type Channel, type ChannelContext } from './channel.js';
+import type { DeliveryClaims } from './delivery-claims.js';
 
 export interface DeliverDependencies {
   receivers: ReceiverStore;
   history: HistoryStore;
+  claims: DeliveryClaims;
+  /** How long a claim protects a send in progress; longer than the function's timeout. */
+  claimLeaseMs: number;
   channels: ReadonlyMap<string, Channel<any>>;
   context: ChannelContext;
 }
@@ -38,7 +42,21 @@ export async function deliverNotification(
   notification: NotificationMessage,
   attempt: Attempt,
   deps: DeliverDependencies,
-): Promise<NotificationRecord> {
+): Promise<NotificationRecord | 'duplicate'> {
+  const claim = await deps.claims.claim(notification.id, deps.claimLeaseMs);
+  if (claim === 'done') return 'duplicate';
+  if (claim === 'busy') throw new RetryableDeliveryError('another worker is sending this notification', deps.claimLeaseMs);
+  try {
+    const record = await sendAndRecord(notification, attempt, deps);
+    await deps.claims.finish(notification.id);
+    return record;
+  } catch (error) {
+    await deps.claims.release(notification.id);
+    throw error;
+  }
+}
+
+async function sendAndRecord(notification: NotificationMessage, attempt: Attempt, deps: DeliverDependencies): Promise<NotificationRecord> {
   const started = deps.context.now();
   const base = {
     notificationId: notification.id,

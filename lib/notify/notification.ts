@@ -1,4 +1,4 @@
-import { ZERO_TIME, type Alert, type LabelSet } from '../alert/alert.js';
+import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 
 /** Alertmanager's webhook payload, version 4: what webhook receivers already parse. */
@@ -21,22 +21,6 @@ export interface AlertmanagerWebhookPayload {
     generatorURL: string;
     fingerprint: string;
   }>;
-}
-
-/** The label pairs every alert shares with the same value (Alertmanager's commonLabels). */
-export function commonPairs(sets: readonly LabelSet[]): LabelSet {
-  const [first, ...rest] = sets;
-  if (first === undefined) return {};
-  const common: LabelSet = {};
-  for (const [name, value] of Object.entries(first)) {
-    if (rest.every((set) => set[name] === value)) common[name] = value;
-  }
-  return common;
-}
-
-/** A group is firing while any of its alerts fires. */
-export function groupStatus(alerts: readonly Alert[]): 'firing' | 'resolved' {
-  return alerts.some((alert) => alert.status === 'firing') ? 'firing' : 'resolved';
 }
 
 /** Renders a notification as Alertmanager would POST it; firing alerts carry the zero `endsAt`, as in Alertmanager. */

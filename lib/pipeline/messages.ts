@@ -26,13 +26,50 @@ export const receiverRefSchema = z.object({
 });
 export type ReceiverRef = z.infer<typeof receiverRefSchema>;
 
+/** A receiver's grouping and timing, resolved by the route stage and carried to aggregation (durations in ms). */
+export const groupingOptionsSchema = z.object({
+  groupBy: z.array(z.string()).readonly(),
+  groupWaitMs: z.number().int().nonnegative(),
+  groupIntervalMs: z.number().int().positive(),
+  repeatIntervalMs: z.number().int().positive(),
+  sendResolved: z.boolean(),
+  maxAlerts: z.number().int().nonnegative(),
+  externalURL: z.string(),
+});
+
 /** route -> aggregate: the alerts one receiver should get. */
 export const routedAlertsMessageSchema = z.object({
   type: z.literal('routed-alerts'),
   receiver: receiverRefSchema,
+  grouping: groupingOptionsSchema,
   alerts: z.array(alertSchema).min(1),
 });
 export type RoutedAlertsMessage = z.infer<typeof routedAlertsMessageSchema>;
+
+/** aggregate -> aggregate (delayed): the moment a group's flush is due. */
+export const groupTimerMessageSchema = z.object({
+  type: z.literal('group-timer'),
+  groupId: z.string().min(1),
+  /** The group's `nextFlushAt` this timer was sent for (epoch ms); a stale timer is dropped. */
+  scheduledFor: z.number().int(),
+});
+export type GroupTimerMessage = z.infer<typeof groupTimerMessageSchema>;
+
+/** Everything the groups queue carries. */
+export const groupsQueueMessageSchema = z.discriminatedUnion('type', [routedAlertsMessageSchema, groupTimerMessageSchema]);
+export type GroupsQueueMessage = z.infer<typeof groupsQueueMessageSchema>;
+
+/** An alert as a notification carries it: Alertmanager's webhook alert. */
+export const notificationAlertSchema = z.object({
+  status: z.enum(['firing', 'resolved']),
+  labels: labelSetSchema,
+  annotations: labelSetSchema,
+  startsAt: z.string(),
+  endsAt: z.string(),
+  generatorURL: z.string(),
+  fingerprint: z.string(),
+});
+export type NotificationAlert = z.infer<typeof notificationAlertSchema>;
 
 /** aggregate -> deliver: one message for one receiver, in Alertmanager's webhook shape. */
 export const notificationMessageSchema = z.object({
@@ -41,13 +78,15 @@ export const notificationMessageSchema = z.object({
   id: z.string().min(1),
   createdAt: z.string(),
   receiver: receiverRefSchema,
+  /** Alertmanager's notification_reason: first notification, new alerts added, repeat interval elapsed, ... */
+  reason: z.string().optional(),
   groupKey: z.string(),
   status: z.enum(['firing', 'resolved']),
   groupLabels: labelSetSchema,
   commonLabels: labelSetSchema,
   commonAnnotations: labelSetSchema,
   truncatedAlerts: z.number().int().nonnegative(),
-  alerts: z.array(alertSchema).min(1),
+  alerts: z.array(notificationAlertSchema).min(1),
 });
 export type NotificationMessage = z.infer<typeof notificationMessageSchema>;
 

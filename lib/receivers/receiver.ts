@@ -11,10 +11,22 @@ export interface Receiver {
   enabled: boolean;
   /** Channel-specific settings, validated by the channel's schema on write and on use. */
   settings: Record<string, unknown>;
+  /** Grouping and timing (Alertmanager's group_by, group_wait, ...); unset fields take the defaults. */
+  grouping?: ReceiverGrouping;
   createdAt: string;
   updatedAt: string;
   /** Incremented on every write; updates must name the version they replace. */
   version: number;
+}
+
+/** A receiver's grouping as stored: durations in milliseconds, every field optional. */
+export interface ReceiverGrouping {
+  groupBy?: string[];
+  groupWaitMs?: number;
+  groupIntervalMs?: number;
+  repeatIntervalMs?: number;
+  sendResolved?: boolean;
+  maxAlerts?: number;
 }
 
 export interface ReceiverStore {

@@ -35,8 +35,14 @@ export function adminClient(stack: LocalStack, key = TEST_ADMIN_KEY) {
       if (response.status !== 201) throw new Error(`createCluster: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body as { id: string; token: string; ingestUrl: string; name: string };
     },
-    putWebhookReceiver: async (accountId: string, name: string, url: string) => {
-      const response = await call('PUT', `/v1/accounts/${accountId}/receivers/${name}`, { channel: 'webhook', settings: { url } });
+    /** A webhook receiver grouping by alertname with second-scale timing, so tests need not wait Alertmanager's 30 s. */
+    putWebhookReceiver: async (
+      accountId: string,
+      name: string,
+      url: string,
+      grouping: Record<string, unknown> = { groupBy: ['alertname'], groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' },
+    ) => {
+      const response = await call('PUT', `/v1/accounts/${accountId}/receivers/${name}`, { channel: 'webhook', settings: { url }, grouping });
       if (response.status >= 300) throw new Error(`putWebhookReceiver: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body;
     },

@@ -1,3 +1,4 @@
+import type { ClaimOutcome, DeliveryClaims } from '../../lib/notify/delivery-claims.js';
 import type { HistoryPage, HistoryStore, NotificationRecord } from '../../lib/history/notification-record.js';
 import type { ReceiverRef } from '../../lib/pipeline/messages.js';
 import { VersionConflictError, type Receiver, type ReceiverStore } from '../../lib/receivers/receiver.js';
@@ -45,4 +46,23 @@ export function aReceiver(overrides: Partial<Receiver> = {}): Receiver {
     version: 1,
     ...overrides,
   };
+}
+
+/** In-memory DeliveryClaims with the same rules as the DynamoDB one (tested against DynamoDB Local separately). */
+export class MemoryDeliveryClaims implements DeliveryClaims {
+  readonly claims = new Map<string, { status: 'sending' | 'done'; leaseUntil: number }>();
+  constructor(private readonly now: () => number = Date.now) {}
+  async claim(id: string, leaseMs: number): Promise<ClaimOutcome> {
+    const current = this.claims.get(id);
+    if (current?.status === 'done') return 'done';
+    if (current?.status === 'sending' && current.leaseUntil >= this.now()) return 'busy';
+    this.claims.set(id, { status: 'sending', leaseUntil: this.now() + leaseMs });
+    return 'claimed';
+  }
+  async finish(id: string) {
+    this.claims.set(id, { status: 'done', leaseUntil: 0 });
+  }
+  async release(id: string) {
+    if (this.claims.get(id)?.status === 'sending') this.claims.delete(id);
+  }
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ChannelError, type Channel } from '../../../lib/notify/channel.js';
 import { deliverNotification, RetryableDeliveryError } from '../../../lib/notify/deliver-notification.js';
 import { aNotification } from '../../helpers/builders.js';
-import { aReceiver, MemoryHistoryStore, MemoryReceiverStore } from '../../helpers/memory-stores.js';
+import { aReceiver, MemoryDeliveryClaims, MemoryHistoryStore, MemoryReceiverStore } from '../../helpers/memory-stores.js';
+import type { NotificationRecord } from '../../../lib/history/notification-record.js';
 
 /** A channel whose send does whatever the test says, so only deliverNotification's decisions are under test. */
 function scriptedChannel(send: () => Promise<{ statusCode: number }>): Channel<{ url: string }> {
@@ -18,17 +19,26 @@ async function setup(send: () => Promise<{ statusCode: number }>, receiver = aRe
   const deps = {
     receivers,
     history,
+    claims: new MemoryDeliveryClaims(),
+    claimLeaseMs: 60_000,
     channels: new Map([['webhook', scriptedChannel(send)]]),
     context: { http: async () => ({ status: 200, headers: {}, body: '' }), now: () => new Date((clock += 40)), externalURL: 'x' },
   };
   return { deps, history };
 }
 
+/** Delivers and expects a record (not a suppressed duplicate). */
+async function deliver(...args: Parameters<typeof deliverNotification>): Promise<NotificationRecord> {
+  const outcome = await deliverNotification(...args);
+  if (outcome === 'duplicate') throw new Error('unexpected duplicate');
+  return outcome;
+}
+
 describe('deliverNotification', () => {
   it('records a sent notification with its receiver, alerts, status code and latency', async () => {
     const { deps, history } = await setup(async () => ({ statusCode: 200 }));
 
-    const record = await deliverNotification(aNotification(), { number: 1, max: 5 }, deps);
+    const record = await deliver(aNotification(), { number: 1, max: 5 }, deps);
 
     expect(record).toMatchObject({ status: 'sent', httpStatus: 200, attempts: 1, channel: 'webhook', alertnames: ['HighErrorRate'] });
     expect(record.latencyMs).toBe(40);
@@ -40,7 +50,7 @@ describe('deliverNotification', () => {
       throw new ChannelError('provider answered HTTP 401: bad token', false, { statusCode: 401 });
     });
 
-    const record = await deliverNotification(aNotification(), { number: 1, max: 5 }, deps);
+    const record = await deliver(aNotification(), { number: 1, max: 5 }, deps);
 
     expect(record).toMatchObject({ status: 'failed', httpStatus: 401, reason: 'provider answered HTTP 401: bad token' });
     expect(history.records).toHaveLength(1);
@@ -83,9 +93,44 @@ describe('deliverNotification', () => {
     const misconfigured = await setup(count, aReceiver({ settings: { nope: 1 } }));
     const missing = await setup(count, aReceiver({ name: 'other' }));
 
-    expect((await deliverNotification(aNotification(), { number: 1, max: 5 }, disabled.deps)).reason).toBe('receiver is disabled');
-    expect((await deliverNotification(aNotification(), { number: 1, max: 5 }, misconfigured.deps)).reason).toMatch(/settings are invalid/);
-    expect((await deliverNotification(aNotification(), { number: 1, max: 5 }, missing.deps)).reason).toBe('receiver no longer exists');
+    expect((await deliver(aNotification(), { number: 1, max: 5 }, disabled.deps)).reason).toBe('receiver is disabled');
+    expect((await deliver(aNotification(), { number: 1, max: 5 }, misconfigured.deps)).reason).toMatch(/settings are invalid/);
+    expect((await deliver(aNotification(), { number: 1, max: 5 }, missing.deps)).reason).toBe('receiver no longer exists');
     expect(sends).toBe(0);
+  });
+
+  it('sends a notification once: a second delivery of the same id is a duplicate and sends nothing', async () => {
+    let sends = 0;
+    const { deps, history } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
+
+    await deliver(aNotification({ id: 'same' }), { number: 1, max: 5 }, deps);
+    const again = await deliverNotification(aNotification({ id: 'same' }), { number: 1, max: 5 }, deps);
+
+    expect(again).toBe('duplicate');
+    expect(sends).toBe(1);
+    expect(history.records).toHaveLength(1);
+  });
+
+  it('lets a retry send again after a retryable failure released the claim', async () => {
+    let calls = 0;
+    const { deps } = await setup(async () => {
+      if (calls++ === 0) throw new ChannelError('provider answered HTTP 502', true, { statusCode: 502 });
+      return { statusCode: 200 };
+    });
+
+    await expect(deliverNotification(aNotification({ id: 'r' }), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
+    const second = await deliver(aNotification({ id: 'r' }), { number: 2, max: 5 }, deps);
+
+    expect(second.status).toBe('sent');
+    expect(calls).toBe(2);
+  });
+
+  it('asks for a later retry while another worker holds the claim', async () => {
+    const { deps } = await setup(async () => ({ statusCode: 200 }));
+    await deps.claims.claim('held', 60_000);
+
+    await expect(deliverNotification(aNotification({ id: 'held' }), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(
+      RetryableDeliveryError,
+    );
   });
 });

@@ -1,0 +1,162 @@
+import type { GroupTimerMessage, NotificationMessage, ReceiverRef, RoutedAlertsMessage } from '../pipeline/messages.js';
+import type { QueuePublisher } from '../pipeline/queue.js';
+import { VersionConflictError } from '../receivers/receiver.js';
+import { flushGroup } from './flush.js';
+import { partitionAlerts, type AlertBatch } from './group-key.js';
+import type { AlertInput } from './group-state.js';
+import type { GroupOutbox, GroupStore, StoredGroup } from './group-store.js';
+import type { GroupingOptions } from './grouping-options.js';
+import { ingestAlerts } from './ingest.js';
+import type { GroupNotification } from './notification.js';
+import { sqsDelay, timerAction } from './timer.js';
+
+export interface AggregationDependencies {
+  groups: GroupStore;
+  queue: QueuePublisher;
+  /** Epoch ms. */
+  now: () => number;
+}
+
+/** Too many concurrent writers on one group; the message is retried later. */
+export class GroupContentionError extends Error {
+  constructor(groupId: string) {
+    super(`group ${groupId} kept changing under concurrent updates`);
+    this.name = 'GroupContentionError';
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** The route key of a receiver's groups: unique per account and receiver, so group ids never collide. */
+export function receiverRouteKey(receiver: ReceiverRef): string {
+  const owner = receiver.tenantId === undefined ? 'global' : `tenant=${JSON.stringify(receiver.tenantId)}`;
+  return `{account=${JSON.stringify(receiver.accountId)},${owner},receiver=${JSON.stringify(receiver.name)}}`;
+}
+
+/** Routed alerts of one queue batch, merged per group so each group is read and written once. */
+export interface PendingGroup {
+  batch: AlertBatch<AlertInput>;
+  options: GroupingOptions;
+  receiver: ReceiverRef;
+  /** Indexes of the queue messages that contributed; they succeed or fail with the group. */
+  sources: number[];
+}
+
+export function collectGroups(messages: ReadonlyArray<{ index: number; message: RoutedAlertsMessage }>, receivedAt: string): PendingGroup[] {
+  const groups = new Map<string, PendingGroup>();
+  for (const { index, message } of messages) {
+    const target = { receiver: message.receiver.name, routeKey: receiverRouteKey(message.receiver) };
+    const alerts: AlertInput[] = message.alerts.map((alert) => ({ ...alert, updatedAt: receivedAt }));
+    for (const batch of partitionAlerts(alerts, target, message.grouping.groupBy)) {
+      const pending = groups.get(batch.group.id);
+      if (pending === undefined) {
+        groups.set(batch.group.id, { batch, options: message.grouping, receiver: message.receiver, sources: [index] });
+      } else {
+        pending.batch.alerts.push(...batch.alerts);
+        pending.options = message.grouping;
+        if (!pending.sources.includes(index)) pending.sources.push(index);
+      }
+    }
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Merges alerts into their group's stored state. The timer is sent before the
+ * state is written: if the write then loses a race, the timer finds a state
+ * that no longer expects it and is dropped; if the worker dies after the
+ * write, no timer can have been lost.
+ */
+export async function ingestGroup(pending: PendingGroup, deps: AggregationDependencies): Promise<void> {
+  const groupId = pending.batch.group.id;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.groups.get(groupId);
+    const now = deps.now();
+    const result = ingestAlerts(stored?.state, pending.batch, pending.options, now);
+    if (!result.changed || result.state === undefined) return;
+    if (result.flushAt !== null) await sendTimer(deps, groupId, result.flushAt, now);
+    const next: StoredGroup = { state: result.state, options: pending.options, receiver: pending.receiver };
+    if (stored?.outbox !== undefined) next.outbox = stored.outbox;
+    try {
+      await deps.groups.put(next, stored?.state.version);
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+  throw new GroupContentionError(groupId);
+}
+
+/**
+ * Handles a group's timer: drops stale and duplicate timers, re-sends hops for
+ * waits longer than SQS allows, and otherwise flushes. The flush's outcome is
+ * written with the state (conditional on the version read), then dispatched,
+ * then marked dispatched; a crash anywhere in between is repaired by the
+ * redelivered timer, and a duplicate notification carries the same id for
+ * delivery to drop.
+ */
+export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDependencies): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await deps.groups.get(timer.groupId);
+    const now = deps.now();
+    if (stored === undefined) return;
+    if (stored.outbox?.scheduledFor === timer.scheduledFor) {
+      if (!stored.outbox.dispatched) await dispatch(timer.groupId, stored.outbox, deps, now);
+      return;
+    }
+    const action = timerAction(stored.state, timer.scheduledFor, now);
+    if (action.action === 'drop') return;
+    if (action.action === 'wait') {
+      await deps.queue.send('groups', [JSON.stringify(timer)], { delaySeconds: action.delay.delaySeconds });
+      return;
+    }
+    const result = flushGroup(stored.state, stored.options, now);
+    if (!result.due) return;
+    const outbox: GroupOutbox = {
+      scheduledFor: timer.scheduledFor,
+      nextFlushAt: result.nextFlushAt,
+      dispatched: false,
+      ...(result.notification === null ? {} : { notification: toNotificationMessage(result.notification, stored.receiver, now) }),
+    };
+    try {
+      await deps.groups.put({ ...stored, state: result.state, outbox }, stored.state.version);
+    } catch (error) {
+      if (error instanceof VersionConflictError) continue;
+      throw error;
+    }
+    await dispatch(timer.groupId, outbox, deps, now);
+    return;
+  }
+  throw new GroupContentionError(timer.groupId);
+}
+
+async function dispatch(groupId: string, outbox: GroupOutbox, deps: AggregationDependencies, now: number): Promise<void> {
+  await Promise.all([
+    outbox.notification === undefined ? undefined : deps.queue.send('delivery', [JSON.stringify(outbox.notification)]),
+    outbox.nextFlushAt === null ? undefined : sendTimer(deps, groupId, outbox.nextFlushAt, now),
+  ]);
+  await deps.groups.markDispatched(groupId, outbox.scheduledFor);
+}
+
+async function sendTimer(deps: AggregationDependencies, groupId: string, at: number, now: number): Promise<void> {
+  const message: GroupTimerMessage = { type: 'group-timer', groupId, scheduledFor: at };
+  await deps.queue.send('groups', [JSON.stringify(message)], { delaySeconds: sqsDelay(now, at).delaySeconds });
+}
+
+function toNotificationMessage(notification: GroupNotification, receiver: ReceiverRef, now: number): NotificationMessage {
+  const { payload } = notification;
+  return {
+    type: 'notification',
+    id: notification.id,
+    createdAt: new Date(now).toISOString(),
+    receiver,
+    reason: notification.reason,
+    groupKey: payload.groupKey,
+    status: payload.status,
+    groupLabels: payload.groupLabels,
+    commonLabels: payload.commonLabels,
+    commonAnnotations: payload.commonAnnotations,
+    truncatedAlerts: payload.truncatedAlerts,
+    alerts: payload.alerts,
+  };
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupStore, StoredGroup } from '../../../lib/aggregate/group-store.js';
+import { resolveGroupingOptions } from '../../../lib/aggregate/grouping-options.js';
+import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies } from '../../../lib/aggregate/run-aggregation.js';
+import type { GroupTimerMessage, NotificationMessage, RoutedAlertsMessage } from '../../../lib/pipeline/messages.js';
+import type { QueueName, QueuePublisher } from '../../../lib/pipeline/queue.js';
+import { VersionConflictError } from '../../../lib/receivers/receiver.js';
+import { anAlert } from '../../helpers/builders.js';
+import { SECOND, T0 } from './builders.js';
+
+/** A GroupStore with the DynamoDB store's conditional semantics, plus failure injection. */
+class MemoryGroupStore implements GroupStore {
+  readonly items = new Map<string, string>();
+  failNextMarks = 0;
+  async get(id: string) {
+    const text = this.items.get(id);
+    return text === undefined ? undefined : (JSON.parse(text) as StoredGroup);
+  }
+  async put(group: StoredGroup, expected: number | undefined) {
+    // Check and write without yielding, as DynamoDB evaluates a condition atomically with the write.
+    const text = this.items.get(group.state.group.id);
+    const current = text === undefined ? undefined : (JSON.parse(text) as StoredGroup);
+    if (current?.state.version !== expected) throw new VersionConflictError('group');
+    this.items.set(group.state.group.id, JSON.stringify(group));
+  }
+  async markDispatched(id: string, scheduledFor: number) {
+    if (this.failNextMarks > 0) {
+      this.failNextMarks--;
+      throw new Error('worker died');
+    }
+    const current = await this.get(id);
+    if (current?.outbox?.scheduledFor !== scheduledFor) return;
+    current.outbox.dispatched = true;
+    this.items.set(id, JSON.stringify(current));
+  }
+}
+
+/** Records what would go on the queues, separating notifications from timers. */
+class RecordingQueue implements QueuePublisher {
+  readonly notifications: NotificationMessage[] = [];
+  readonly timers: Array<{ message: GroupTimerMessage; delaySeconds: number }> = [];
+  async send(queue: QueueName, bodies: readonly string[], options: { delaySeconds?: number } = {}) {
+    for (const body of bodies) {
+      const message = JSON.parse(body);
+      if (queue === 'delivery') this.notifications.push(message);
+      else this.timers.push({ message, delaySeconds: options.delaySeconds ?? 0 });
+    }
+  }
+}
+
+const grouping = { ...resolveGroupingOptions({ groupBy: ['alertname'], groupWaitMs: 10 * SECOND, groupIntervalMs: 60 * SECOND }) };
+
+function routed(names: string[]): RoutedAlertsMessage {
+  return {
+    type: 'routed-alerts',
+    receiver: { accountId: 'acme', name: 'ops' },
+    grouping: { ...grouping, groupBy: [...grouping.groupBy] },
+    alerts: names.map((name, i) => anAlert({ labels: { alertname: name, pod: `p${i}`, cluster: 'c' } })),
+  };
+}
+
+function setup() {
+  let clock = T0;
+  const groups = new MemoryGroupStore();
+  const queue = new RecordingQueue();
+  const deps: AggregationDependencies = { groups, queue, now: () => clock };
+  return { deps, groups, queue, advance: (ms: number) => (clock += ms), at: () => clock };
+}
+
+describe('ingestGroup and fireTimer', () => {
+  it('merges a batch per group, schedules group_wait, then flushes one notification per group', async () => {
+    const { deps, queue, advance } = setup();
+    const pending = collectGroups([{ index: 0, message: routed(['A', 'A', 'B']) }, { index: 1, message: routed(['B']) }], new Date(T0).toISOString());
+    expect(pending.map((group) => group.sources)).toEqual([[0], [0, 1]]);
+
+    for (const group of pending) await ingestGroup(group, deps);
+    expect(queue.timers.map((timer) => timer.delaySeconds)).toEqual([10, 10]);
+
+    advance(10 * SECOND);
+    for (const { message } of [...queue.timers]) await fireTimer(message, deps);
+
+    expect(queue.notifications).toHaveLength(2);
+    expect(queue.notifications.map((n) => n.groupKey).sort()).toEqual([
+      '{account="acme",global,receiver="ops"}:{alertname="A"}',
+      '{account="acme",global,receiver="ops"}:{alertname="B"}',
+    ]);
+    expect(queue.notifications.find((n) => n.groupKey.endsWith('"A"}'))!.alerts).toHaveLength(2);
+  });
+
+  it('drops a duplicate or stale timer without notifying again', async () => {
+    const { deps, queue, advance } = setup();
+    const [group] = collectGroups([{ index: 0, message: routed(['A']) }], new Date(T0).toISOString());
+    await ingestGroup(group!, deps);
+    advance(10 * SECOND);
+    const timer = queue.timers[0]!.message;
+
+    await fireTimer(timer, deps);
+    await fireTimer(timer, deps);
+    await fireTimer(timer, deps);
+
+    expect(queue.notifications).toHaveLength(1);
+  });
+
+  it('re-sends the outbox when the worker died after recording the flush, with the same notification id', async () => {
+    const { deps, groups, queue, advance } = setup();
+    const [group] = collectGroups([{ index: 0, message: routed(['A']) }], new Date(T0).toISOString());
+    await ingestGroup(group!, deps);
+    advance(10 * SECOND);
+    const timer = queue.timers[0]!.message;
+    groups.failNextMarks = 1;
+
+    await expect(fireTimer(timer, deps)).rejects.toThrow('worker died');
+    await fireTimer(timer, deps);
+    await fireTimer(timer, deps);
+
+    expect(queue.notifications).toHaveLength(2);
+    expect(new Set(queue.notifications.map((n) => n.id)).size).toBe(1);
+  });
+
+  it('loses no alert when two workers ingest into the same group at once', async () => {
+    const { deps, groups } = setup();
+    const batches = Array.from({ length: 6 }, (_, i) => collectGroups([{ index: 0, message: routed([`A`]) }], new Date(T0 + i).toISOString())[0]!);
+    batches.forEach((batch, i) => {
+      batch.batch.alerts[0]!.labels = { ...batch.batch.alerts[0]!.labels, pod: `racer-${i}` };
+      batch.batch.alerts[0]!.fingerprint = `${i}`.padStart(16, '0');
+    });
+
+    await Promise.all(batches.map((batch) => ingestGroup(batch, deps)));
+
+    const stored = await groups.get(batches[0]!.batch.group.id);
+    expect(Object.keys(stored!.state.alerts)).toHaveLength(6);
+  });
+
+  it('sends at most one notification id when two workers flush the same timer concurrently', async () => {
+    const { deps, queue, advance } = setup();
+    const [group] = collectGroups([{ index: 0, message: routed(['A', 'A2']) }], new Date(T0).toISOString());
+    await ingestGroup(group!, deps);
+    advance(10 * SECOND);
+    const timer = queue.timers[0]!.message;
+
+    await Promise.all([fireTimer(timer, deps), fireTimer(timer, deps)]);
+
+    expect(new Set(queue.notifications.map((n) => n.id)).size).toBe(1);
+  });
+});
