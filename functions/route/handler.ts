@@ -1,51 +1,48 @@
-import { DynamoReceiverStore } from '../../lib/aws/dynamo-receiver-store.js';
+import { configStores, dynamoRoutingSource } from '../../lib/aws/dynamo-config.js';
 import { alertBatchMessageSchema, parseMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
 import { chunkBySize } from '../../lib/pipeline/queue.js';
-import type { Receiver } from '../../lib/receivers/receiver.js';
 import { routeAlerts } from '../../lib/route/route-alerts.js';
+import { cachedRoutingSource, loadRoutingSnapshot } from '../../lib/route/routing-source.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
-import { requireEnv } from '../shared/environment.js';
+import { integerEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('route');
-/** Receivers change rarely; a short cache saves a query per message without making changes slow to apply. */
-const RECEIVER_CACHE_MS = 10_000;
 
 let dependencies: ReturnType<typeof createDependencies> | undefined;
 function createDependencies() {
+  const stores = configStores(dynamoDocumentClient(), { config: requireEnv('CONFIG_TABLE'), state: requireEnv('STATE_TABLE') });
   return {
-    receivers: new DynamoReceiverStore(dynamoDocumentClient(), requireEnv('CONFIG_TABLE')),
+    stores,
+    // Configuration changes rarely; a short cache saves reads per message and applies changes within seconds.
+    source: cachedRoutingSource(dynamoRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
     queue: queuePublisher('groups'),
-    cache: new Map<string, { receivers: Promise<Receiver[]>; loadedAt: number }>(),
   };
 }
 
-function globalReceivers(accountId: string): Promise<Receiver[]> {
-  const { receivers, cache } = dependencies!;
-  const cached = cache.get(accountId);
-  if (cached !== undefined && Date.now() - cached.loadedAt < RECEIVER_CACHE_MS) return cached.receivers;
-  const loading = receivers.listGlobal(accountId);
-  cache.set(accountId, { receivers: loading, loadedAt: Date.now() });
-  loading.catch(() => cache.delete(accountId));
-  return loading;
-}
-
-/** alerts queue -> groups queue: decides which receivers get each alert. */
+/** alerts queue -> groups queue: decides which receivers get each alert, and why. */
 export const handler = sqsRecordHandler(
   logger,
   { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
-  dependencies ??= createDependencies();
-  const { queue } = dependencies;
-  return records.map(async (record) => {
-    const batch = parseMessage(alertBatchMessageSchema, record.body);
-    const routed = routeAlerts(batch.alerts, await globalReceivers(batch.accountId));
-    const bodies = routed.flatMap((message) =>
-      chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, alerts } satisfies RoutedAlertsMessage)),
-    );
-    await queue.send('groups', bodies);
-    if (routed.length === 0) logger.info('no receiver for alerts', { accountId: batch.accountId, alerts: batch.alerts.length });
-  });
+    dependencies ??= createDependencies();
+    const { stores, source, queue } = dependencies;
+    return records.map(async (record) => {
+      const batch = parseMessage(alertBatchMessageSchema, record.body);
+      const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, source);
+      const { messages, decisions } = routeAlerts(batch.alerts, snapshot, new Date());
+      const bodies = messages.flatMap((message) =>
+        chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, alerts } satisfies RoutedAlertsMessage)),
+      );
+      await Promise.all([queue.send('groups', bodies), stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt)]);
+      const unrouted = decisions.filter((decision) => !decision.receivers.some((r) => r.outcome === 'delivered'));
+      if (unrouted.length > 0) {
+        logger.info('alerts reached no receiver', {
+          accountId: batch.accountId,
+          alerts: unrouted.map((d) => ({ fingerprint: d.fingerprint, receivers: d.receivers.map((r) => `${r.receiver}:${r.outcome}`) })),
+        });
+      }
+    });
   },
 );

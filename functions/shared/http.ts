@@ -5,20 +5,12 @@ import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } f
 import { InvalidPayloadError } from '../../lib/ingest/ingest-errors.js';
 import { VersionConflictError } from '../../lib/receivers/receiver.js';
 import { InvalidCursorError } from '../../lib/aws/dynamo-history-store.js';
+import { HttpError } from '../../lib/api/api-types.js';
+import { TooManyAccessChangesError } from '../../lib/aws/dynamo-access-index.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
-/** A 404 or 405 from routing, or any other client error a use case raises with its status. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+export { HttpError };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   return {
@@ -51,6 +43,7 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
   if (error instanceof UnsupportedMediaTypeError) return json(415, { error: error.message });
   if (error instanceof VersionConflictError) return json(409, { error: error.message });
+  if (error instanceof TooManyAccessChangesError) return json(400, { error: error.message, issues: [{ field: 'bindings', message: error.message }] });
   if (error instanceof InvalidCursorError) return json(400, { error: error.message, issues: [{ field: 'cursor', message: error.message }] });
   logger.error('request failed', error as Error);
   return json(500, { error: 'internal error' });

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HistoryPage, HistoryStore, NotificationRecord } from '../history/notification-record.js';
+import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../history/notification-record.js';
 
 /** Thrown for a cursor that was not issued for this query. */
 export class InvalidCursorError extends Error {
@@ -33,6 +33,9 @@ export class DynamoHistoryStore implements HistoryStore {
           sk: `${record.createdAt}#${record.notificationId}`,
           gsi1pk: `ACCOUNT#${accountId}#RECEIVER#${receiverKey}`,
           gsi1sk: `${record.createdAt}#${record.notificationId}`,
+          ...(record.receiver.tenantId === undefined
+            ? {}
+            : { gsi2pk: `ACCOUNT#${accountId}#TENANT#${record.receiver.tenantId}`, gsi2sk: `${record.createdAt}#${record.notificationId}` }),
           expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + this.retentionSeconds,
           ...record,
         },
@@ -40,15 +43,19 @@ export class DynamoHistoryStore implements HistoryStore {
     );
   }
 
-  async list(accountId: string, options: { limit: number; cursor?: string }): Promise<HistoryPage> {
-    const pk = `ACCOUNT#${accountId}`;
-    const startKey = options.cursor === undefined ? undefined : decodeCursor(options.cursor, pk);
+  async list(accountId: string, options: HistoryQuery): Promise<HistoryPage> {
+    const { index, attribute, partition } =
+      options.tenantId !== undefined
+        ? { index: 'gsi2', attribute: 'gsi2pk', partition: `ACCOUNT#${accountId}#TENANT#${options.tenantId}` }
+        : { index: undefined, attribute: 'pk', partition: `ACCOUNT#${accountId}` };
+    const startKey = options.cursor === undefined ? undefined : decodeCursor(options.cursor, attribute, partition);
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
+        ...(index === undefined ? {} : { IndexName: index }),
+        KeyConditionExpression: `${attribute} = :pk`,
         FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: { ':pk': pk, ':now': Math.floor(this.now().getTime() / 1000) },
+        ExpressionAttributeValues: { ':pk': partition, ':now': Math.floor(this.now().getTime() / 1000) },
         ScanIndexForward: false,
         Limit: options.limit,
         ExclusiveStartKey: startKey,
@@ -63,10 +70,12 @@ function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, pk: string): Record<string, unknown> {
+/** A cursor only continues the query it came from: its partition must be the one asked for. */
+function decodeCursor(cursor: string, attribute: string, partition: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key.pk !== pk || typeof key.sk !== 'string' || Object.keys(key).length !== 2) throw new InvalidCursorError();
+    if (key[attribute] !== partition || Object.values(key).some((value) => typeof value !== 'string')) throw new InvalidCursorError();
+    if (attribute !== 'pk' && !String(key.pk).startsWith(`ACCOUNT#`)) throw new InvalidCursorError();
     return key;
   } catch {
     throw new InvalidCursorError();
@@ -74,6 +83,6 @@ function decodeCursor(cursor: string, pk: string): Record<string, unknown> {
 }
 
 function fromItem(item: Record<string, unknown>): NotificationRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, ...record } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, expiresAt: _e, ...record } = item;
   return record as unknown as NotificationRecord;
 }

@@ -1,63 +1,37 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReceiverRef } from '../pipeline/messages.js';
-import { VersionConflictError, type Receiver, type ReceiverStore } from '../receivers/receiver.js';
+import { receiverId, type Receiver, type ReceiverStore } from '../receivers/receiver.js';
+import { DynamoObjectStore } from './dynamo-object-store.js';
 
-/** Receivers under their account's partition, so routing reads an account's receivers with one query. */
+/**
+ * Receivers under their account's partition: `RECEIVER#GLOBAL#<name>` and
+ * `RECEIVER#TENANT#<tenant>#<name>`, so routing reads the global receivers, or
+ * one tenant's, with one query.
+ */
 export class DynamoReceiverStore implements ReceiverStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly objects: DynamoObjectStore<Receiver>;
 
-  async get(ref: ReceiverRef): Promise<Receiver | undefined> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `ACCOUNT#${ref.accountId}`, sk: sortKey(ref) } }),
-    );
-    return result.Item === undefined ? undefined : fromItem(result.Item);
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.objects = new DynamoObjectStore<Receiver>(client, tableName, 'RECEIVER');
   }
 
-  async listGlobal(accountId: string): Promise<Receiver[]> {
-    const receivers: Receiver[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'RECEIVER#GLOBAL#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      receivers.push(...(page.Items ?? []).map(fromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return receivers;
+  get(ref: ReceiverRef): Promise<Receiver | undefined> {
+    return this.objects.get(ref.accountId, receiverId(ref));
   }
 
-  async put(receiver: Receiver, expectedVersion: number): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: `ACCOUNT#${receiver.accountId}`, sk: sortKey(receiver), ...receiver },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new VersionConflictError(`receiver ${receiver.name}`);
-      throw error;
-    }
+  listGlobal(accountId: string): Promise<Receiver[]> {
+    return this.objects.all(accountId, 'GLOBAL#');
   }
-}
 
-function sortKey(ref: { tenantId?: string; name: string }): string {
-  return ref.tenantId === undefined ? `RECEIVER#GLOBAL#${ref.name}` : `RECEIVER#TENANT#${ref.tenantId}#${ref.name}`;
-}
+  listTenant(accountId: string, tenantId: string): Promise<Receiver[]> {
+    return this.objects.all(accountId, `TENANT#${tenantId}#`);
+  }
 
-function fromItem(item: Record<string, unknown>): Receiver {
-  const { pk: _pk, sk: _sk, ...receiver } = item;
-  return receiver as unknown as Receiver;
+  put(receiver: Receiver, expectedVersion: number): Promise<void> {
+    return this.objects.put(receiver.accountId, receiverId(receiver), receiver, expectedVersion);
+  }
+
+  delete(ref: ReceiverRef, expectedVersion?: number): Promise<boolean> {
+    return this.objects.delete(ref.accountId, receiverId(ref), expectedVersion);
+  }
 }

@@ -31,9 +31,16 @@ export interface HistoryPage {
   cursor?: string;
 }
 
+export interface HistoryQuery {
+  limit: number;
+  cursor?: string;
+  /** Only notifications to this tenant's receivers. */
+  tenantId?: string;
+}
+
 export interface HistoryStore {
   /** Writes or overwrites the record of one notification (every attempt updates the same record). */
   record(accountId: string, record: NotificationRecord): Promise<void>;
   /** Newest first. */
-  list(accountId: string, options: { limit: number; cursor?: string }): Promise<HistoryPage>;
+  list(accountId: string, options: HistoryQuery): Promise<HistoryPage>;
 }

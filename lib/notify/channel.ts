@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AddressPolicy } from '../net/address-policy.js';
 import type { OutboundHttp } from '../net/outbound-http.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 
@@ -21,6 +22,12 @@ export interface ChannelContext {
   externalURL: string;
   /** Absent only for channels that send structured data (the webhook channel). */
   renderer?: NotificationRenderer;
+  /**
+   * The outbound address policy, for channels that open connections `http`
+   * cannot make (SMTP). Pass the same policy `http` was built with; when
+   * absent those channels apply the strict default (no private addresses).
+   */
+  addressPolicy?: AddressPolicy;
 }
 
 /** What the provider said about a successful send. */

@@ -1,3 +1,4 @@
+import type { SelectorSpec } from '../matchers/selector.js';
 import type { ReceiverRef } from '../pipeline/messages.js';
 
 /** Where notifications go: a channel type plus that channel's settings. */
@@ -13,6 +14,8 @@ export interface Receiver {
   settings: Record<string, unknown>;
   /** Grouping and timing (Alertmanager's group_by, group_wait, ...); unset fields take the defaults. */
   grouping?: ReceiverGrouping;
+  /** Only alerts this selector matches reach the receiver (label selector and/or Alertmanager matchers). */
+  filter?: SelectorSpec;
   createdAt: string;
   updatedAt: string;
   /** Incremented on every write; updates must name the version they replace. */
@@ -32,8 +35,20 @@ export interface ReceiverGrouping {
 export interface ReceiverStore {
   get(ref: ReceiverRef): Promise<Receiver | undefined>;
   listGlobal(accountId: string): Promise<Receiver[]>;
+  listTenant(accountId: string, tenantId: string): Promise<Receiver[]>;
   /** Creates or replaces; `expectedVersion` 0 means "must not exist yet". */
   put(receiver: Receiver, expectedVersion: number): Promise<void>;
+  delete(ref: ReceiverRef, expectedVersion?: number): Promise<boolean>;
+}
+
+/** A receiver's id within its account: `GLOBAL#<name>` or `TENANT#<tenant>#<name>`. */
+export function receiverId(ref: { tenantId?: string; name: string }): string {
+  return ref.tenantId === undefined ? `GLOBAL#${ref.name}` : `TENANT#${ref.tenantId}#${ref.name}`;
+}
+
+/** How people name receivers in routers and explanations: `name` (global) or `tenant/name`. */
+export function receiverLabel(ref: { tenantId?: string; name: string }): string {
+  return ref.tenantId === undefined ? ref.name : `${ref.tenantId}/${ref.name}`;
 }
 
 /** Another writer changed the object since it was read; the caller must re-read. */

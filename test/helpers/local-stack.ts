@@ -10,6 +10,8 @@ export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Prom
     outboundAllowCidrs: '127.0.0.1/32',
     logLevel: 'ERROR',
     ...overrides,
+    // Routing reads configuration fresh each time, so a test's change applies to its next alert.
+    env: { TIDINGS_ROUTING_CACHE_MS: '1', ...overrides.env },
   });
 }
 

@@ -15,6 +15,12 @@ export class MemoryReceiverStore implements ReceiverStore {
   async listGlobal(accountId: string) {
     return [...this.items.values()].filter((r) => r.accountId === accountId && r.tenantId === undefined);
   }
+  async listTenant(accountId: string, tenantId: string) {
+    return [...this.items.values()].filter((r) => r.accountId === accountId && r.tenantId === tenantId);
+  }
+  async delete(ref: ReceiverRef) {
+    return this.items.delete(this.key(ref));
+  }
   async put(receiver: Receiver, expectedVersion: number) {
     const current = this.items.get(this.key(receiver));
     if ((current?.version ?? 0) !== expectedVersion) throw new VersionConflictError(receiver.name);

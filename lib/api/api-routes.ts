@@ -1,0 +1,422 @@
+import { z } from 'zod';
+import { fingerprint } from '../alert/fingerprint.js';
+import { CLUSTER_LABEL, ZERO_TIME, type Alert } from '../alert/alert.js';
+import type { ConfigStores, StoredInhibitRule } from '../aws/dynamo-config.js';
+import { issueClusterToken, newClusterId, type Cluster, type ClusterStore } from '../clusters/cluster.js';
+import type { HistoryStore } from '../history/notification-record.js';
+import { InhibitRuleValidationError, validateInhibitRule } from '../inhibit/rule.js';
+import { InvalidPayloadError } from '../ingest/ingest-errors.js';
+import { labelSetSchema } from '../alert/alert-schema.js';
+import type { Channel } from '../notify/channel.js';
+import { routeAlerts } from '../route/route-alerts.js';
+import type { AccountSettings, Router } from '../route/router.js';
+import { loadRoutingSnapshot } from '../route/routing-source.js';
+import { dynamoRoutingSource } from '../aws/dynamo-config.js';
+import { expireSilence } from '../silence/silence.js';
+import { alertmanagerApi } from './alertmanager-v2.js';
+import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
+import { openApiDocument } from './openapi.js';
+import { mayAccess } from './principal.js';
+import { putReceiver, receiverView, selectorSchema, validSelector } from './receivers-api.js';
+import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
+import { createTenantKey, deleteTenant, deleteWorkspace, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
+
+export interface ApiDependencies {
+  stores: ConfigStores;
+  clusters: ClusterStore;
+  history: HistoryStore;
+  channels: ReadonlyMap<string, Channel<any>>;
+  now: () => Date;
+  /** Base URL of the HTTP API, for ingest URLs. */
+  publicUrl: string;
+  startedAt: Date;
+}
+
+type Params = Record<string, string>;
+type Handler = (params: Params, request: ApiRequest, deps: ApiDependencies) => Promise<ApiResponse>;
+
+/** `operator`: the operator key only. `tenant`: the operator or the key of the tenant named in the path. */
+type Access = 'operator' | 'tenant';
+
+interface Route {
+  method: string;
+  pattern: string;
+  access: Access;
+  summary: string;
+  handler: Handler;
+}
+
+const routes: Route[] = [];
+const route = (method: string, pattern: string, access: Access, summary: string, handler: Handler) =>
+  routes.push({ method, pattern, access, summary, handler });
+
+/** A tenant's scope from the path: an optional `tenant` parameter, validated. */
+function owner(params: Params): { accountId: string; tenantId?: string } {
+  const accountId = pathName(params.account!, 'account');
+  return params.tenant === undefined ? { accountId } : { accountId, tenantId: pathName(params.tenant, 'tenant') };
+}
+
+const A = '/v1/accounts/:account';
+const T = `${A}/tenants/:tenant`;
+
+// Clusters ------------------------------------------------------------------
+route('POST', `${A}/clusters`, 'operator', 'Create a cluster; answers its ingest URL and token (shown once)', async (params, request, deps) => {
+  const { accountId } = owner(params);
+  const { name } = parseWith(z.object({ name: nameSchema }), request.json());
+  if ((await deps.clusters.listByAccount(accountId)).some((c) => c.name === name)) {
+    throw new InvalidPayloadError('cluster name is taken', [{ field: 'name', message: `a cluster named ${name} already exists` }]);
+  }
+  const now = deps.now();
+  const { token, stored } = issueClusterToken(now);
+  const cluster: Cluster = { id: newClusterId(), accountId, name, tokens: [stored], createdAt: now.toISOString() };
+  await deps.clusters.create(cluster);
+  return { status: 201, body: { ...clusterView(cluster, deps.publicUrl), token } };
+});
+route('GET', `${A}/clusters`, 'operator', 'List clusters', async (params, _request, deps) =>
+  ok({ items: (await deps.clusters.listByAccount(owner(params).accountId)).map((c) => clusterView(c, deps.publicUrl)) }),
+);
+
+function clusterView(cluster: Cluster, publicUrl: string) {
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    accountId: cluster.accountId,
+    createdAt: cluster.createdAt,
+    ingestUrl: `${publicUrl.replace(/\/$/, '')}/ingest/${cluster.id}`,
+  };
+}
+
+// Settings ------------------------------------------------------------------
+const settingsSchema = z.object({ routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']) });
+route('GET', `${A}/settings`, 'operator', 'Account settings (route policy)', async (params, _request, deps) => {
+  const settings = await deps.stores.settings.get(owner(params).accountId, 'ACCOUNT');
+  return ok({ routePolicy: settings?.routePolicy ?? 'All', version: settings?.version ?? 0 });
+});
+route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (params, request, deps) => {
+  const { accountId } = owner(params);
+  const body = parseWith(settingsSchema, request.json());
+  const current = await deps.stores.settings.get(accountId, 'ACCOUNT');
+  const version = ifMatchVersion(request) ?? current?.version ?? 0;
+  const settings: AccountSettings = { accountId, routePolicy: body.routePolicy, version: version + 1 };
+  await deps.stores.settings.put(accountId, 'ACCOUNT', settings, version);
+  return ok({ routePolicy: settings.routePolicy, version: settings.version }, etag(settings.version));
+});
+
+// Tenants, keys and workspaces ---------------------------------------------
+route('GET', `${A}/tenants`, 'operator', 'List tenants', async (params, request, deps) => {
+  const page = await deps.stores.tenants.page(owner(params).accountId, pageQuery(request));
+  return ok({ items: page.items.map(tenantView), ...(page.cursor ? { cursor: page.cursor } : {}) });
+});
+route('PUT', T, 'operator', 'Create or replace a tenant (bindings and workspaces)', async (params, request, deps) => {
+  const { accountId, tenantId } = owner(params);
+  const tenant = await putTenant(accountId, tenantId!, request.json(), ifMatchVersion(request), { stores: deps.stores, now: deps.now });
+  return { status: tenant.version === 1 ? 201 : 200, body: tenantView(tenant), headers: etag(tenant.version) };
+});
+route('GET', T, 'tenant', 'Get a tenant', async (params, _request, deps) => {
+  const { accountId, tenantId } = owner(params);
+  const tenant = await deps.stores.tenants.get(accountId, tenantId!);
+  if (tenant === undefined) throw notFound('tenant');
+  return ok(tenantView(tenant), etag(tenant.version));
+});
+route('DELETE', T, 'operator', 'Delete a tenant and its access', async (params, _request, deps) => {
+  const { accountId, tenantId } = owner(params);
+  if (!(await deleteTenant(accountId, tenantId!, { stores: deps.stores }))) throw notFound('tenant');
+  return { status: 204 };
+});
+route('POST', `${T}/keys`, 'operator', 'Issue a tenant API key (shown once)', async (params, _request, deps) => {
+  const { accountId, tenantId } = owner(params);
+  const key = await createTenantKey(accountId, tenantId!, { stores: deps.stores, now: deps.now });
+  if (key === undefined) throw notFound('tenant');
+  return { status: 201, body: key };
+});
+route('DELETE', `${T}/keys/:key`, 'operator', 'Revoke a tenant API key', async (params, _request, deps) => {
+  const { accountId, tenantId } = owner(params);
+  if (!(await revokeTenantKey(accountId, tenantId!, params.key!, { stores: deps.stores }))) throw notFound('key');
+  return { status: 204 };
+});
+route('GET', `${A}/workspaces`, 'operator', 'List workspaces', async (params, request, deps) => {
+  const page = await deps.stores.workspaces.page(owner(params).accountId, pageQuery(request));
+  return ok(page);
+});
+route('PUT', `${A}/workspaces/:workspace`, 'operator', 'Create or replace a workspace', async (params, request, deps) => {
+  const { accountId } = owner(params);
+  const workspace = await putWorkspace(accountId, pathName(params.workspace!, 'workspace'), request.json(), ifMatchVersion(request), {
+    stores: deps.stores,
+    now: deps.now,
+  });
+  return { status: workspace.version === 1 ? 201 : 200, body: workspace, headers: etag(workspace.version) };
+});
+route('GET', `${A}/workspaces/:workspace`, 'operator', 'Get a workspace', async (params, _request, deps) => {
+  const workspace = await deps.stores.workspaces.get(owner(params).accountId, params.workspace!);
+  if (workspace === undefined) throw notFound('workspace');
+  return ok(workspace, etag(workspace.version));
+});
+route('DELETE', `${A}/workspaces/:workspace`, 'operator', 'Delete a workspace', async (params, _request, deps) => {
+  if (!(await deleteWorkspace(owner(params).accountId, params.workspace!, { stores: deps.stores }))) throw notFound('workspace');
+  return { status: 204 };
+});
+
+// Receivers (global and per tenant) ----------------------------------------
+for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
+  const scope = base === A ? 'global' : "a tenant's";
+  route('GET', `${base}/receivers`, access, `List ${scope} receivers (secrets redacted)`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const receivers = tenantId === undefined ? await deps.stores.receivers.listGlobal(accountId) : await deps.stores.receivers.listTenant(accountId, tenantId);
+    return ok({ items: receivers.map((r) => receiverView(r, deps.channels)) });
+  });
+  route('PUT', `${base}/receivers/:name`, access, `Create or replace ${scope} receiver`, async (params, request, deps) => {
+    const ref = owner(params);
+    const receiver = await putReceiver(ref, pathName(params.name!, 'name'), request.json(), ifMatchVersion(request), {
+      receivers: deps.stores.receivers,
+      channels: deps.channels,
+      now: deps.now,
+    });
+    return { status: receiver.version === 1 ? 201 : 200, body: receiverView(receiver, deps.channels), headers: etag(receiver.version) };
+  });
+  route('GET', `${base}/receivers/:name`, access, `Get ${scope} receiver`, async (params, _request, deps) => {
+    const receiver = await deps.stores.receivers.get({ ...owner(params), name: params.name! });
+    if (receiver === undefined) throw notFound('receiver');
+    return ok(receiverView(receiver, deps.channels), etag(receiver.version));
+  });
+  route('DELETE', `${base}/receivers/:name`, access, `Delete ${scope} receiver`, async (params, request, deps) => {
+    if (!(await deps.stores.receivers.delete({ ...owner(params), name: params.name! }, ifMatchVersion(request)))) throw notFound('receiver');
+    return { status: 204 };
+  });
+
+  // Silences
+  route('GET', `${base}/silences`, access, `List ${scope} silences`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const now = deps.now();
+    const all = await deps.stores.silences.all(accountId);
+    const mine = all.filter((s) => (tenantId === undefined ? s.scope.kind === 'global' : s.scope.kind === 'tenant' && s.scope.tenantId === tenantId));
+    const { limit } = pageQuery(request);
+    return ok({ items: mine.slice(0, limit).map((s) => silenceView(s, now)) });
+  });
+  route('POST', `${base}/silences`, access, `Create ${scope} silence`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const now = deps.now();
+    const silence = buildSilence(silenceFieldsFromBody(request.json(), now), tenantId === undefined ? { kind: 'global' } : { kind: 'tenant', tenantId }, accountId, now);
+    await deps.stores.silences.put(accountId, silence.id, silence, 0);
+    return { status: 201, body: silenceView(silence, now), headers: etag(silence.version) };
+  });
+  route('GET', `${base}/silences/:id`, access, `Get ${scope} silence`, async (params, _request, deps) => {
+    const silence = await ownedSilence(params, deps);
+    return ok(silenceView(silence, deps.now()), etag(silence.version));
+  });
+  route('PUT', `${base}/silences/:id`, access, `Replace ${scope} silence`, async (params, request, deps) => {
+    const current = await ownedSilence(params, deps);
+    const now = deps.now();
+    const expected = ifMatchVersion(request) ?? current.version;
+    const silence = buildSilence({ ...silenceFieldsFromBody(request.json(), now), id: current.id }, current.scope, current.accountId, now, { ...current, version: expected });
+    await deps.stores.silences.put(current.accountId, current.id, silence, expected);
+    return ok(silenceView(silence, now), etag(silence.version));
+  });
+  route('DELETE', `${base}/silences/:id`, access, `Expire ${scope} silence (kept, as Alertmanager does)`, async (params, _request, deps) => {
+    const current = await ownedSilence(params, deps);
+    const now = deps.now();
+    const expired = { ...current, ...expireSilence(current, now), updatedAt: now.toISOString(), version: current.version + 1 };
+    await deps.stores.silences.put(current.accountId, current.id, expired, current.version);
+    return ok(silenceView(expired, now));
+  });
+
+  // Inhibit rules
+  route('GET', `${base}/inhibit-rules`, access, `List ${scope} inhibit rules`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const rules = (await deps.stores.inhibitRules.all(accountId)).filter((r) =>
+      tenantId === undefined ? r.scope.kind === 'global' : r.scope.kind === 'tenant' && r.scope.tenantId === tenantId,
+    );
+    return ok({ items: rules });
+  });
+  route('PUT', `${base}/inhibit-rules/:id`, access, `Create or replace ${scope} inhibit rule`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const id = pathName(params.id!, 'id');
+    const body = parseWith(
+      z.object({
+        sourceMatchers: z.array(z.union([z.string(), z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })])),
+        targetMatchers: z.array(z.union([z.string(), z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })])),
+        equal: z.array(z.string()).default([]),
+      }),
+      request.json(),
+    );
+    const current = await deps.stores.inhibitRules.get(accountId, inhibitId(id, tenantId));
+    if (current !== undefined && !sameScope(current.scope, tenantId)) throw notFound('inhibit rule');
+    const version = ifMatchVersion(request) ?? current?.version ?? 0;
+    const now = deps.now().toISOString();
+    const rule: StoredInhibitRule = {
+      id,
+      sourceMatchers: normalizeMatchers(body.sourceMatchers),
+      targetMatchers: normalizeMatchers(body.targetMatchers),
+      equal: body.equal,
+      scope: tenantId === undefined ? { kind: 'global' } : { kind: 'tenant', tenantId },
+      accountId,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+      version: version + 1,
+    };
+    try {
+      validateInhibitRule(rule);
+    } catch (error) {
+      if (error instanceof InhibitRuleValidationError) throw new InvalidPayloadError('invalid inhibit rule', error.issues.map((i) => ({ field: i.path, message: i.message })));
+      throw error;
+    }
+    await deps.stores.inhibitRules.put(accountId, inhibitId(id, tenantId), rule, version);
+    return { status: rule.version === 1 ? 201 : 200, body: rule, headers: etag(rule.version) };
+  });
+  route('DELETE', `${base}/inhibit-rules/:id`, access, `Delete ${scope} inhibit rule`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    if (!(await deps.stores.inhibitRules.delete(accountId, inhibitId(params.id!, tenantId)))) throw notFound('inhibit rule');
+    return { status: 204 };
+  });
+
+  // History
+  route('GET', `${base}/history`, access, `Notifications ${base === A ? 'of the account' : "to a tenant's receivers"}, newest first`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const page = await deps.history.list(accountId, { ...pageQuery(request), ...(tenantId === undefined ? {} : { tenantId }) });
+    return ok(page);
+  });
+
+  // Explain
+  route('POST', `${base}/explain`, access, 'Which receivers an alert would reach, and what would stop it', async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const body = parseWith(z.object({ labels: labelSetSchema.refine((l) => Object.keys(l).length > 0, 'must not be empty') }), request.json());
+    const alert: Alert = {
+      labels: body.labels,
+      annotations: {},
+      status: 'firing',
+      startsAt: deps.now().toISOString(),
+      endsAt: ZERO_TIME,
+      generatorURL: '',
+      fingerprint: fingerprint(body.labels),
+      source: 'generic',
+      cluster: body.labels[CLUSTER_LABEL] ?? '',
+    };
+    const snapshot = await loadRoutingSnapshot(accountId, [alert], dynamoRoutingSource(deps.stores));
+    const [decision] = routeAlerts([alert], snapshot, deps.now()).decisions;
+    if (tenantId === undefined) return ok(decision);
+    // A tenant sees only what concerns its own receivers, never other tenants' or global ones.
+    return ok({
+      fingerprint: decision!.fingerprint,
+      visibleToTenant: decision!.tenants.some((t) => t.tenantId === tenantId),
+      receivers: decision!.receivers.filter((r) => r.receiver.startsWith(`${tenantId}/`)),
+    });
+  });
+
+  // Alertmanager API v2 (amtool, Grafana)
+  for (const method of ['GET', 'POST', 'DELETE']) {
+    route(method, `${base}/alertmanager/:rest+`, access, 'Alertmanager API v2 (status, silences, alerts) for amtool and Grafana', async (params, request, deps) =>
+      alertmanagerApi(owner(params), `/${params.rest}`, request, deps),
+    );
+  }
+}
+
+function inhibitId(id: string, tenantId: string | undefined): string {
+  return tenantId === undefined ? `GLOBAL#${id}` : `TENANT#${tenantId}#${id}`;
+}
+
+function sameScope(scope: { kind: string; tenantId?: string }, tenantId: string | undefined): boolean {
+  return tenantId === undefined ? scope.kind === 'global' : scope.kind === 'tenant' && scope.tenantId === tenantId;
+}
+
+/** A silence of the scope in the path; another scope's silence is "not found", never shown. */
+async function ownedSilence(params: Params, deps: ApiDependencies) {
+  const { accountId, tenantId } = owner(params);
+  const silence = await deps.stores.silences.get(accountId, params.id!);
+  if (silence === undefined || !sameScope(silence.scope, tenantId)) throw notFound('silence');
+  return silence;
+}
+
+// Routers ---------------------------------------------------------------------
+const routerSchema = z.object({
+  enabled: z.boolean().default(true),
+  selector: selectorSchema.default({}),
+  target: z
+    .object({
+      receivers: z.array(z.string()).optional(),
+      receiverPattern: z.string().optional(),
+      channels: z.array(z.string()).optional(),
+      tenants: z.array(nameSchema).optional(),
+    })
+    .refine((t) => Object.values(t).some((v) => v !== undefined), 'name receivers, a pattern, channels or tenants'),
+});
+route('GET', `${A}/routers`, 'operator', 'List routers', async (params, _request, deps) => ok({ items: await deps.stores.routers.all(owner(params).accountId) }));
+route('PUT', `${A}/routers/:name`, 'operator', 'Create or replace a router', async (params, request, deps) => {
+  const { accountId } = owner(params);
+  const name = pathName(params.name!, 'name');
+  const body = parseWith(routerSchema, request.json());
+  validSelector(body.selector, 'selector');
+  if (body.target.receiverPattern !== undefined) validSelector({ matchers: [{ name: 'receiver', value: body.target.receiverPattern, isRegex: true }] }, 'target.receiverPattern');
+  const current = await deps.stores.routers.get(accountId, name);
+  const version = ifMatchVersion(request) ?? current?.version ?? 0;
+  const now = deps.now().toISOString();
+  const target: Router['target'] = {};
+  for (const key of ['receivers', 'receiverPattern', 'channels', 'tenants'] as const) {
+    if (body.target[key] !== undefined) (target as Record<string, unknown>)[key] = body.target[key];
+  }
+  const router: Router = { accountId, name, enabled: body.enabled, selector: body.selector as Router['selector'], target, createdAt: current?.createdAt ?? now, updatedAt: now, version: version + 1 };
+  await deps.stores.routers.put(accountId, name, router, version);
+  return { status: router.version === 1 ? 201 : 200, body: router, headers: etag(router.version) };
+});
+route('GET', `${A}/routers/:name`, 'operator', 'Get a router', async (params, _request, deps) => {
+  const router = await deps.stores.routers.get(owner(params).accountId, params.name!);
+  if (router === undefined) throw notFound('router');
+  return ok(router, etag(router.version));
+});
+route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (params, _request, deps) => {
+  if (!(await deps.stores.routers.delete(owner(params).accountId, params.name!))) throw notFound('router');
+  return { status: 204 };
+});
+
+route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
+
+/** Compiles `/v1/accounts/:account/x/:rest+` into a matcher yielding the parameters. */
+function compile(pattern: string): (path: string) => Params | undefined {
+  const names: string[] = [];
+  const source = pattern
+    .split('/')
+    .map((segment) => {
+      if (segment.startsWith(':') && segment.endsWith('+')) {
+        names.push(segment.slice(1, -1));
+        return '(.+)';
+      }
+      if (segment.startsWith(':')) {
+        names.push(segment.slice(1));
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  const regex = new RegExp(`^${source}$`);
+  return (path) => {
+    const match = regex.exec(path);
+    if (match === null) return undefined;
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+  };
+}
+
+const compiled = routes.map((r) => ({ ...r, match: compile(r.pattern) }));
+
+/**
+ * Dispatches a request: finds the route, checks that the principal may use it
+ * (a tenant key only ever reaches its own tenant's paths, as a 403 otherwise),
+ * and runs it. 404 for unknown paths, 405 for a known path with another method.
+ */
+export async function handleApiRequest(request: ApiRequest, deps: ApiDependencies): Promise<ApiResponse> {
+  let pathKnown = false;
+  for (const candidate of compiled) {
+    const params = candidate.match(request.path);
+    if (params === undefined) continue;
+    pathKnown = true;
+    if (candidate.method !== request.method) continue;
+    authorize(request.principal, candidate.access, params);
+    return candidate.handler(params, request, deps);
+  }
+  throw pathKnown ? new HttpError(405, `method ${request.method} not allowed on ${request.path}`) : new HttpError(404, `no route ${request.path}`);
+}
+
+function authorize(principal: Principal, access: Access, params: Params): void {
+  if (principal.kind === 'operator') return;
+  const allowed = access === 'tenant' && params.account !== undefined && mayAccess(principal, params.account, params.tenant);
+  if (!allowed) throw new HttpError(403, 'this key may not use this endpoint');
+}
+
+export const apiRoutes: ReadonlyArray<Pick<Route, 'method' | 'pattern' | 'access' | 'summary'>> = routes;

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { GroupingOptionsError, resolveGroupingOptions } from '../aggregate/grouping-options.js';
+import { InvalidPayloadError } from '../ingest/ingest-errors.js';
+import { compileSelector, SelectorValidationError, type SelectorSpec } from '../matchers/selector.js';
+import type { Channel } from '../notify/channel.js';
+import { formatDuration, parseDuration } from '../receivers/duration.js';
+import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
+import { parseWith } from './api-types.js';
+
+const durationSchema = z.string().transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** Alertmanager's route timing, written as Alertmanager users write it (`30s`, `5m`, `4h`). */
+const groupingSchema = z
+  .object({
+    groupBy: z.array(z.string().min(1)).optional(),
+    groupWait: durationSchema.optional(),
+    groupInterval: durationSchema.optional(),
+    repeatInterval: durationSchema.optional(),
+    sendResolved: z.boolean().optional(),
+    maxAlerts: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/** A receiver filter or router selector: Kubernetes label selector and/or Alertmanager matchers. */
+export const selectorSchema = z
+  .object({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z
+      .array(z.object({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
+      .optional(),
+    matchers: z
+      .array(z.union([z.string(), z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })]))
+      .optional(),
+  })
+  .strict();
+
+const putReceiverSchema = z.object({
+  channel: z.string().min(1),
+  enabled: z.boolean().default(true),
+  settings: z.record(z.string(), z.unknown()),
+  grouping: groupingSchema.optional(),
+  filter: selectorSchema.optional(),
+});
+
+/** Compiles a selector now so a bad one is a 400 on write, not a failure while routing. */
+export function validSelector(spec: SelectorSpec, field: string): SelectorSpec {
+  try {
+    compileSelector(spec);
+  } catch (error) {
+    if (error instanceof SelectorValidationError) {
+      throw new InvalidPayloadError('invalid selector', [{ field: `${field}.${error.path}`.replace(/\.$/, ''), message: error.message }]);
+    }
+    throw error;
+  }
+  return spec;
+}
+
+/** A receiver as the API shows it: settings redacted by its channel, grouping with its effective values. */
+export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>) {
+  const channel = channels.get(receiver.channel);
+  const parsed = channel?.settingsSchema.safeParse(receiver.settings);
+  const grouping = resolveGroupingOptions(receiver.grouping);
+  return {
+    name: receiver.name,
+    ...(receiver.tenantId === undefined ? {} : { tenant: receiver.tenantId }),
+    channel: receiver.channel,
+    enabled: receiver.enabled,
+    settings: channel !== undefined && parsed?.success ? channel.redact(parsed.data) : {},
+    grouping: {
+      groupBy: [...grouping.groupBy],
+      groupWait: formatDuration(grouping.groupWaitMs),
+      groupInterval: formatDuration(grouping.groupIntervalMs),
+      repeatInterval: formatDuration(grouping.repeatIntervalMs),
+      sendResolved: grouping.sendResolved,
+      maxAlerts: grouping.maxAlerts,
+    },
+    ...(receiver.filter === undefined ? {} : { filter: receiver.filter }),
+    version: receiver.version,
+    createdAt: receiver.createdAt,
+    updatedAt: receiver.updatedAt,
+  };
+}
+
+/**
+ * Creates or replaces a receiver, global or of one tenant. The channel's
+ * schema validates the settings, the grouping and filter are checked as the
+ * pipeline will use them; `expectedVersion` (from If-Match) makes a stale
+ * update a 409.
+ */
+export async function putReceiver(
+  owner: { accountId: string; tenantId?: string },
+  name: string,
+  body: unknown,
+  expectedVersion: number | undefined,
+  deps: { receivers: ReceiverStore; channels: ReadonlyMap<string, Channel<any>>; now: () => Date },
+): Promise<Receiver> {
+  const request = parseWith(putReceiverSchema, body);
+  const channel = deps.channels.get(request.channel);
+  if (channel === undefined) {
+    throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
+  }
+  const settings = parseWith(channel.settingsSchema, request.settings, 'settings') as Record<string, unknown>;
+  const grouping = toReceiverGrouping(request.grouping);
+  const filter = request.filter === undefined ? undefined : validSelector(request.filter as SelectorSpec, 'filter');
+  const ref = { ...owner, name };
+  const current = await deps.receivers.get(ref);
+  const version = expectedVersion ?? current?.version ?? 0;
+  const now = deps.now().toISOString();
+  const receiver: Receiver = {
+    ...ref,
+    channel: request.channel,
+    enabled: request.enabled,
+    settings,
+    ...(grouping === undefined ? {} : { grouping }),
+    ...(filter === undefined ? {} : { filter }),
+    createdAt: current?.createdAt ?? now,
+    updatedAt: now,
+    version: version + 1,
+  };
+  await deps.receivers.put(receiver, version);
+  return receiver;
+}
+
+function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undefined): ReceiverGrouping | undefined {
+  if (input === undefined) return undefined;
+  const grouping: ReceiverGrouping = {};
+  if (input.groupBy !== undefined) grouping.groupBy = input.groupBy;
+  if (input.groupWait !== undefined) grouping.groupWaitMs = input.groupWait;
+  if (input.groupInterval !== undefined) grouping.groupIntervalMs = input.groupInterval;
+  if (input.repeatInterval !== undefined) grouping.repeatIntervalMs = input.repeatInterval;
+  if (input.sendResolved !== undefined) grouping.sendResolved = input.sendResolved;
+  if (input.maxAlerts !== undefined) grouping.maxAlerts = input.maxAlerts;
+  try {
+    resolveGroupingOptions(grouping);
+  } catch (error) {
+    if (error instanceof GroupingOptionsError) {
+      throw new InvalidPayloadError('invalid grouping', [{ field: `grouping.${error.field.replace(/Ms$/, '')}`, message: error.message }]);
+    }
+    throw error;
+  }
+  return grouping;
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidPayloadError } from '../ingest/ingest-errors.js';
+import { fromApiMatcher, toApiMatcher, type ApiMatcher } from '../matchers/api-matcher.js';
+import { MatcherParseError, parseMatchers } from '../matchers/parse.js';
+import { parseDuration } from '../receivers/duration.js';
+import type { MuteScope } from '../silence/muter.js';
+import { silenceStatus, SilenceValidationError, validateSilence, type Silence } from '../silence/silence.js';
+import type { StoredSilence } from '../aws/dynamo-config.js';
+import { parseWith } from './api-types.js';
+
+const apiMatcherSchema = z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() });
+
+/** A silence as tidings' REST API takes it: matchers as strings (`alertname="X"`) or API v2 objects. */
+export const silenceBodySchema = z.object({
+  matchers: z.array(z.union([z.string(), apiMatcherSchema])).min(1),
+  startsAt: z.string().optional(),
+  endsAt: z.string().optional(),
+  permanent: z.boolean().optional(),
+  schedule: z.object({ cron: z.string(), duration: z.string(), timeZone: z.string().default('UTC') }).optional(),
+  createdBy: z.string().min(1),
+  comment: z.string().min(1),
+});
+
+/** Alertmanager API v2's PostableSilence, as amtool and Grafana send it. */
+export const postableSilenceSchema = z.object({
+  id: z.string().optional(),
+  matchers: z.array(apiMatcherSchema).min(1),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  createdBy: z.string(),
+  comment: z.string(),
+});
+
+/** Turns matcher strings and objects into the stored API v2 form. */
+export function normalizeMatchers(input: ReadonlyArray<string | ApiMatcher>): ApiMatcher[] {
+  const result: ApiMatcher[] = [];
+  input.forEach((item, index) => {
+    if (typeof item !== 'string') {
+      result.push({ ...item, isEqual: item.isEqual ?? true });
+      return;
+    }
+    try {
+      result.push(...parseMatchers(item).map((matcher) => toApiMatcher(matcher)));
+    } catch (error) {
+      if (error instanceof MatcherParseError) throw new InvalidPayloadError('invalid matcher', [{ field: `matchers[${index}]`, message: error.message }]);
+      throw error;
+    }
+  });
+  return result;
+}
+
+/** Builds and validates a silence; every problem becomes a 400 naming its field. */
+export function buildSilence(
+  fields: Omit<Silence, 'id' | 'scope'> & { id?: string },
+  scope: MuteScope,
+  accountId: string,
+  now: Date,
+  previous?: StoredSilence,
+): StoredSilence {
+  const silence: StoredSilence = {
+    ...fields,
+    id: fields.id ?? previous?.id ?? randomUUID(),
+    scope,
+    accountId,
+    createdAt: previous?.createdAt ?? now.toISOString(),
+    updatedAt: now.toISOString(),
+    version: (previous?.version ?? 0) + 1,
+  };
+  try {
+    validateSilence(silence);
+  } catch (error) {
+    if (error instanceof SilenceValidationError) {
+      throw new InvalidPayloadError('invalid silence', error.issues.map((issue) => ({ field: issue.path, message: issue.message })));
+    }
+    throw error;
+  }
+  return silence;
+}
+
+/** From the REST body to the silence fields. */
+export function silenceFieldsFromBody(body: unknown, now: Date): Omit<Silence, 'id' | 'scope'> {
+  const request = parseWith(silenceBodySchema, body);
+  const fields: Omit<Silence, 'id' | 'scope'> = {
+    matchers: normalizeMatchers(request.matchers),
+    startsAt: request.startsAt ?? now.toISOString(),
+    createdBy: request.createdBy,
+    comment: request.comment,
+  };
+  if (request.endsAt !== undefined) fields.endsAt = request.endsAt;
+  if (request.permanent !== undefined) fields.permanent = request.permanent;
+  if (request.schedule !== undefined) {
+    let durationMs: number;
+    try {
+      durationMs = parseDuration(request.schedule.duration);
+    } catch (error) {
+      throw new InvalidPayloadError('invalid silence', [{ field: 'schedule.duration', message: (error as Error).message }]);
+    }
+    fields.schedule = { cron: request.schedule.cron, durationSeconds: Math.round(durationMs / 1000), timeZone: request.schedule.timeZone };
+  }
+  return fields;
+}
+
+/** A silence as tidings' REST API shows it: with its state now. */
+export function silenceView(silence: StoredSilence, now: Date) {
+  const status = silenceStatus(silence, now);
+  return {
+    ...stripStorage(silence),
+    status: {
+      state: status.state,
+      ...(status.activeUntil ? { activeUntil: status.activeUntil.toISOString() } : {}),
+      ...(status.nextActiveAt ? { nextActiveAt: status.nextActiveAt.toISOString() } : {}),
+    },
+  };
+}
+
+/** Alertmanager's GettableSilence: what amtool and Grafana parse (id, status.state, endsAt, createdBy, comment all required). */
+export function gettableSilence(silence: StoredSilence, now: Date) {
+  return {
+    id: silence.id,
+    status: { state: silenceStatus(silence, now).state },
+    updatedAt: silence.updatedAt,
+    comment: silence.comment,
+    createdBy: silence.createdBy,
+    // Alertmanager has no permanent silences; show one as ending far in the future.
+    endsAt: silence.endsAt ?? '9999-12-31T23:59:59Z',
+    startsAt: silence.startsAt,
+    matchers: silence.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual ?? true })),
+  };
+}
+
+/**
+ * amtool's `silence query alertname=X` sends `filter=` matchers. As in
+ * Alertmanager, the filter matchers are applied to the label set formed by the
+ * silence's plain equality matchers.
+ */
+export function silenceMatchesFilter(silence: Silence, filters: readonly ApiMatcher[]): boolean {
+  const labels: Record<string, string> = {};
+  for (const m of silence.matchers) if (!m.isRegex && (m.isEqual ?? true)) labels[m.name] = m.value;
+  return filters.every((filter) => fromApiMatcher(filter).matches(labels));
+}
+
+function stripStorage(silence: StoredSilence) {
+  const { accountId: _a, ...rest } = silence;
+  return rest;
+}

@@ -1,0 +1,90 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import type { Channel } from '../channel.js';
+import { awsChannelError, isAwsEndpoint, outboundRequestHandler } from './aws-request-handler.js';
+import { oneLine, renderText, truncateChars } from './message-text.js';
+
+/** Static AWS keys: only for operators who opt in (another account's SES, local stand-ins). */
+export const staticAwsCredentialsSchema = z.object({
+  accessKeyId: z.string().min(16).max(128),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().min(1).optional(),
+});
+
+/** An AWS region name such as `eu-west-1`. */
+export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region such as eu-west-1');
+
+const settingsSchema = z
+  .object({
+    region: awsRegionSchema,
+    /** Overrides the regional endpoint (a VPC endpoint, or a local stand-in in tests). */
+    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    /** A verified SES identity, optionally with a display name: `Alerts <alerts@example.com>`. */
+    from: z.string().min(3).max(320),
+    to: z.array(z.email()).min(1).max(50),
+    replyTo: z.array(z.email()).max(50).optional(),
+    configurationSetName: z.string().min(1).max(64).optional(),
+    /**
+     * Absent (the normal case): the Lambda role's credentials from the default
+     * provider chain. Present only when the operator chose to store keys.
+     */
+    credentials: staticAwsCredentialsSchema.optional(),
+    timeoutMs: z.number().int().min(100).max(30_000).default(10_000),
+  })
+  .refine((settings) => settings.endpoint === undefined || settings.credentials !== undefined || isAwsEndpoint(settings.endpoint), {
+    message: "an endpoint outside amazonaws.com needs explicit credentials: the service role's are only sent to AWS",
+    path: ['endpoint'],
+  });
+export type SesSettings = z.infer<typeof settingsSchema>;
+
+/** Subject lines longer than this are cut; RFC 5322 caps a header line at 998 characters. */
+const MAX_SUBJECT_CHARS = 900;
+
+/**
+ * Email through Amazon SES v2 `SendEmail`: the AWS-native path, since Lambda
+ * cannot open outbound SMTP on port 25. Sends one message with an HTML and a
+ * plain-text part, signed with the function's role unless the operator stored keys.
+ */
+export const sesEmailChannel: Channel<SesSettings> = {
+  type: 'email-ses',
+  settingsSchema,
+  redact(settings) {
+    const { credentials, ...rest } = settings;
+    return credentials === undefined ? rest : { ...rest, credentials: { accessKeyId: '<secret>', secretAccessKey: '<secret>' } };
+  },
+  async send(settings, notification, context) {
+    const client = new SESv2Client({
+      region: settings.region,
+      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+      ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
+      requestHandler: outboundRequestHandler(context.http, settings.timeoutMs),
+      // The delivery queue owns retries and their backoff; the SDK must not multiply them.
+      maxAttempts: 1,
+    });
+    const subject = truncateChars(oneLine(renderText('title', notification, context)), MAX_SUBJECT_CHARS);
+    try {
+      const output = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: settings.from,
+          Destination: { ToAddresses: settings.to },
+          ...(settings.replyTo === undefined ? {} : { ReplyToAddresses: settings.replyTo }),
+          ...(settings.configurationSetName === undefined ? {} : { ConfigurationSetName: settings.configurationSetName }),
+          Content: {
+            Simple: {
+              Subject: { Data: subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: renderText('text', notification, context), Charset: 'UTF-8' },
+                Html: { Data: renderText('html', notification, context), Charset: 'UTF-8' },
+              },
+            },
+          },
+        }),
+      );
+      return { statusCode: output.$metadata.httpStatusCode ?? 200 };
+    } catch (error) {
+      throw awsChannelError(error, 'SES');
+    } finally {
+      client.destroy();
+    }
+  },
+};

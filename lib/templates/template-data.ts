@@ -1,0 +1,187 @@
+import type { LabelSet } from '../alert/alert.js';
+import type { NotificationMessage } from '../pipeline/messages.js';
+
+/** An alert as a notification carries it (Alertmanager's webhook alert). */
+type Alert = NotificationMessage['alerts'][number];
+
+/** A label or annotation as a name/value pair, for templates that list them. */
+export interface Pair {
+  name: string;
+  value: string;
+}
+
+/** What kind of signal an alert came from; the default templates read each differently. */
+export type AlertKind = 'metric' | 'event' | 'audit';
+
+/** One alert as templates see it. */
+export interface AlertView {
+  status: 'firing' | 'resolved';
+  kind: AlertKind;
+  isMetric: boolean;
+  isEvent: boolean;
+  isAudit: boolean;
+  alertname: string;
+  severity: string;
+  cluster: string;
+  namespace: string;
+  labels: LabelSet;
+  annotations: LabelSet;
+  /** Labels not already shown in the alert's heading and location lines, sorted. */
+  labelPairs: Pair[];
+  /** Every label but internal ones, sorted, alertname first. */
+  allLabelPairs: Pair[];
+  annotationPairs: Pair[];
+  /** The first of the summary, message and description annotations. */
+  summary: string;
+  description: string;
+  message: string;
+  /** Events: `Kind namespace/name` of the involved object; audits: the resource acted on. */
+  object: string;
+  reason: string;
+  user: string;
+  verb: string;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  fingerprint: string;
+}
+
+/** The whole notification as templates see it: plain data, no functions, no class instances. */
+export interface NotificationView {
+  receiver: string;
+  status: 'firing' | 'resolved';
+  groupKey: string;
+  groupLabels: LabelSet;
+  commonLabels: LabelSet;
+  commonAnnotations: LabelSet;
+  groupLabelPairs: Pair[];
+  commonLabelPairs: Pair[];
+  /** A short name for the group: the common alertname, else the group labels. */
+  name: string;
+  alerts: AlertView[];
+  firing: AlertView[];
+  resolved: AlertView[];
+  firingCount: number;
+  resolvedCount: number;
+  truncatedAlerts: number;
+  totalCount: number;
+  externalURL: string;
+  language: string;
+}
+
+/** Labels that identify plumbing, not the problem; hidden from listings as notification-manager hides `rule_id`. */
+const HIDDEN_LABELS = new Set(['rule_id', 'alerttype', 'rule_owner']);
+
+/** Labels the default layout already shows elsewhere, by alert kind. */
+const SHOWN_LABELS: Record<AlertKind, ReadonlySet<string>> = {
+  metric: new Set(['alertname', 'severity', 'cluster', 'namespace']),
+  event: new Set(['alertname', 'severity', 'cluster', 'namespace', 'kind', 'name', 'reason']),
+  audit: new Set(['alertname', 'severity', 'cluster', 'namespace', 'user', 'verb', 'resource', 'subresource', 'name']),
+};
+
+/** Copies a label set into a null-prototype map so no template path resolves to an inherited member. */
+function ownMap(set: LabelSet): LabelSet {
+  const copy = Object.create(null) as LabelSet;
+  for (const [name, value] of Object.entries(set)) {
+    Object.defineProperty(copy, name, { value, enumerable: true, writable: false, configurable: false });
+  }
+  return copy;
+}
+
+function pairs(set: LabelSet, hidden: ReadonlySet<string> = new Set()): Pair[] {
+  return Object.entries(set)
+    .filter(([name]) => !hidden.has(name))
+    .sort(([a], [b]) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => ({ name, value }));
+}
+
+function kindOf(alert: Alert): AlertKind {
+  const type = alert.labels.alerttype;
+  if (type === 'event') return 'event';
+  if (type === 'auditing') return 'audit';
+  return 'metric';
+}
+
+function own(set: LabelSet, name: string): string {
+  return Object.hasOwn(set, name) ? (set[name] ?? '') : '';
+}
+
+function objectOf(alert: Alert, kind: AlertKind): string {
+  const namespace = own(alert.labels, 'namespace');
+  const name = own(alert.labels, 'name');
+  const qualified = namespace !== '' && name !== '' ? `${namespace}/${name}` : name || namespace;
+  if (kind === 'event') {
+    const involved = own(alert.labels, 'kind');
+    return [involved, qualified].filter((part) => part !== '').join(' ');
+  }
+  if (kind === 'audit') {
+    const resource = [own(alert.labels, 'resource'), own(alert.labels, 'subresource')].filter((p) => p !== '').join('/');
+    return [resource || own(alert.labels, 'path'), qualified].filter((part) => part !== '').join(' ');
+  }
+  return '';
+}
+
+function alertView(alert: Alert): AlertView {
+  const kind = kindOf(alert);
+  const { labels, annotations } = alert;
+  const summary = own(annotations, 'summary') || own(annotations, 'message') || own(annotations, 'description');
+  const description = own(annotations, 'description');
+  const message = own(annotations, 'message');
+  return {
+    status: alert.status,
+    kind,
+    isMetric: kind === 'metric',
+    isEvent: kind === 'event',
+    isAudit: kind === 'audit',
+    alertname: own(labels, 'alertname'),
+    severity: own(labels, 'severity'),
+    cluster: own(labels, 'cluster'),
+    namespace: own(labels, 'namespace'),
+    labels: ownMap(labels),
+    annotations: ownMap(annotations),
+    labelPairs: pairs(labels, new Set([...HIDDEN_LABELS, ...SHOWN_LABELS[kind]])),
+    allLabelPairs: pairs(labels, HIDDEN_LABELS),
+    annotationPairs: pairs(annotations),
+    summary,
+    // Only what the summary line did not already say.
+    description: description !== summary ? description : '',
+    message: message !== summary ? message : '',
+    object: objectOf(alert, kind),
+    reason: own(labels, 'reason'),
+    user: own(labels, 'user'),
+    verb: own(labels, 'verb'),
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+    generatorURL: alert.generatorURL,
+    fingerprint: alert.fingerprint,
+  };
+}
+
+/** Builds the data a template renders from a notification. */
+export function notificationView(notification: NotificationMessage, externalURL: string, language: string): NotificationView {
+  const alerts = notification.alerts.map(alertView);
+  const firing = alerts.filter((alert) => alert.status === 'firing');
+  const resolved = alerts.filter((alert) => alert.status === 'resolved');
+  const alertname = own(notification.commonLabels, 'alertname');
+  const groupText = pairs(notification.groupLabels).map((pair) => pair.value).join(' ');
+  return {
+    receiver: notification.receiver.name,
+    status: notification.status,
+    groupKey: notification.groupKey,
+    groupLabels: ownMap(notification.groupLabels),
+    commonLabels: ownMap(notification.commonLabels),
+    commonAnnotations: ownMap(notification.commonAnnotations),
+    groupLabelPairs: pairs(notification.groupLabels),
+    commonLabelPairs: pairs(notification.commonLabels, HIDDEN_LABELS),
+    name: alertname || groupText || alerts[0]?.alertname || '',
+    alerts,
+    firing,
+    resolved,
+    firingCount: firing.length,
+    resolvedCount: resolved.length,
+    truncatedAlerts: notification.truncatedAlerts,
+    totalCount: alerts.length + notification.truncatedAlerts,
+    externalURL,
+    language,
+  };
+}
