@@ -40,8 +40,9 @@ function filterMatchers(request: ApiRequest): ApiMatcher[] {
 }
 
 async function scopeSilences(scope: AlertmanagerScope, deps: AlertmanagerDependencies): Promise<StoredSilence[]> {
-  const own = muteScope(scope);
-  return (await deps.stores.silences.all(scope.accountId)).filter((s) => JSON.stringify(s.scope) === JSON.stringify(own));
+  return (await deps.stores.silences.all(scope.accountId)).filter((s) =>
+    scope.tenantId === undefined ? s.scope.kind === 'global' : s.scope.kind === 'tenant' && s.scope.tenantId === scope.tenantId,
+  );
 }
 
 /**
