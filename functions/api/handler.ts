@@ -4,6 +4,7 @@ import { handleApiRequest, type ApiDependencies } from '../../lib/api/api-routes
 import type { ApiRequest, Principal } from '../../lib/api/api-types.js';
 import { bearerToken, parseTenantKey, verifyOperatorKey, verifyTenantKey } from '../../lib/api/principal.js';
 import { configStores } from '../../lib/aws/dynamo-config.js';
+import { ruleStores } from '../../lib/api/rules-api.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
@@ -21,6 +22,7 @@ function createDependencies() {
   const configTable = requireEnv('CONFIG_TABLE');
   return {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
+    rules: ruleStores(documents, configTable),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     channels: channelRegistry,

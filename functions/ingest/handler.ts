@@ -1,51 +1,48 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
-import { authenticateCluster } from '../../lib/clusters/authenticate.js';
-import { presentedToken } from '../../lib/clusters/credentials.js';
-import { readJsonBody } from '../../lib/http/request-body.js';
-import { parseAlertmanagerWebhook } from '../../lib/ingest/alertmanager-webhook.js';
-import { enqueueAlerts } from '../../lib/ingest/ingest-alerts.js';
+import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
+import { handleIngest, UnknownIngestPathError, type IngestDependencies } from '../../lib/ingest/ingest-request.js';
+import { RateLimitedError } from '../../lib/ingest/rate-limit.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
-import { errorResponse, header, HttpError, json, rawBody, type HttpResponse } from '../shared/http.js';
+import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';
 import { createLogger } from '../shared/logger.js';
 
 const logger = createLogger('ingest');
 
-let dependencies: ReturnType<typeof createDependencies> | undefined;
-function createDependencies() {
+let dependencies: IngestDependencies | undefined;
+function createDependencies(): IngestDependencies {
+  const documents = dynamoDocumentClient();
   return {
-    clusters: new DynamoClusterStore(dynamoDocumentClient(), requireEnv('CONFIG_TABLE')),
-    queue: queuePublisher('alerts'),
+    clusters: new DynamoClusterStore(documents, requireEnv('CONFIG_TABLE')),
+    queue: queuePublisher('signals', 'alerts'),
+    rateLimiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), integerEnv('INGEST_RATE_LIMIT_PER_MINUTE', 1200)),
     limitBytes: integerEnv('INGEST_MAX_BODY_BYTES', 1024 * 1024),
+    now: () => new Date(),
+    startedAt: new Date(),
   };
 }
 
-/** `POST /ingest/{clusterId}/alertmanager`: an Alertmanager webhook (version 4) from one cluster. */
+/** `/ingest/{clusterId}/{format}`: every signal a cluster sends; see lib/ingest/ingest-request.ts for the formats. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event) => {
   try {
     dependencies ??= createDependencies();
-    const { clusters, queue, limitBytes } = dependencies;
-    const format = event.pathParameters?.proxy;
-    if (format !== 'alertmanager') throw new HttpError(404, `no ingest endpoint ${format ?? ''}`);
-    if (event.requestContext.http.method !== 'POST') throw new HttpError(405, 'use POST');
-    const now = new Date();
-    const cluster = await authenticateCluster(
-      clusters,
-      event.pathParameters?.clusterId ?? '',
-      presentedToken(header(event, 'authorization')),
-      now,
+    const response = await handleIngest(
+      {
+        clusterId: event.pathParameters?.clusterId ?? '',
+        path: event.pathParameters?.proxy ?? '',
+        method: event.requestContext.http.method,
+        headers: event.headers ?? {},
+        body: rawBody(event),
+      },
+      dependencies,
     );
-    const body = readJsonBody(rawBody(event), { limitBytes, acceptedTypes: ['application/json'] });
-    const { alerts, issues } = parseAlertmanagerWebhook(body, { clusterName: cluster.name });
-    await enqueueAlerts(cluster, alerts, queue, now);
-    logger.info('alerts accepted', { clusterId: cluster.id, accepted: alerts.length, rejected: issues.length });
-    if (issues.length > 0) {
-      return json(400, { error: 'some alerts are invalid; the valid ones were accepted', accepted: alerts.length, issues });
-    }
-    return json(202, { accepted: alerts.length });
+    logger.debug('ingest answered', { clusterId: event.pathParameters?.clusterId, status: response.status });
+    return response.body === undefined ? { statusCode: response.status, body: '' } : json(response.status, response.body);
   } catch (error) {
+    if (error instanceof UnknownIngestPathError) return json(404, { error: error.message });
+    if (error instanceof RateLimitedError) return json(429, { error: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     return errorResponse(error, logger);
   }
 });

@@ -26,6 +26,7 @@ export function sqs(): SQSClient {
 }
 
 const QUEUE_ENV: Record<QueueName, string> = {
+  signals: 'SIGNALS_QUEUE_URL',
   alerts: 'ALERTS_QUEUE_URL',
   groups: 'GROUPS_QUEUE_URL',
   delivery: 'DELIVERY_QUEUE_URL',

@@ -7,6 +7,7 @@ import { VersionConflictError } from '../../lib/receivers/receiver.js';
 import { InvalidCursorError } from '../../lib/aws/dynamo-history-store.js';
 import { HttpError } from '../../lib/api/api-types.js';
 import { TooManyAccessChangesError } from '../../lib/aws/dynamo-access-index.js';
+import { RuleError, RuleSyntaxError } from '../../lib/rules/errors.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
@@ -43,6 +44,16 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
   if (error instanceof UnsupportedMediaTypeError) return json(415, { error: error.message });
   if (error instanceof VersionConflictError) return json(409, { error: error.message });
+  if (error instanceof RuleSyntaxError) {
+    return json(400, {
+      error: error.message,
+      issues: [{ field: error.definition === undefined ? 'condition' : `macros.${error.definition}`, message: error.message }],
+      position: error.position,
+      expected: error.expected,
+      found: error.found,
+    });
+  }
+  if (error instanceof RuleError) return json(400, { error: error.message, issues: [{ field: error.field ?? '(rule)', message: error.message }] });
   if (error instanceof TooManyAccessChangesError) return json(400, { error: error.message, issues: [{ field: 'bindings', message: error.message }] });
   if (error instanceof InvalidCursorError) return json(400, { error: error.message, issues: [{ field: 'cursor', message: error.message }] });
   logger.error('request failed', error as Error);

@@ -16,6 +16,9 @@ import { expireSilence } from '../silence/silence.js';
 import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
+import { dryRunRules, listRules, putDefinitions, putRule, type RuleStores } from './rules-api.js';
+import { defaultAuditRules, defaultEventRules } from '../rules/default-rules.js';
+import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
 import { putReceiver, receiverView, selectorSchema, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
@@ -23,6 +26,7 @@ import { createTenantKey, deleteTenant, deleteWorkspace, putTenant, putWorkspace
 
 export interface ApiDependencies {
   stores: ConfigStores;
+  rules: RuleStores;
   clusters: ClusterStore;
   history: HistoryStore;
   channels: ReadonlyMap<string, Channel<any>>;
@@ -87,19 +91,19 @@ function clusterView(cluster: Cluster, publicUrl: string) {
 }
 
 // Settings ------------------------------------------------------------------
-const settingsSchema = z.object({ routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']) });
+const settingsSchema = z.object({ routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']).default('All'), defaultRules: z.boolean().default(true) });
 route('GET', `${A}/settings`, 'operator', 'Account settings (route policy)', async (params, _request, deps) => {
   const settings = await deps.stores.settings.get(owner(params).accountId, 'ACCOUNT');
-  return ok({ routePolicy: settings?.routePolicy ?? 'All', version: settings?.version ?? 0 });
+  return ok({ routePolicy: settings?.routePolicy ?? 'All', defaultRules: settings?.defaultRules !== false, version: settings?.version ?? 0 });
 });
 route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (params, request, deps) => {
   const { accountId } = owner(params);
   const body = parseWith(settingsSchema, request.json());
   const current = await deps.stores.settings.get(accountId, 'ACCOUNT');
   const version = ifMatchVersion(request) ?? current?.version ?? 0;
-  const settings: AccountSettings = { accountId, routePolicy: body.routePolicy, version: version + 1 };
+  const settings: AccountSettings = { accountId, routePolicy: body.routePolicy, defaultRules: body.defaultRules, version: version + 1 };
   await deps.stores.settings.put(accountId, 'ACCOUNT', settings, version);
-  return ok({ routePolicy: settings.routePolicy, version: settings.version }, etag(settings.version));
+  return ok({ routePolicy: settings.routePolicy, defaultRules: settings.defaultRules, version: settings.version }, etag(settings.version));
 });
 
 // Tenants, keys and workspaces ---------------------------------------------
@@ -301,6 +305,44 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     });
   });
 
+  // Event and audit rules
+  route('GET', `${base}/rules`, access, `List ${scope} event and audit rules`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok({ items: await listRules(accountId, tenantId, deps.rules) });
+  });
+  route('PUT', `${base}/rules/:name`, access, `Create or replace ${scope} rule (compiled on write)`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const rule = await putRule(accountId, tenantId, pathName(params.name!, 'name'), request.json(), ifMatchVersion(request), deps);
+    return { status: rule.version === 1 ? 201 : 200, body: rule, headers: etag(rule.version) };
+  });
+  route('GET', `${base}/rules/:name`, access, `Get ${scope} rule`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const rule = await deps.rules.rules.get(accountId, ruleId(tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId }, params.name!));
+    if (rule === undefined) throw notFound('rule');
+    return ok(rule, etag(rule.version));
+  });
+  route('DELETE', `${base}/rules/:name`, access, `Delete ${scope} rule`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    if (!(await deps.rules.rules.delete(accountId, ruleId(tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId }, params.name!)))) {
+      throw notFound('rule');
+    }
+    return { status: 204 };
+  });
+  route('POST', `${base}/rules-dry-run`, access, 'Which rules match a sample event, and the alerts they would produce', async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok(await dryRunRules(accountId, tenantId, request.json(), deps));
+  });
+  route('GET', `${base}/rule-definitions`, access, `${scope} lists, macros and aliases`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const defs = await deps.rules.definitions.get(accountId, definitionsId(tenantId));
+    return ok(defs ?? { lists: {}, macros: {}, aliases: {}, version: 0 });
+  });
+  route('PUT', `${base}/rule-definitions`, access, `Replace ${scope} lists, macros and aliases (checked for cycles)`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const defs = await putDefinitions(accountId, tenantId, request.json(), ifMatchVersion(request), deps);
+    return ok(defs, etag(defs.version));
+  });
+
   // Alertmanager API v2 (amtool, Grafana)
   for (const method of ['GET', 'POST', 'DELETE']) {
     route(method, `${base}/alertmanager/:rest+`, access, 'Alertmanager API v2 (status, silences, alerts) for amtool and Grafana', async (params, request, deps) =>
@@ -365,6 +407,10 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
   if (!(await deps.stores.routers.delete(owner(params).accountId, params.name!))) throw notFound('router');
   return { status: 204 };
 });
+
+route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false)', async () =>
+  ok({ items: [...defaultEventRules, ...defaultAuditRules] }),
+);
 
 route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
 

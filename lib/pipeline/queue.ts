@@ -1,5 +1,5 @@
 /** The queues between stages, by role; adapters map them to real queue URLs. */
-export type QueueName = 'alerts' | 'groups' | 'delivery';
+export type QueueName = 'signals' | 'alerts' | 'groups' | 'delivery';
 
 /** Sends messages durably: resolves only once every message is accepted by the queue. */
 export interface QueuePublisher {

@@ -38,5 +38,7 @@ export interface Router {
 export interface AccountSettings {
   accountId: string;
   routePolicy: RoutePolicy;
+  /** Whether the shipped default event and audit rules apply (default true). */
+  defaultRules?: boolean;
   version: number;
 }

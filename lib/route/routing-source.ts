@@ -6,6 +6,7 @@ import type { Silence } from '../silence/silence.js';
 import { accessKey, type AccessEntry } from '../tenancy/tenant.js';
 import type { RoutingSnapshot } from './route-alerts.js';
 import type { AccountSettings, Router } from './router.js';
+import { ttlCache } from '../pipeline/ttl-cache.js';
 
 /** Where routing reads its configuration; every read is a key lookup or a query of one partition. */
 export interface RoutingSource {
@@ -74,22 +75,9 @@ export async function loadRoutingSnapshot(accountId: string, alerts: readonly Al
   };
 }
 
-/**
- * Keeps each answer of a RoutingSource for a short time, so a busy route
- * function reads configuration a few times a minute, not per message, and a
- * change takes effect within `ttlMs`. Failed reads are not kept.
- */
+/** A RoutingSource whose answers are kept for `ttlMs` (see ttlCache). */
 export function cachedRoutingSource(source: RoutingSource, ttlMs: number, now: () => number = Date.now): RoutingSource {
-  const cache = new Map<string, { value: Promise<unknown>; at: number }>();
-  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    const hit = cache.get(key);
-    if (hit !== undefined && now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    cache.set(key, { value, at: now() });
-    value.catch(() => cache.delete(key));
-    if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
-    return value;
-  };
+  const cached = ttlCache(ttlMs, now);
   return {
     settings: (a) => cached(`settings\0${a}`, () => source.settings(a)),
     globalReceivers: (a) => cached(`global\0${a}`, () => source.globalReceivers(a)),

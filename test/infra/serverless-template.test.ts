@@ -7,7 +7,7 @@ let resources: Record<string, Resource>;
 let outputs: Record<string, unknown>;
 
 const STAGE = 'citest';
-const FUNCTIONS = ['ingest', 'api', 'route', 'aggregate', 'deliver'];
+const FUNCTIONS = ['ingest', 'api', 'filter', 'route', 'aggregate', 'deliver'];
 
 beforeAll(() => {
   // The same command a user runs: bundle, then `serverless package` with dummy credentials, no AWS account.
@@ -34,7 +34,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('has every SQS trigger report partial batch failures', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     for (const [, mapping] of mappings) expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
 

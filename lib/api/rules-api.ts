@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { ConfigStores } from '../aws/dynamo-config.js';
+import { DynamoObjectStore } from '../aws/dynamo-object-store.js';
+import { ruleSetInputs } from '../filter/filter-signals.js';
+import { definitionsId, ruleId, type StoredDefinitions, type StoredRule } from '../filter/rule-config.js';
+import { mergeDefinitions, validateDefinitions, type Definitions } from '../rules/definitions.js';
+import { compileRule, type RuleOwner, type RuleSpec } from '../rules/rule.js';
+import { defaultDefinitions } from '../rules/default-rules.js';
+import { compileRuleSet, dryRun } from '../rules/rule-set.js';
+import { parseWith } from './api-types.js';
+
+const ruleBodySchema = z.object({
+  signal: z.enum(['event', 'audit']),
+  condition: z.string().min(1),
+  enabled: z.boolean().default(true),
+  kind: z.enum(['alert', 'drop']).default('alert'),
+  severity: z.enum(['critical', 'error', 'warning', 'info']).default('warning'),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  scope: z
+    .union([
+      z.object({ level: z.literal('cluster'), cluster: z.string().optional() }),
+      z.object({ level: z.literal('workspace'), workspace: z.string().min(1), cluster: z.string().optional() }),
+      z.object({ level: z.literal('namespace'), namespace: z.string().min(1), cluster: z.string().optional() }),
+    ])
+    .default({ level: 'cluster' }),
+  resolveAfterSeconds: z.number().int().optional(),
+});
+
+const definitionsBodySchema = z.object({
+  lists: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).optional(),
+  macros: z.record(z.string(), z.string()).optional(),
+  aliases: z.record(z.string(), z.string()).optional(),
+});
+
+/** Rule and definition stores over the config table. */
+export function ruleStores(client: ConstructorParameters<typeof DynamoObjectStore>[0], table: string) {
+  return {
+    rules: new DynamoObjectStore<StoredRule>(client, table, 'RULE'),
+    definitions: new DynamoObjectStore<StoredDefinitions>(client, table, 'RULEDEF'),
+  };
+}
+export type RuleStores = ReturnType<typeof ruleStores>;
+
+function ownerOf(tenantId: string | undefined): RuleOwner {
+  return tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId };
+}
+
+/** The definitions a rule of this owner can use: the operator's, and the tenant's layered over them. */
+async function definitionsFor(accountId: string, tenantId: string | undefined, stores: RuleStores): Promise<Definitions> {
+  const global = mergeDefinitions(defaultDefinitions, await stores.definitions.get(accountId, definitionsId(undefined)));
+  if (tenantId === undefined) return global;
+  return mergeDefinitions(global, await stores.definitions.get(accountId, definitionsId(tenantId)));
+}
+
+/**
+ * Creates or replaces a rule. The condition is compiled now, with the
+ * owner's lists, macros and aliases, so a syntax error answers 400 with its
+ * position and what was expected, and no broken rule reaches the filter.
+ */
+export async function putRule(
+  accountId: string,
+  tenantId: string | undefined,
+  name: string,
+  body: unknown,
+  expectedVersion: number | undefined,
+  deps: { rules: RuleStores; now: () => Date },
+): Promise<StoredRule> {
+  const request = parseWith(ruleBodySchema, body);
+  const owner = ownerOf(tenantId);
+  const spec = { name, owner, ...request } as RuleSpec;
+  compileRule(spec, await definitionsFor(accountId, tenantId, deps.rules));
+  const id = ruleId(owner, name);
+  const current = await deps.rules.rules.get(accountId, id);
+  const version = expectedVersion ?? current?.version ?? 0;
+  const now = deps.now().toISOString();
+  const rule: StoredRule = { ...spec, accountId, createdAt: current?.createdAt ?? now, updatedAt: now, version: version + 1 };
+  await deps.rules.rules.put(accountId, id, rule, version);
+  return rule;
+}
+
+export async function listRules(accountId: string, tenantId: string | undefined, stores: RuleStores): Promise<StoredRule[]> {
+  return stores.rules.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`);
+}
+
+/** Replaces an owner's lists, macros and aliases after checking them for cycles and undefined names. */
+export async function putDefinitions(
+  accountId: string,
+  tenantId: string | undefined,
+  body: unknown,
+  expectedVersion: number | undefined,
+  deps: { rules: RuleStores },
+): Promise<StoredDefinitions> {
+  const request = parseWith(definitionsBodySchema, body) as Definitions;
+  const available = tenantId === undefined ? undefined : await definitionsFor(accountId, undefined, deps.rules);
+  validateDefinitions(request, available);
+  const id = definitionsId(tenantId);
+  const current = await deps.rules.definitions.get(accountId, id);
+  const version = expectedVersion ?? current?.version ?? 0;
+  const stored: StoredDefinitions = { ...request, accountId, owner: id, version: version + 1 };
+  await deps.rules.definitions.put(accountId, id, stored, version);
+  return stored;
+}
+
+/**
+ * Which rules match a sample event or audit event, and what alert each would
+ * produce. A tenant's dry run uses only that tenant's rules, so it reveals
+ * nothing about the operator's or other tenants' rules.
+ */
+export async function dryRunRules(
+  accountId: string,
+  tenantId: string | undefined,
+  body: unknown,
+  deps: { rules: RuleStores; stores: ConfigStores; now: () => Date },
+) {
+  const request = parseWith(z.object({ event: z.record(z.string(), z.unknown()), cluster: z.string().default('') }), body);
+  const [stored, definitions, settings] = await Promise.all([
+    deps.rules.rules.all(accountId),
+    deps.rules.definitions.all(accountId),
+    deps.stores.settings.get(accountId, 'ACCOUNT'),
+  ]);
+  const own = tenantId === undefined ? stored : stored.filter((r) => r.owner.type === 'tenant' && r.owner.tenantId === tenantId);
+  const inputs = ruleSetInputs(own, definitions, tenantId === undefined && settings?.defaultRules !== false);
+  const ruleSet = compileRuleSet(inputs.specs, inputs.definitions);
+  const namespace = String(
+    (request.event.involvedObject as Record<string, unknown> | undefined)?.namespace ??
+      (request.event.objectRef as Record<string, unknown> | undefined)?.namespace ??
+      '',
+  );
+  const entries = namespace === '' ? [] : await deps.stores.access.tenantsOf(accountId, request.cluster, namespace);
+  const report = dryRun(ruleSet, request.event, {
+    cluster: request.cluster,
+    now: deps.now(),
+    namespaceAccess: () => ({ tenants: new Set(entries.map((e) => e.tenantId)) }),
+  });
+  return { ...report, rejectedRules: ruleSet.rejected.map((r) => ({ name: r.spec.name, error: r.error.message })) };
+}

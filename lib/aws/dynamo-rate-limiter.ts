@@ -1,0 +1,37 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
+
+/**
+ * Per-cluster request counting in the state table: one counter item per
+ * cluster and minute, incremented with a condition so concurrent Lambda
+ * instances share one limit. The item expires by TTL after its minute.
+ */
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly limitPerMinute: number,
+  ) {}
+
+  async take(clusterId: string, now: Date): Promise<void> {
+    const minute = Math.floor(now.getTime() / 60_000);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `RATE#${clusterId}`, sk: String(minute) },
+          UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': this.limitPerMinute, ':expires': (minute + 2) * 60 },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new RateLimitedError(Math.max(1, Math.ceil(((minute + 1) * 60_000 - now.getTime()) / 1000)));
+      }
+      throw error;
+    }
+  }
+}

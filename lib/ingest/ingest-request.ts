@@ -1,0 +1,154 @@
+import { authenticateCluster } from '../clusters/authenticate.js';
+import type { Cluster, ClusterStore } from '../clusters/cluster.js';
+import { presentedToken } from '../clusters/credentials.js';
+import { readJsonBody, type RawBody } from '../http/request-body.js';
+import type { QueuePublisher } from '../pipeline/queue.js';
+import { alertmanagerStatus, parsePostableAlerts } from './alertmanager-api.js';
+import { parseAlertmanagerWebhook } from './alertmanager-webhook.js';
+import { classifyCloudEvents, readCloudEventsRequest, type HeaderMap } from './cloudevents.js';
+import { parseGenericAlerts } from './generic-alerts.js';
+import { enqueueAlerts } from './ingest-alerts.js';
+import type { FieldIssue } from './ingest-errors.js';
+import { parseKubernetesAuditEvents } from './kubernetes-audit.js';
+import type { KubernetesAuditSignal } from './kubernetes-audit.js';
+import { parseKubernetesEvents, type KubernetesEventSignal } from './kubernetes-events.js';
+import type { RateLimiter } from './rate-limit.js';
+import { signalBatchBodies } from './signal-messages.js';
+
+/** One request to a cluster's ingest URL, as the handler received it. */
+export interface IngestRequest {
+  clusterId: string;
+  /** The path after the cluster id, e.g. `alertmanager`, `api/v2/alerts`, `t/<token>/events`. */
+  path: string;
+  method: string;
+  headers: HeaderMap;
+  body: RawBody;
+}
+
+export interface IngestResponse {
+  status: number;
+  /** Undefined: an empty body, as Alertmanager's API answers. */
+  body?: unknown;
+}
+
+export interface IngestDependencies {
+  clusters: ClusterStore;
+  queue: QueuePublisher;
+  rateLimiter?: RateLimiter;
+  limitBytes: number;
+  now: () => Date;
+  startedAt: Date;
+}
+
+/** An ingest path tidings does not serve. */
+export class UnknownIngestPathError extends Error {
+  constructor(readonly path: string, readonly method: string) {
+    super(`no ingest endpoint ${method} ${path}`);
+    this.name = 'UnknownIngestPathError';
+  }
+}
+
+const JSON_TYPES = ['application/json'];
+
+/**
+ * Every format a cluster can send, at its own URL:
+ *   POST alertmanager          Alertmanager webhook (webhook_configs)      -> 202 {accepted}
+ *   POST api/v2/alerts         Alertmanager API v2 (Prometheus)            -> 200, empty body
+ *   GET  api/v2/status         status probe (amtool, Prometheus UI)        -> 200
+ *   POST alerts                generic JSON alerts                         -> 202
+ *   POST events                Kubernetes events, event-exporter, kube-eventer -> 202
+ *   POST audit                 API server audit webhook (EventList)        -> 202
+ *   POST cloudevents           CloudEvents 1.0, structured/batched/binary  -> 202
+ * Senders that cannot set headers put the token in the path: `t/<token>/<format>`.
+ * Identity always comes from the credential; nothing is queued before it is checked,
+ * and a 2xx is sent only once everything accepted is on its queue.
+ */
+export async function handleIngest(request: IngestRequest, deps: IngestDependencies): Promise<IngestResponse> {
+  let path = request.path.replace(/^\/+|\/+$/g, '');
+  let token = presentedToken(header(request.headers, 'authorization'));
+  const inPath = /^t\/([^/]+)\/(.+)$/.exec(path);
+  if (inPath !== null) {
+    token = decodeURIComponent(inPath[1]!);
+    path = inPath[2]!;
+  }
+  const route = `${request.method.toUpperCase()} ${path}`;
+  const known = ['POST alertmanager', 'POST api/v2/alerts', 'GET api/v2/status', 'POST alerts', 'POST events', 'POST audit', 'POST cloudevents'];
+  if (!known.includes(route)) throw new UnknownIngestPathError(path, request.method);
+
+  const now = deps.now();
+  const cluster = await authenticateCluster(deps.clusters, request.clusterId, token, now);
+  await deps.rateLimiter?.take(cluster.id, now);
+  const source = { clusterName: cluster.name };
+
+  switch (route) {
+    case 'GET api/v2/status':
+      return { status: 200, body: alertmanagerStatus({ startedAt: deps.startedAt, version: 'tidings-0.1.0' }) };
+    case 'POST alertmanager': {
+      const { alerts, issues } = parseAlertmanagerWebhook(json(request, deps), source);
+      await enqueueAlerts(cluster, alerts, deps.queue, now);
+      return answer(202, alerts.length, issues);
+    }
+    case 'POST api/v2/alerts': {
+      const { alerts, issues } = parsePostableAlerts(json(request, deps), source, { now });
+      await enqueueAlerts(cluster, alerts, deps.queue, now);
+      // Alertmanager answers 200 with an empty body; Prometheus reads nothing else.
+      return issues.length === 0 ? { status: 200 } : answer(400, alerts.length, issues);
+    }
+    case 'POST alerts': {
+      const { alerts, issues } = parseGenericAlerts(json(request, deps), source, { now });
+      await enqueueAlerts(cluster, alerts, deps.queue, now);
+      return answer(202, alerts.length, issues);
+    }
+    case 'POST events': {
+      // kube-eventer's webhook sink sends no content type; its body is still JSON.
+      const body = { ...request.body, contentType: request.body.contentType ?? 'application/json' };
+      const { signals, issues } = parseKubernetesEvents(readJsonBody(body, { limitBytes: deps.limitBytes, acceptedTypes: JSON_TYPES }));
+      await enqueueSignals(cluster, { events: signals, audit: [] }, deps, now);
+      return answer(202, signals.length, issues);
+    }
+    case 'POST audit': {
+      const { signals, issues } = parseKubernetesAuditEvents(json(request, deps));
+      await enqueueSignals(cluster, { events: [], audit: signals }, deps, now);
+      return answer(202, signals.length, issues);
+    }
+    default: {
+      const parsed = readCloudEventsRequest(request.body, request.headers, { limitBytes: deps.limitBytes });
+      const classified = classifyCloudEvents(parsed.events, source, { now, batched: parsed.mode === 'batched' });
+      await Promise.all([
+        enqueueAlerts(cluster, classified.alerts, deps.queue, now),
+        enqueueSignals(cluster, { events: classified.kubernetesEvents, audit: classified.auditEvents }, deps, now),
+      ]);
+      const accepted = classified.alerts.length + classified.kubernetesEvents.length + classified.auditEvents.length;
+      return answer(202, accepted, [...parsed.issues, ...classified.issues]);
+    }
+  }
+}
+
+function json(request: IngestRequest, deps: IngestDependencies): unknown {
+  return readJsonBody(request.body, { limitBytes: deps.limitBytes, acceptedTypes: JSON_TYPES });
+}
+
+/** Valid items were queued; invalid ones, if any, are listed in a 400 so the sender knows exactly what was lost. */
+function answer(success: number, accepted: number, issues: readonly FieldIssue[]): IngestResponse {
+  if (issues.length === 0) return { status: success, body: { accepted } };
+  return { status: 400, body: { error: 'some items are invalid; the valid ones were accepted', accepted, issues } };
+}
+
+async function enqueueSignals(
+  cluster: Cluster,
+  signals: { events: readonly KubernetesEventSignal[]; audit: readonly KubernetesAuditSignal[] },
+  deps: IngestDependencies,
+  now: Date,
+): Promise<void> {
+  const origin = { accountId: cluster.accountId, clusterId: cluster.id, clusterName: cluster.name };
+  const bodies = [
+    ...(signals.events.length > 0 ? signalBatchBodies(origin, { kind: 'kubernetes-event', items: signals.events }, now) : []),
+    ...(signals.audit.length > 0 ? signalBatchBodies(origin, { kind: 'kubernetes-audit', items: signals.audit }, now) : []),
+  ];
+  if (bodies.length > 0) await deps.queue.send('signals', bodies);
+}
+
+function header(headers: HeaderMap, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
+
+let stack: LocalStack;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+let admin: ReturnType<typeof adminClient>;
+let cluster: { id: string; token: string };
+
+const fixture = (file: string) => JSON.parse(readFileSync(`test/fixtures/kubernetes/${file}`, 'utf8'));
+
+beforeAll(async () => {
+  receiver = await startHttpReceiver();
+  stack = await startTestStack({ env: { TIDINGS_INGEST_RATE_LIMIT_PER_MINUTE: '40' } });
+  admin = adminClient(stack);
+  cluster = await admin.createCluster('acme', 'prod-eu');
+  await admin.putWebhookReceiver('acme', 'all', `${receiver.url}/all`);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.close();
+});
+
+const ingest = (path: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') =>
+  fetch(`${stack.httpUrl}/ingest/${cluster.id}/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json', ...headers },
+    ...(method === 'GET' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+
+const delivered = (marker: string) => receiver.requests.filter((r) => r.body.includes(marker)).map((r) => r.json());
+
+describe('every format a cluster can send', () => {
+  it('takes Prometheus pushes on /api/v2/alerts, answering 200 with an empty body as Alertmanager does', async () => {
+    const response = await ingest('api/v2/alerts', [
+      { labels: { alertname: 'PromPush', job: 'api', instance: 'a:9090' }, annotations: { summary: 's' }, generatorURL: 'http://prom/graph' },
+    ]);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    const [notification] = await eventually(() => (delivered('PromPush').length > 0 ? delivered('PromPush') : undefined));
+    expect(notification.alerts[0].labels).toEqual({ alertname: 'PromPush', job: 'api', instance: 'a:9090', cluster: 'prod-eu' });
+  });
+
+  it('answers the status probe and refuses it without a token', async () => {
+    const status = await ingest('api/v2/status', undefined, {}, 'GET');
+    expect(status.status).toBe(200);
+    expect(((await status.json()) as any).cluster.status).toBe('disabled');
+    const anonymous = await fetch(`${stack.httpUrl}/ingest/${cluster.id}/api/v2/status`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('takes a token in the URL path for senders that cannot set headers', async () => {
+    const response = await fetch(`${stack.httpUrl}/ingest/${cluster.id}/t/${encodeURIComponent(cluster.token)}/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: { alertname: 'PathToken' }, annotations: { summary: 'from a script' } }),
+    });
+    expect(response.status).toBe(202);
+    await eventually(() => (delivered('PathToken').length > 0 ? true : undefined));
+    const wrong = await fetch(`${stack.httpUrl}/ingest/${cluster.id}/t/tdg_nope/alerts`, { method: 'POST', body: '{}' });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('turns a crash-looping pod event into an alert through the default rules', async () => {
+    const event = fixture('core-v1-events.json').crashLoopBackOff;
+    const now = new Date().toISOString();
+    Object.assign(event, { lastTimestamp: now, firstTimestamp: now, involvedObject: { ...event.involvedObject, name: 'web-e2e' } });
+    const response = await ingest('events', { kind: 'EventList', apiVersion: 'v1', items: [event] });
+    expect(response.status).toBe(202);
+    const [notification] = await eventually(() => (delivered('web-e2e').length > 0 ? delivered('web-e2e') : undefined), 20_000, 'the event alert');
+    expect(notification.alerts[0].labels).toMatchObject({ alertname: 'CrashLoopBackOff', namespace: 'shop', cluster: 'prod-eu', alerttype: 'event' });
+  });
+
+  it('turns an audit EventList with an exec into a pod into a delivered notification', async () => {
+    const exec = fixture('audit-events.json').execPost;
+    const now = new Date().toISOString();
+    const item = { ...exec, kind: 'Event', apiVersion: 'audit.k8s.io/v1', requestReceivedTimestamp: now, stageTimestamp: now, objectRef: { ...exec.objectRef, name: 'pod-audit-e2e' } };
+    const response = await ingest('audit', { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: [item] });
+    expect(response.status).toBe(202);
+    const [notification] = await eventually(() => (delivered('pod-audit-e2e').length > 0 ? delivered('pod-audit-e2e') : undefined), 20_000, 'the audit alert');
+    expect(notification.alerts[0].labels).toMatchObject({ alertname: 'PodExecOrAttach', alerttype: 'auditing', cluster: 'prod-eu' });
+  });
+
+  it('takes structured CloudEvents as alerts', async () => {
+    const response = await ingest(
+      'cloudevents',
+      { specversion: '1.0', id: 'e1', source: 'ci/pipeline', type: 'com.example.build.failed', data: { labels: { alertname: 'BuildFailed', repo: 'shop' } } },
+      { 'content-type': 'application/cloudevents+json' },
+    );
+    expect(response.status).toBe(202);
+    const [notification] = await eventually(() => (delivered('BuildFailed').length > 0 ? delivered('BuildFailed') : undefined));
+    expect(notification.alerts[0].labels).toMatchObject({ alertname: 'BuildFailed', ce_source: 'ci/pipeline', repo: 'shop' });
+  });
+
+  it('answers 404 for unknown formats', async () => {
+    expect((await ingest('nagios', {})).status).toBe(404);
+  });
+});
+
+describe('ingest under hostile input', () => {
+  it('answers every random body, header and encoding with a 2xx or 4xx, never a 5xx', async () => {
+    const paths = ['alertmanager', 'api/v2/alerts', 'alerts', 'events', 'audit', 'cloudevents'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.oneof(fc.json(), fc.string(), fc.constant('{"alerts":[{"labels":{"a":"b"},"status":"firing","startsAt":"x"}]}')),
+        fc.constantFrom('application/json', 'text/plain', 'application/cloudevents+json', 'application/cloudevents-batch+json', ''),
+        fc.constantFrom(undefined, 'gzip', 'br'),
+        async (path, body, contentType, encoding) => {
+          const headers: Record<string, string> = { 'content-type': contentType };
+          if (encoding !== undefined) headers['content-encoding'] = encoding;
+          const response = await fetch(`${stack.httpUrl}/ingest/${cluster.id}/t/${encodeURIComponent(cluster.token)}/${path}`, {
+            method: 'POST',
+            headers,
+            body,
+          });
+          expect(response.status, `${path} ${contentType} ${encoding} ${body.slice(0, 80)}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("answers 429 with Retry-After once a cluster's per-minute limit is used up", async () => {
+    const noisy = await admin.createCluster('acme', 'noisy');
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++) {
+      const response = await fetch(`${stack.httpUrl}/ingest/${noisy.id}/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${noisy.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ labels: { alertname: 'Noise' } }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+        break;
+      }
+    }
+    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(40);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
