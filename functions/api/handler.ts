@@ -9,8 +9,14 @@ import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
-import { dynamoDocumentClient } from '../shared/aws-clients.js';
-import { integerEnv, requireEnv } from '../shared/environment.js';
+import { dynamoDocumentClient, sqs } from '../shared/aws-clients.js';
+import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { replayDeadLetters, type ReplayFilter } from '../../lib/aws/dead-letter-replay.js';
+import type { QueueName } from '../../lib/pipeline/queue.js';
+import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
+import { secretSealer } from '../shared/secrets.js';
+import { AddressPolicy } from '../../lib/net/address-policy.js';
+import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { errorResponse, header, json, rawBody, type HttpResponse } from '../shared/http.js';
 import { createLogger } from '../shared/logger.js';
 
@@ -20,12 +26,18 @@ let dependencies: (ApiDependencies & { operatorKeyHash: Buffer }) | undefined;
 function createDependencies() {
   const documents = dynamoDocumentClient();
   const configTable = requireEnv('CONFIG_TABLE');
+  const policy = new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS'));
   return {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
     rules: ruleStores(documents, configTable),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     channels: channelRegistry,
+    paths: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    replay: (queue: QueueName, filter: ReplayFilter, limit: number) =>
+      replayDeadLetters(sqs(), { deadLetterUrl: requireEnv(`${queue.toUpperCase()}_DLQ_URL`), sourceUrl: requireEnv(`${queue.toUpperCase()}_QUEUE_URL`) }, filter, { limit }),
+    sealer: secretSealer(),
+    channelContext: { http: createOutboundHttp({ policy, userAgent: 'tidings/0.1' }), addressPolicy: policy, now: () => new Date(), externalURL: requireEnv('PUBLIC_URL') },
     now: () => new Date(),
     publicUrl: requireEnv('PUBLIC_URL'),
     startedAt: new Date(),

@@ -2,7 +2,12 @@ import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { DynamoDeliveryClaims } from '../../lib/aws/dynamo-delivery-claims.js';
-import { DynamoReceiverStore } from '../../lib/aws/dynamo-receiver-store.js';
+import { configStores } from '../../lib/aws/dynamo-config.js';
+import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { prepareDelivery, type DeliveryConfigSource } from '../../lib/notify/delivery-resources.js';
+import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
+import type { Receiver } from '../../lib/receivers/receiver.js';
+import { secretSealer } from '../shared/secrets.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
 import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
@@ -16,17 +21,29 @@ const logger = createLogger('deliver');
 let dependencies: ReturnType<typeof createDependencies> | undefined;
 function createDependencies() {
   const documents = dynamoDocumentClient();
+  const stores = configStores(documents, { config: requireEnv('CONFIG_TABLE'), state: requireEnv('STATE_TABLE') });
+  const cached = ttlCache(integerEnv('ROUTING_CACHE_MS', 10_000));
+  const source: DeliveryConfigSource = {
+    configs: (accountId) => cached(`configs\0${accountId}`, () => stores.configs.all(accountId)),
+    templateSets: (accountId) => cached(`sets\0${accountId}`, () => stores.templateSets.all(accountId)),
+    languagePacks: (accountId) => cached(`packs\0${accountId}`, () => stores.languagePacks.all(accountId)),
+  };
+  const externalURL = requireEnv('PUBLIC_URL');
+  const policy = new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS'));
   return {
-    receivers: new DynamoReceiverStore(documents, requireEnv('CONFIG_TABLE')),
+    receivers: stores.receivers,
+    paths: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    prepare: (receiver: Receiver) => prepareDelivery(receiver, source, secretSealer(), externalURL),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     claims: new DynamoDeliveryClaims(documents, requireEnv('STATE_TABLE')),
     // Longer than the function's 60 s timeout: a live send is never taken over.
     claimLeaseMs: 90_000,
     channels: channelRegistry,
     context: {
-      http: createOutboundHttp({ policy: new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS')), userAgent: 'tidings/0.1' }),
+      http: createOutboundHttp({ policy, userAgent: 'tidings/0.1' }),
+      addressPolicy: policy,
       now: () => new Date(),
-      externalURL: requireEnv('PUBLIC_URL'),
+      externalURL,
     },
     maxAttempts: integerEnv('DELIVERY_MAX_RECEIVE_COUNT', 5),
   };

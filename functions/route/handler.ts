@@ -2,6 +2,8 @@ import { configStores, dynamoRoutingSource } from '../../lib/aws/dynamo-config.j
 import { alertBatchMessageSchema, parseMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
 import { chunkBySize } from '../../lib/pipeline/queue.js';
 import { routeAlerts } from '../../lib/route/route-alerts.js';
+import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { routedEntries } from '../../lib/history/alert-path.js';
 import { cachedRoutingSource, loadRoutingSnapshot } from '../../lib/route/routing-source.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
@@ -18,6 +20,7 @@ function createDependencies() {
     // Configuration changes rarely; a short cache saves reads per message and applies changes within seconds.
     source: cachedRoutingSource(dynamoRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
     queue: queuePublisher('groups'),
+    paths: new DynamoAlertPathStore(dynamoDocumentClient(), requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
   };
 }
 
@@ -27,7 +30,7 @@ export const handler = sqsRecordHandler(
   { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
-    const { stores, source, queue } = dependencies;
+    const { stores, source, queue, paths } = dependencies;
     return records.map(async (record) => {
       const batch = parseMessage(alertBatchMessageSchema, record.body);
       const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, source);
@@ -35,7 +38,11 @@ export const handler = sqsRecordHandler(
       const bodies = messages.flatMap((message) =>
         chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, alerts } satisfies RoutedAlertsMessage)),
       );
-      await Promise.all([queue.send('groups', bodies), stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt)]);
+      await Promise.all([
+        queue.send('groups', bodies),
+        stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt),
+        paths.record(batch.accountId, routedEntries(batch.alerts, decisions, new Date().toISOString())),
+      ]);
       const unrouted = decisions.filter((decision) => !decision.receivers.some((r) => r.outcome === 'delivered'));
       if (unrouted.length > 0) {
         logger.info('alerts reached no receiver', {

@@ -87,11 +87,14 @@ export function resolveIntrinsics(
   value: unknown,
   resources: Map<string, { ref: string; arn: string }>,
   attributes: Record<string, string>,
+  kmsKeys: ReadonlySet<string> = new Set(),
 ): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value !== null && typeof value === 'object') {
     const node = value as Record<string, any>;
     if ('Ref' in node) {
+      // KMS has no local stand-in: locally, secrets are sealed with the stack's own key (SECRETS_LOCAL_KEY).
+      if (kmsKeys.has(node.Ref)) return '';
       const resource = resources.get(node.Ref);
       if (resource === undefined) throw new Error(`Ref to unknown resource ${node.Ref}`);
       return resource.ref;
@@ -105,7 +108,7 @@ export function resolveIntrinsics(
     }
     if ('Fn::Join' in node) {
       const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
-      return parts.map((part) => resolveIntrinsics(part, resources, attributes)).join(separator);
+      return parts.map((part) => resolveIntrinsics(part, resources, attributes, kmsKeys)).join(separator);
     }
   }
   throw new Error(`cannot resolve ${JSON.stringify(value)} locally`);

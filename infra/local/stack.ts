@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   ports?: { http?: number; dynamodb?: number; sqs?: number };
   /** The operator key the admin API accepts. */
   adminKey: string;
+  /** Seals config secrets locally (32 bytes); in AWS, KMS does. Random per start when absent. */
+  secretsKey?: Buffer;
   /** CIDRs outbound calls may reach despite being private or loopback, e.g. `127.0.0.1/32`. */
   outboundAllowCidrs?: string;
   /** Batches each SQS-triggered function may process at once. */
@@ -101,12 +103,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const resources = await createLocalResources(definition, clients);
     sqsLocal.restore();
 
+    const kmsKeys = new Set(Object.entries(definition.resources).filter(([, r]) => r.Type === 'AWS::KMS::Key').map(([id]) => id));
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     const attributes = { 'HttpApi.ApiEndpoint': httpUrl };
     const environment: Record<string, string> = {};
     for (const fn of definition.functions) {
       for (const [name, value] of Object.entries({ ...definition.providerEnvironment, ...fn.environment })) {
-        const resolved = resolveIntrinsics(value, resources, attributes);
+        const resolved = resolveIntrinsics(value, resources, attributes, kmsKeys);
         if (environment[name] !== undefined && environment[name] !== resolved) {
           // All functions share this process's environment locally, so a name must mean one thing.
           throw new Error(`environment variable ${name} differs between functions; local running needs one value`);
@@ -115,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
     delete environment.NODE_OPTIONS;
+    environment.SECRETS_LOCAL_KEY = (options.secretsKey ?? randomBytes(32)).toString('base64');
     if (options.logLevel !== undefined) environment.POWERTOOLS_LOG_LEVEL = options.logLevel;
     Object.assign(process.env, environment);
 

@@ -25,6 +25,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = values['in-memory'] ? undefined : values['data-dir']!;
 if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
 const adminKey = process.env.TIDINGS_ADMIN_KEY ?? persistedAdminKey(dataDir);
+const secretsKey = persistedSecretsKey(dataDir);
 // Locally, receivers usually listen on this machine; in AWS nothing private is reachable unless allowed.
 const outboundAllowCidrs = process.env.TIDINGS_OUTBOUND_ALLOW_CIDRS ?? '127.0.0.1/32,::1/128';
 
@@ -32,6 +33,7 @@ try {
   const stack = await startLocalStack({
     ...(dataDir === undefined ? {} : { dataDir }),
     adminKey,
+    secretsKey,
     outboundAllowCidrs,
     ports: { http: Number(values.port), dynamodb: Number(values['dynamodb-port']), sqs: Number(values['sqs-port']) },
   });
@@ -71,5 +73,14 @@ function persistedAdminKey(dir: string | undefined): string {
   if (path !== undefined && existsSync(path)) return readFileSync(path, 'utf8').trim();
   const key = 'tdga_' + randomBytes(24).toString('base64url');
   if (path !== undefined) writeFileSync(path, key + '\n', { mode: 0o600 });
+  return key;
+}
+
+/** The key that seals config secrets locally, kept with the data (they are unreadable without it). */
+function persistedSecretsKey(dir: string | undefined): Buffer {
+  const path = dir === undefined ? undefined : join(dir, 'secrets.key');
+  if (path !== undefined && existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  const key = randomBytes(32);
+  if (path !== undefined) writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600 });
   return key;
 }

@@ -7,7 +7,15 @@ import type { HistoryStore } from '../history/notification-record.js';
 import { InhibitRuleValidationError, validateInhibitRule } from '../inhibit/rule.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { labelSetSchema } from '../alert/alert-schema.js';
-import type { Channel } from '../notify/channel.js';
+import { ChannelError, type Channel, type ChannelContext } from '../notify/channel.js';
+import { selectConfig, configId, type ChannelConfig } from '../configs/channel-config.js';
+import type { SecretSealer } from '../secrets/sealer.js';
+import { tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
+import type { ReplayFilter, ReplayResult } from '../aws/dead-letter-replay.js';
+import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
+import { languagePackSchema } from '../templates/language-packs.js';
+import { templatesSchema } from './receivers-api.js';
+import type { Receiver } from '../receivers/receiver.js';
 import { routeAlerts } from '../route/route-alerts.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import { loadRoutingSnapshot } from '../route/routing-source.js';
@@ -26,7 +34,13 @@ import { createTenantKey, deleteTenant, deleteWorkspace, putTenant, putWorkspace
 
 export interface ApiDependencies {
   stores: ConfigStores;
+  paths: AlertPathStore;
+  /** Moves one queue's dead letters back; undefined where the API has no queue access. */
+  replay: (queue: 'signals' | 'alerts' | 'groups' | 'delivery', filter: ReplayFilter, limit: number) => Promise<ReplayResult>;
   rules: RuleStores;
+  sealer: SecretSealer;
+  /** For test sends through the real channel code. */
+  channelContext: ChannelContext;
   clusters: ClusterStore;
   history: HistoryStore;
   channels: ReadonlyMap<string, Channel<any>>;
@@ -174,6 +188,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       receivers: deps.stores.receivers,
       channels: deps.channels,
       now: deps.now,
+      credentialsFor: (draft) => credentialsFor(draft, deps),
     });
     return { status: receiver.version === 1 ? 201 : 200, body: receiverView(receiver, deps.channels), headers: etag(receiver.version) };
   });
@@ -185,6 +200,93 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('DELETE', `${base}/receivers/:name`, access, `Delete ${scope} receiver`, async (params, request, deps) => {
     if (!(await deps.stores.receivers.delete({ ...owner(params), name: params.name! }, ifMatchVersion(request)))) throw notFound('receiver');
     return { status: 204 };
+  });
+
+  route('POST', `${base}/receivers/:name/test`, access, `Send a sample notification through ${scope} receiver's real channel`, async (params, _request, deps) => {
+    const receiver = await deps.stores.receivers.get({ ...owner(params), name: params.name! });
+    if (receiver === undefined) throw notFound('receiver');
+    return ok(await testSend(receiver, deps));
+  });
+
+  // Configs: channel credentials, sealed at rest, never shown again
+  route('GET', `${base}/configs`, access, `List ${scope} channel configs (values never shown)`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const configs = await deps.stores.configs.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`);
+    return ok({ items: configs.map(configView) });
+  });
+  route('PUT', `${base}/configs/:name`, access, `Create or replace ${scope} channel config`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const name = pathName(params.name!, 'name');
+    const body = parseWith(
+      z.object({ channel: z.string().min(1), labels: z.record(z.string(), z.string()).default({}), settings: z.record(z.string(), z.unknown()) }),
+      request.json(),
+    );
+    if (!deps.channels.has(body.channel)) {
+      throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
+    }
+    const ref = { ...(tenantId === undefined ? {} : { tenantId }), name };
+    const current = await deps.stores.configs.get(accountId, configId(ref));
+    const version = ifMatchVersion(request) ?? current?.version ?? 0;
+    const now = deps.now().toISOString();
+    const config: ChannelConfig = {
+      accountId,
+      ...ref,
+      channel: body.channel,
+      labels: body.labels,
+      sealedSettings: await deps.sealer.seal(JSON.stringify(body.settings)),
+      settingNames: Object.keys(body.settings).sort(),
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+      version: version + 1,
+    };
+    await deps.stores.configs.put(accountId, configId(ref), config, version);
+    return { status: config.version === 1 ? 201 : 200, body: configView(config), headers: etag(config.version) };
+  });
+  route('DELETE', `${base}/configs/:name`, access, `Delete ${scope} channel config`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    if (!(await deps.stores.configs.delete(accountId, configId({ ...(tenantId === undefined ? {} : { tenantId }), name: params.name! })))) {
+      throw notFound('config');
+    }
+    return { status: 204 };
+  });
+
+  // Template sets and language packs
+  route('PUT', `${base}/template-sets/:name`, access, `Create or replace ${scope} template set (compiled on write)`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const name = pathName(params.name!, 'name');
+    const body = parseWith(z.object({ templates: templatesSchema }), request.json());
+    const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name });
+    const current = await deps.stores.templateSets.get(accountId, id);
+    const version = ifMatchVersion(request) ?? current?.version ?? 0;
+    const set: TemplateSet = { accountId, ...(tenantId === undefined ? {} : { tenantId }), name, templates: body.templates as TemplateSet['templates'], version: version + 1 };
+    await deps.stores.templateSets.put(accountId, id, set, version);
+    return { status: set.version === 1 ? 201 : 200, body: set, headers: etag(set.version) };
+  });
+  route('GET', `${base}/template-sets`, access, `List ${scope} template sets`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok({ items: await deps.stores.templateSets.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`) });
+  });
+  route('DELETE', `${base}/template-sets/:name`, access, `Delete ${scope} template set`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    if (!(await deps.stores.templateSets.delete(accountId, configId({ ...(tenantId === undefined ? {} : { tenantId }), name: params.name! })))) {
+      throw notFound('template set');
+    }
+    return { status: 204 };
+  });
+  route('PUT', `${base}/language-packs/:code`, access, `Upload ${scope} language pack (a dictionary for the t helper)`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const code = params.code!.toLowerCase();
+    const body = parseWith(z.object({ dictionary: languagePackSchema }), request.json());
+    const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name: code });
+    const current = await deps.stores.languagePacks.get(accountId, id);
+    const version = ifMatchVersion(request) ?? current?.version ?? 0;
+    const pack: LanguagePack = { accountId, ...(tenantId === undefined ? {} : { tenantId }), code, dictionary: body.dictionary, version: version + 1 };
+    await deps.stores.languagePacks.put(accountId, id, pack, version);
+    return { status: pack.version === 1 ? 201 : 200, body: pack, headers: etag(pack.version) };
+  });
+  route('GET', `${base}/language-packs`, access, `List ${scope} language packs`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok({ items: await deps.stores.languagePacks.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`) });
   });
 
   // Silences
@@ -279,6 +381,13 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     return ok(page);
   });
 
+  route('GET', `${base}/alerts/:fingerprint/history`, access, "An alert's path: received, routed, silenced or inhibited, notified", async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    const fp = parseWith(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits') }), { fingerprint: params.fingerprint }).fingerprint;
+    const page = await deps.paths.list(accountId, fp, pageQuery(request));
+    return ok(tenantId === undefined ? page : { items: tenantPathView(page.items, tenantId), ...(page.cursor ? { cursor: page.cursor } : {}) });
+  });
+
   // Explain
   route('POST', `${base}/explain`, access, 'Which receivers an alert would reach, and what would stop it', async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
@@ -351,6 +460,67 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   }
 }
 
+/** A config as the API shows it: which settings it holds, never their values. */
+function configView(config: ChannelConfig) {
+  return {
+    name: config.name,
+    ...(config.tenantId === undefined ? {} : { tenant: config.tenantId }),
+    channel: config.channel,
+    labels: config.labels,
+    settings: Object.fromEntries(config.settingNames.map((name) => [name, '<secret>'])),
+    version: config.version,
+    createdAt: config.createdAt,
+    updatedAt: config.updatedAt,
+  };
+}
+
+/** The credentials a receiver would be sent with, opened from its config (tenant receivers see only their own and global configs). */
+async function credentialsFor(draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector'>, deps: ApiDependencies) {
+  const configs = (await deps.stores.configs.all(draft.accountId)).filter((c) => c.tenantId === undefined || c.tenantId === draft.tenantId);
+  const config = selectConfig(draft, configs);
+  return config === undefined ? {} : (JSON.parse(await deps.sealer.open(config.sealedSettings)) as Record<string, unknown>);
+}
+
+/**
+ * Sends a sample notification through the receiver's real channel code, with
+ * its config and templates, and answers with the provider's outcome.
+ */
+async function testSend(receiver: Receiver, deps: ApiDependencies) {
+  const channel = deps.channels.get(receiver.channel);
+  if (channel === undefined) return { ok: false, error: `unknown channel ${receiver.channel}` };
+  const prepared = await prepareDelivery(
+    receiver,
+    { configs: (a) => deps.stores.configs.all(a), templateSets: (a) => deps.stores.templateSets.all(a), languagePacks: (a) => deps.stores.languagePacks.all(a) },
+    deps.sealer,
+    deps.channelContext.externalURL,
+  );
+  const settings = channel.settingsSchema.safeParse(prepared.settings);
+  if (!settings.success) return { ok: false, error: 'receiver settings are invalid for its channel', fields: settings.error.issues.map((i) => i.path.join('.')) };
+  const now = deps.now().toISOString();
+  const labels = { alertname: 'TidingsTestNotification', severity: 'info', ...(receiver.tenantId === undefined ? {} : { tenant: receiver.tenantId }) };
+  const sample = {
+    type: 'notification' as const,
+    id: `test-${Date.now()}`,
+    createdAt: now,
+    receiver: { accountId: receiver.accountId, ...(receiver.tenantId === undefined ? {} : { tenantId: receiver.tenantId }), name: receiver.name },
+    reason: 'test notification',
+    groupKey: '{}:{alertname="TidingsTestNotification"}',
+    status: 'firing' as const,
+    groupLabels: { alertname: 'TidingsTestNotification' },
+    commonLabels: labels,
+    commonAnnotations: { summary: 'This is a test notification from tidings.' },
+    truncatedAlerts: 0,
+    alerts: [{ status: 'firing' as const, labels, annotations: { summary: 'This is a test notification from tidings.' }, startsAt: now, endsAt: ZERO_TIME, generatorURL: '', fingerprint: fingerprint(labels) }],
+  };
+  try {
+    const outcome = await channel.send(settings.data, sample, { ...deps.channelContext, renderer: prepared.renderer });
+    return { ok: true, statusCode: outcome.statusCode, templateFallbacks: prepared.templateFallbacks };
+  } catch (error) {
+    if (error instanceof ChannelError) return { ok: false, error: error.message, retryable: error.retryable, statusCode: error.details.statusCode };
+    throw error;
+  }
+}
+
 function inhibitId(id: string, tenantId: string | undefined): string {
   return tenantId === undefined ? `GLOBAL#${id}` : `TENANT#${tenantId}#${id}`;
 }
@@ -406,6 +576,25 @@ route('GET', `${A}/routers/:name`, 'operator', 'Get a router', async (params, _r
 route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (params, _request, deps) => {
   if (!(await deps.stores.routers.delete(owner(params).accountId, params.name!))) throw notFound('router');
   return { status: 204 };
+});
+
+route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead letters back to their queue for another try", async (params, request, deps) => {
+  const { accountId } = owner(params);
+  const body = parseWith(
+    z.object({
+      queue: z.enum(['signals', 'alerts', 'groups', 'delivery']).default('delivery'),
+      receiver: z.string().optional(),
+      since: z.iso.datetime().optional(),
+      until: z.iso.datetime().optional(),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+    request.json(),
+  );
+  const filter: ReplayFilter = { accountId };
+  if (body.receiver !== undefined) filter.receiver = body.receiver;
+  if (body.since !== undefined) filter.since = new Date(body.since);
+  if (body.until !== undefined) filter.until = new Date(body.until);
+  return ok(await deps.replay(body.queue, filter, body.limit));
 });
 
 route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false)', async () =>

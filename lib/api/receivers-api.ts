@@ -5,7 +5,10 @@ import { compileSelector, SelectorValidationError, type SelectorSpec } from '../
 import type { Channel } from '../notify/channel.js';
 import { formatDuration, parseDuration } from '../receivers/duration.js';
 import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
-import { parseWith } from './api-types.js';
+import { nameSchema, parseWith } from './api-types.js';
+import { validateTemplate } from '../templates/renderer.js';
+import { languageCodeSchema } from '../templates/language-packs.js';
+import { isValidTimeZone } from '../silence/schedule.js';
 
 const durationSchema = z.string().transform((value, ctx) => {
   try {
@@ -41,12 +44,36 @@ export const selectorSchema = z
   })
   .strict();
 
+const templateSource = z.string().superRefine((source, ctx) => {
+  try {
+    validateTemplate(source);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** Templates by kind, each compiled on write so a broken one is a 400, not a failed notification. */
+export const templatesSchema = z
+  .object({ title: templateSource.optional(), text: templateSource.optional(), markdown: templateSource.optional(), html: templateSource.optional() })
+  .strict();
+
+const presentationSchema = z
+  .object({
+    language: languageCodeSchema.optional(),
+    timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
+    templateSet: nameSchema.optional(),
+    templates: templatesSchema.optional(),
+  })
+  .strict();
+
 const putReceiverSchema = z.object({
   channel: z.string().min(1),
   enabled: z.boolean().default(true),
   settings: z.record(z.string(), z.unknown()),
   grouping: groupingSchema.optional(),
   filter: selectorSchema.optional(),
+  configSelector: z.record(z.string(), z.string()).optional(),
+  presentation: presentationSchema.optional(),
 });
 
 /** Compiles a selector now so a bad one is a 400 on write, not a failure while routing. */
@@ -65,14 +92,13 @@ export function validSelector(spec: SelectorSpec, field: string): SelectorSpec {
 /** A receiver as the API shows it: settings redacted by its channel, grouping with its effective values. */
 export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>) {
   const channel = channels.get(receiver.channel);
-  const parsed = channel?.settingsSchema.safeParse(receiver.settings);
   const grouping = resolveGroupingOptions(receiver.grouping);
   return {
     name: receiver.name,
     ...(receiver.tenantId === undefined ? {} : { tenant: receiver.tenantId }),
     channel: receiver.channel,
     enabled: receiver.enabled,
-    settings: channel !== undefined && parsed?.success ? channel.redact(parsed.data) : {},
+    settings: redactedSettings(receiver, channel),
     grouping: {
       groupBy: [...grouping.groupBy],
       groupWait: formatDuration(grouping.groupWaitMs),
@@ -82,6 +108,8 @@ export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, C
       maxAlerts: grouping.maxAlerts,
     },
     ...(receiver.filter === undefined ? {} : { filter: receiver.filter }),
+    ...(receiver.configSelector === undefined ? {} : { configSelector: receiver.configSelector }),
+    ...(receiver.presentation === undefined ? {} : { presentation: receiver.presentation }),
     version: receiver.version,
     createdAt: receiver.createdAt,
     updatedAt: receiver.updatedAt,
@@ -99,14 +127,22 @@ export async function putReceiver(
   name: string,
   body: unknown,
   expectedVersion: number | undefined,
-  deps: { receivers: ReceiverStore; channels: ReadonlyMap<string, Channel<any>>; now: () => Date },
+  deps: {
+    receivers: ReceiverStore;
+    channels: ReadonlyMap<string, Channel<any>>;
+    now: () => Date;
+    /** The credentials the receiver's config would add, so settings are checked as they will be sent. */
+    credentialsFor: (draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector'>) => Promise<Record<string, unknown>>;
+  },
 ): Promise<Receiver> {
   const request = parseWith(putReceiverSchema, body);
   const channel = deps.channels.get(request.channel);
   if (channel === undefined) {
     throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
   }
-  const settings = parseWith(channel.settingsSchema, request.settings, 'settings') as Record<string, unknown>;
+  const credentials = await deps.credentialsFor({ ...owner, channel: request.channel, ...(request.configSelector ? { configSelector: request.configSelector } : {}) });
+  parseWith(channel.settingsSchema, { ...credentials, ...request.settings }, 'settings');
+  const settings = request.settings;
   const grouping = toReceiverGrouping(request.grouping);
   const filter = request.filter === undefined ? undefined : validSelector(request.filter as SelectorSpec, 'filter');
   const ref = { ...owner, name };
@@ -120,6 +156,8 @@ export async function putReceiver(
     settings,
     ...(grouping === undefined ? {} : { grouping }),
     ...(filter === undefined ? {} : { filter }),
+    ...(request.configSelector === undefined ? {} : { configSelector: request.configSelector }),
+    ...(request.presentation === undefined ? {} : { presentation: request.presentation as Receiver['presentation'] }),
     createdAt: current?.createdAt ?? now,
     updatedAt: now,
     version: version + 1,
@@ -146,4 +184,15 @@ function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undefined): 
     throw error;
   }
   return grouping;
+}
+
+/**
+ * The receiver's own settings as they may be shown: the channel redacts what
+ * it knows to be secret; a receiver whose settings only validate together
+ * with its config's credentials shows its setting names, values hidden.
+ */
+function redactedSettings(receiver: Receiver, channel: Channel<any> | undefined): Record<string, unknown> {
+  const parsed = channel?.settingsSchema.safeParse(receiver.settings);
+  if (channel !== undefined && parsed?.success) return channel.redact(parsed.data);
+  return Object.fromEntries(Object.keys(receiver.settings).map((key) => [key, '<hidden>']));
 }

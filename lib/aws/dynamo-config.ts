@@ -4,6 +4,8 @@ import type { RoutingSource } from '../route/routing-source.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import type { Silence } from '../silence/silence.js';
 import type { Tenant, Workspace } from '../tenancy/tenant.js';
+import type { ChannelConfig } from '../configs/channel-config.js';
+import type { LanguagePack, TemplateSet } from '../notify/delivery-resources.js';
 import { DynamoAccessIndex } from './dynamo-access-index.js';
 import { DynamoFiringAlerts } from './dynamo-firing-alerts.js';
 import { DynamoObjectStore } from './dynamo-object-store.js';
@@ -23,6 +25,9 @@ export function configStores(client: DynamoDBDocumentClient, tables: { config: s
     silences: new DynamoObjectStore<StoredSilence>(client, tables.config, 'SILENCE'),
     inhibitRules: new DynamoObjectStore<StoredInhibitRule>(client, tables.config, 'INHIBIT'),
     settings: new DynamoObjectStore<AccountSettings>(client, tables.config, 'SETTINGS'),
+    configs: new DynamoObjectStore<ChannelConfig>(client, tables.config, 'CONFIG'),
+    templateSets: new DynamoObjectStore<TemplateSet>(client, tables.config, 'TEMPLATESET'),
+    languagePacks: new DynamoObjectStore<LanguagePack>(client, tables.config, 'LANGPACK'),
     access: new DynamoAccessIndex(client, tables.config),
     firing: new DynamoFiringAlerts(client, tables.state),
   };

@@ -1,11 +1,18 @@
 import type { NotificationMessage } from '../pipeline/messages.js';
 import type { HistoryStore, NotificationRecord } from '../history/notification-record.js';
-import type { ReceiverStore } from '../receivers/receiver.js';
+import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
+import type { AlertPathStore } from '../history/alert-path.js';
+import { receiverLabel } from '../receivers/receiver.js';
+import type { PreparedDelivery } from './delivery-resources.js';
 import { ChannelError, type Channel, type ChannelContext } from './channel.js';
 import type { DeliveryClaims } from './delivery-claims.js';
 
 export interface DeliverDependencies {
   receivers: ReceiverStore;
+  /** Each alert's path gets a step per delivery outcome. */
+  paths: AlertPathStore;
+  /** Settings with credentials and a renderer for a receiver; see prepareDelivery. */
+  prepare: (receiver: Receiver) => Promise<PreparedDelivery>;
   history: HistoryStore;
   claims: DeliveryClaims;
   /** How long a claim protects a send in progress; longer than the function's timeout. */
@@ -78,7 +85,22 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
       updatedAt: finished.toISOString(),
       latencyMs: finished.getTime() - started.getTime(),
     };
-    await deps.history.record(notification.receiver.accountId, record);
+    await Promise.all([
+      deps.history.record(notification.receiver.accountId, record),
+      deps.paths.record(
+        notification.receiver.accountId,
+        notification.alerts.map((alert) => ({
+          stage: 'notified' as const,
+          at: record.updatedAt,
+          fingerprint: alert.fingerprint,
+          notificationId: notification.id,
+          receiver: receiverLabel(notification.receiver),
+          channel: record.channel,
+          status: record.status,
+          ...(record.reason === undefined ? {} : { reason: record.reason }),
+        })),
+      ),
+    ]);
     return record;
   };
 
@@ -89,14 +111,17 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
   if (channel === undefined) {
     return finish({ channel: receiver.channel, status: 'failed', reason: `unknown channel type ${receiver.channel}` });
   }
-  const settings = channel.settingsSchema.safeParse(receiver.settings);
+  const prepared = await deps.prepare(receiver);
+  const settings = channel.settingsSchema.safeParse(prepared.settings);
   if (!settings.success) {
-    return finish({ channel: receiver.channel, status: 'failed', reason: 'receiver settings are invalid for its channel' });
+    const fields = settings.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    return finish({ channel: receiver.channel, status: 'failed', reason: `receiver settings are invalid for its channel (${fields}); is a config missing?` });
   }
 
   try {
-    const outcome = await channel.send(settings.data, notification, deps.context);
-    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode });
+    const outcome = await channel.send(settings.data, notification, { ...deps.context, renderer: prepared.renderer });
+    const fallback = prepared.templateFallbacks.length === 0 ? {} : { reason: `sent with the default template: ${prepared.templateFallbacks.join('; ')}` };
+    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode, ...fallback });
   } catch (error) {
     const failure = error instanceof ChannelError ? error : new ChannelError('unexpected send failure', true, { cause: error });
     const httpStatus = failure.details.statusCode;

@@ -16,10 +16,24 @@ export interface Receiver {
   grouping?: ReceiverGrouping;
   /** Only alerts this selector matches reach the receiver (label selector and/or Alertmanager matchers). */
   filter?: SelectorSpec;
+  /** Picks the config (credentials) by its labels; without it, the first config of the channel. */
+  configSelector?: Record<string, string>;
+  /** How notifications read: language, time zone, custom templates (inline or a named template set). */
+  presentation?: ReceiverPresentation;
   createdAt: string;
   updatedAt: string;
   /** Incremented on every write; updates must name the version they replace. */
   version: number;
+}
+
+/** Templates and language of a receiver's messages. */
+export interface ReceiverPresentation {
+  language?: string;
+  timeZone?: string;
+  /** A named template set of the account (or of the receiver's tenant). */
+  templateSet?: string;
+  /** Inline templates by kind; override the set's. */
+  templates?: Partial<Record<'title' | 'text' | 'markdown' | 'html', string>>;
 }
 
 /** A receiver's grouping as stored: durations in milliseconds, every field optional. */

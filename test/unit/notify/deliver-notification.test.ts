@@ -5,6 +5,7 @@ import { deliverNotification, RetryableDeliveryError } from '../../../lib/notify
 import { aNotification } from '../../helpers/builders.js';
 import { aReceiver, MemoryDeliveryClaims, MemoryHistoryStore, MemoryReceiverStore } from '../../helpers/memory-stores.js';
 import type { NotificationRecord } from '../../../lib/history/notification-record.js';
+import type { Receiver } from '../../../lib/receivers/receiver.js';
 
 /** A channel whose send does whatever the test says, so only deliverNotification's decisions are under test. */
 function scriptedChannel(send: () => Promise<{ statusCode: number }>): Channel<{ url: string }> {
@@ -20,6 +21,8 @@ async function setup(send: () => Promise<{ statusCode: number }>, receiver = aRe
     receivers,
     history,
     claims: new MemoryDeliveryClaims(),
+    paths: { record: async () => undefined, list: async () => ({ items: [] }) },
+    prepare: async (r: Receiver) => ({ settings: r.settings, renderer: { render: () => '' }, templateFallbacks: [] }),
     claimLeaseMs: 60_000,
     channels: new Map([['webhook', scriptedChannel(send)]]),
     context: { http: async () => ({ status: 200, headers: {}, body: '' }), now: () => new Date((clock += 40)), externalURL: 'x' },

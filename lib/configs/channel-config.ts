@@ -1,0 +1,45 @@
+/**
+ * A config: the sending credentials of a channel (SMTP login, bot token, SMS
+ * keys), global or a tenant's, kept apart from receivers so one SMTP server
+ * serves every tenant. Its settings are stored sealed (encrypted) and never
+ * shown again.
+ */
+export interface ChannelConfig {
+  accountId: string;
+  tenantId?: string;
+  name: string;
+  channel: string;
+  /** Receivers pick configs by these labels (`configSelector`). */
+  labels: Record<string, string>;
+  /** The settings JSON, sealed by the secret sealer. */
+  sealedSettings: string;
+  /** The setting names, for display; the values are never returned. */
+  settingNames: string[];
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** A config's id within its account: `GLOBAL#<name>` or `TENANT#<tenant>#<name>`. */
+export function configId(ref: { tenantId?: string; name: string }): string {
+  return ref.tenantId === undefined ? `GLOBAL#${ref.name}` : `TENANT#${ref.tenantId}#${ref.name}`;
+}
+
+/**
+ * The config a receiver sends with, as notification-manager resolves it: its
+ * tenant's configs for the channel first, else the global ones; among those,
+ * the ones whose labels match the receiver's selector (all of them when it
+ * has none), first by name.
+ */
+export function selectConfig(
+  receiver: { tenantId?: string; channel: string; configSelector?: Record<string, string> },
+  configs: readonly ChannelConfig[],
+): ChannelConfig | undefined {
+  const fits = (config: ChannelConfig) =>
+    config.channel === receiver.channel &&
+    Object.entries(receiver.configSelector ?? {}).every(([key, value]) => config.labels[key] === value);
+  const byName = (a: ChannelConfig, b: ChannelConfig) => a.name.localeCompare(b.name);
+  const own = receiver.tenantId === undefined ? [] : configs.filter((c) => c.tenantId === receiver.tenantId && fits(c)).sort(byName);
+  if (own.length > 0) return own[0];
+  return configs.filter((c) => c.tenantId === undefined && fits(c)).sort(byName)[0];
+}
