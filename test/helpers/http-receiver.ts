@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
+  /** Epoch ms when the request arrived. */
+  at: number;
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -23,6 +25,7 @@ export async function startHttpReceiver(responder: Responder = () => ({ status: 
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const request: ReceivedRequest = {
+        at: Date.now(),
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
