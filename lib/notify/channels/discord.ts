@@ -3,7 +3,7 @@ import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import type { OutboundResponse } from '../../net/outbound-http.js';
 import { cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
 import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './webhook.js';
+import { redactUrl } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** `https://discord.com/api/webhooks/{id}/{token}`: the URL is the secret. */

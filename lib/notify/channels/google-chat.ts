@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Channel } from '../channel.js';
 import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, escapeHtml, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
 import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './webhook.js';
+import { redactUrl } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** `https://chat.googleapis.com/v1/spaces/…/messages?key=…&token=…`: the key and token make it a secret. */

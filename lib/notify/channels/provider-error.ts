@@ -1,6 +1,6 @@
 import { ChannelError, outcomeOfStatus, type SendOutcome } from '../channel.js';
 import type { OutboundResponse } from '../../net/outbound-http.js';
-import { toChannelError } from './webhook.js';
+import { ForbiddenDestinationError, OutboundNetworkError } from '../../net/outbound-http.js';
 
 /**
  * Replaces every secret in a provider's text with `<redacted>`: some providers
@@ -40,5 +40,26 @@ export function parseJsonBody(body: string): unknown {
     return JSON.parse(body) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+/** Maps transport failures to the shared retry table; never echoes the URL, which may hold a key. */
+export function toChannelError(error: unknown): ChannelError {
+  if (error instanceof ChannelError) return error;
+  if (error instanceof ForbiddenDestinationError) return new ChannelError(error.message, false, { cause: error });
+  if (error instanceof OutboundNetworkError) return new ChannelError(`network error: ${error.message}`, true, { cause: error });
+  return new ChannelError('unexpected send failure', true, { cause: error });
+}
+
+/**
+ * Webhook URLs often embed credentials (Slack, DingTalk and Teams put the key in
+ * the path or query), so only the scheme and host are ever shown.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}/<redacted>`;
+  } catch {
+    return '<redacted>';
   }
 }

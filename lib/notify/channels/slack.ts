@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import { baseUrl, cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
 import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './webhook.js';
+import { redactUrl } from './provider-error.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

@@ -3,7 +3,7 @@ import type { Channel } from '../channel.js';
 import type { NotificationMessage } from '../../pipeline/messages.js';
 import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
 import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './webhook.js';
+import { redactUrl } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** The Workflows (Power Automate) "post to a channel when a webhook request is received" URL; it carries its own signature. */

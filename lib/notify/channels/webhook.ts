@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ForbiddenDestinationError, OutboundNetworkError } from '../../net/outbound-http.js';
-import { ChannelError, outcomeOfStatus, type Channel } from '../channel.js';
+import { outcomeOfStatus, type Channel } from '../channel.js';
 import { toAlertmanagerPayload } from '../notification.js';
+import { redactUrl, toScrubbedChannelError } from './provider-error.js';
+import { urlSecrets } from './chat-message.js';
 
 const settingsSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
@@ -38,28 +39,9 @@ export const webhookChannel: Channel<WebhookSettings> = {
       const retryAfter = response.headers['retry-after'];
       return outcomeOfStatus(response.status, response.body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
     } catch (error) {
-      throw toChannelError(error);
+      // Receivers may echo the request back: keep the URL's keys and header values out of the error.
+      throw toScrubbedChannelError(error, [...urlSecrets(settings.url), ...Object.values(settings.headers)]);
     }
   },
 };
 
-/** Maps transport failures to the shared retry table; never echoes the URL, which may hold a key. */
-export function toChannelError(error: unknown): ChannelError {
-  if (error instanceof ChannelError) return error;
-  if (error instanceof ForbiddenDestinationError) return new ChannelError(error.message, false, { cause: error });
-  if (error instanceof OutboundNetworkError) return new ChannelError(`network error: ${error.message}`, true, { cause: error });
-  return new ChannelError('unexpected send failure', true, { cause: error });
-}
-
-/**
- * Webhook URLs often embed credentials (Slack, DingTalk and Teams put the key in
- * the path or query), so only the scheme and host are ever shown.
- */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}/<redacted>`;
-  } catch {
-    return '<redacted>';
-  }
-}
