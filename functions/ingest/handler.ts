@@ -4,6 +4,8 @@ import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
 import { handleIngest, UnknownIngestPathError, type IngestDependencies } from '../../lib/ingest/ingest-request.js';
 import { RateLimitedError } from '../../lib/ingest/rate-limit.js';
+import { RequestSignatureError } from '../../lib/ingest/request-signing.js';
+import { secretSealer } from '../shared/secrets.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';
@@ -17,6 +19,7 @@ function createDependencies(): IngestDependencies {
   return {
     clusters: new DynamoClusterStore(documents, requireEnv('CONFIG_TABLE')),
     queue: queuePublisher('signals', 'alerts'),
+    openSecret: (sealed: string) => secretSealer().open(sealed),
     rateLimiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), integerEnv('INGEST_RATE_LIMIT_PER_MINUTE', 1200)),
     limitBytes: integerEnv('INGEST_MAX_BODY_BYTES', 1024 * 1024),
     now: () => new Date(),
@@ -42,6 +45,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(asy
     return response.body === undefined ? { statusCode: response.status, body: '' } : json(response.status, response.body);
   } catch (error) {
     if (error instanceof UnknownIngestPathError) return json(404, { error: error.message });
+    if (error instanceof RequestSignatureError) return json(401, { error: error.message });
     if (error instanceof RateLimitedError) return json(429, { error: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
     return errorResponse(error, logger);
   }

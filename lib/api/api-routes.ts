@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { fingerprint } from '../alert/fingerprint.js';
 import { CLUSTER_LABEL, ZERO_TIME, type Alert } from '../alert/alert.js';
 import type { ConfigStores, StoredInhibitRule } from '../aws/dynamo-config.js';
-import { issueClusterToken, newClusterId, type Cluster, type ClusterStore } from '../clusters/cluster.js';
+import { issueClusterToken, newClusterId, rotateTokens, type Cluster, type ClusterStore } from '../clusters/cluster.js';
+import { parseDuration } from '../receivers/duration.js';
+import { randomBytes } from 'node:crypto';
 import type { HistoryStore } from '../history/notification-record.js';
 import { InhibitRuleValidationError, validateInhibitRule } from '../inhibit/rule.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
@@ -94,12 +96,60 @@ route('GET', `${A}/clusters`, 'operator', 'List clusters', async (params, _reque
   ok({ items: (await deps.clusters.listByAccount(owner(params).accountId)).map((c) => clusterView(c, deps.publicUrl)) }),
 );
 
+async function ownedCluster(params: Params, deps: ApiDependencies): Promise<Cluster> {
+  const cluster = await deps.clusters.get(params.cluster!);
+  if (cluster === undefined || cluster.accountId !== owner(params).accountId) throw notFound('cluster');
+  return cluster;
+}
+
+route('POST', `${A}/clusters/:cluster/tokens`, 'operator', 'Rotate: a new token (shown once); older tokens keep working for the overlap', async (params, request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  const { overlap } = parseWith(z.object({ overlap: z.string().default('24h') }), request.json());
+  let overlapMs: number;
+  try {
+    overlapMs = parseDuration(overlap);
+  } catch (error) {
+    throw new InvalidPayloadError('invalid overlap', [{ field: 'overlap', message: (error as Error).message }]);
+  }
+  const rotated = rotateTokens(cluster, deps.now(), overlapMs);
+  await deps.clusters.replace(rotated.cluster);
+  return { status: 201, body: { ...clusterView(rotated.cluster, deps.publicUrl), token: rotated.token } };
+});
+route('DELETE', `${A}/clusters/:cluster/tokens/:token`, 'operator', 'Revoke one token at once', async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  if (!cluster.tokens.some((t) => t.id === params.token)) throw notFound('token');
+  const now = deps.now().toISOString();
+  await deps.clusters.replace({ ...cluster, tokens: cluster.tokens.map((t) => (t.id === params.token ? { ...t, expiresAt: now } : t)) });
+  return { status: 204 };
+});
+route('POST', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Require HMAC-signed requests; answers a new signing secret (shown once; up to 2 kept for rotation)', async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  const secret = `tdgs_${randomBytes(32).toString('base64url')}`;
+  const sealed = await deps.sealer.seal(secret);
+  await deps.clusters.replace({ ...cluster, signingSecrets: [...(cluster.signingSecrets ?? []).slice(-1), sealed] });
+  return { status: 201, body: { secret, header: 'X-Tidings-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">', timestampHeader: 'X-Tidings-Timestamp' } };
+});
+route('DELETE', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Stop requiring signed requests', async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  const { signingSecrets: _removed, ...rest } = cluster;
+  await deps.clusters.replace(rest);
+  return { status: 204 };
+});
+
 function clusterView(cluster: Cluster, publicUrl: string) {
+  const now = Date.now();
   return {
     id: cluster.id,
     name: cluster.name,
     accountId: cluster.accountId,
     createdAt: cluster.createdAt,
+    tokens: cluster.tokens.map((t) => ({
+      id: t.id ?? null,
+      createdAt: t.createdAt,
+      ...(t.expiresAt === undefined ? {} : { expiresAt: t.expiresAt }),
+      live: t.expiresAt === undefined || Date.parse(t.expiresAt) > now,
+    })),
+    signedRequests: (cluster.signingSecrets?.length ?? 0) > 0,
     ingestUrl: `${publicUrl.replace(/\/$/, '')}/ingest/${cluster.id}`,
   };
 }

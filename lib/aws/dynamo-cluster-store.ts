@@ -35,6 +35,22 @@ export class DynamoClusterStore implements ClusterStore {
     );
   }
 
+  async replace(cluster: Cluster): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `CLUSTER#${cluster.id}`,
+          sk: 'CLUSTER',
+          gsi1pk: `ACCOUNT#${cluster.accountId}#CLUSTERS`,
+          gsi1sk: cluster.name,
+          ...cluster,
+        },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
   async listByAccount(accountId: string): Promise<Cluster[]> {
     const clusters: Cluster[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -61,6 +77,7 @@ function fromItem(item: Record<string, unknown>): Cluster {
     accountId: item.accountId as string,
     name: item.name as string,
     tokens: item.tokens as Cluster['tokens'],
+    ...(item.signingSecrets === undefined ? {} : { signingSecrets: item.signingSecrets as string[] }),
     createdAt: item.createdAt as string,
   };
 }

@@ -2,6 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A stored credential: only the SHA-256 of the token is kept. */
 export interface ClusterTokenHash {
+  /** Names the token in the API (rotation, revocation); tokens from before ids existed have none. */
+  id?: string;
   hash: string;
   createdAt: string;
   /** Set when the token was rotated out or revoked; it stops working at this time. */
@@ -15,6 +17,8 @@ export interface Cluster {
   /** Stamped on every alert as the `cluster` label. */
   name: string;
   tokens: ClusterTokenHash[];
+  /** When set, every request must carry a valid X-Tidings-Signature made with one of these (sealed) secrets. */
+  signingSecrets?: string[];
   createdAt: string;
 }
 
@@ -22,6 +26,8 @@ export interface Cluster {
 export interface ClusterStore {
   get(clusterId: string): Promise<Cluster | undefined>;
   create(cluster: Cluster): Promise<void>;
+  /** Replaces an existing cluster (tokens, signing). */
+  replace(cluster: Cluster): Promise<void>;
   listByAccount(accountId: string): Promise<Cluster[]>;
 }
 
@@ -34,7 +40,7 @@ const TOKEN_PREFIX = 'tdg_';
  */
 export function issueClusterToken(now: Date): { token: string; stored: ClusterTokenHash } {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  return { token, stored: { hash: hashToken(token), createdAt: now.toISOString() } };
+  return { token, stored: { id: randomBytes(4).toString('hex'), hash: hashToken(token), createdAt: now.toISOString() } };
 }
 
 export function hashToken(token: string): string {
@@ -55,4 +61,17 @@ export function verifyClusterToken(cluster: Cluster, presented: string, now: Dat
 /** Cluster ids appear in ingest URLs: short, URL-safe, unguessable enough not to enumerate. */
 export function newClusterId(): string {
   return 'c-' + randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').toLowerCase();
+}
+
+/**
+ * Rotation: a new token, and every older live token kept working for the
+ * overlap (so senders can be switched over), then refused.
+ */
+export function rotateTokens(cluster: Cluster, now: Date, overlapMs: number): { token: string; cluster: Cluster } {
+  const { token, stored } = issueClusterToken(now);
+  const until = new Date(now.getTime() + overlapMs).toISOString();
+  const tokens = cluster.tokens.map((t) =>
+    t.expiresAt !== undefined && Date.parse(t.expiresAt) <= now.getTime() + overlapMs ? t : { ...t, expiresAt: until },
+  );
+  return { token, cluster: { ...cluster, tokens: [...tokens, stored] } };
 }

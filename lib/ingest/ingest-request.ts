@@ -14,6 +14,7 @@ import type { KubernetesAuditSignal } from './kubernetes-audit.js';
 import { parseKubernetesEvents, type KubernetesEventSignal } from './kubernetes-events.js';
 import type { RateLimiter } from './rate-limit.js';
 import { signalBatchBodies } from './signal-messages.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequestSignature } from './request-signing.js';
 
 /** One request to a cluster's ingest URL, as the handler received it. */
 export interface IngestRequest {
@@ -33,6 +34,8 @@ export interface IngestResponse {
 
 export interface IngestDependencies {
   clusters: ClusterStore;
+  /** Opens a cluster's sealed signing secrets. */
+  openSecret?: (sealed: string) => Promise<string>;
   queue: QueuePublisher;
   rateLimiter?: RateLimiter;
   limitBytes: number;
@@ -78,6 +81,7 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
   const now = deps.now();
   const cluster = await authenticateCluster(deps.clusters, request.clusterId, token, now);
   await deps.rateLimiter?.take(cluster.id, now);
+  if (cluster.signingSecrets !== undefined && cluster.signingSecrets.length > 0) await checkSignature(request, cluster.signingSecrets, deps, now);
   const source = { clusterName: cluster.name };
 
   switch (route) {
@@ -122,6 +126,20 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
       return answer(202, accepted, [...parsed.issues, ...classified.issues]);
     }
   }
+}
+
+/** HMAC over the bytes as sent (before base64 or decompression), with the cluster's live signing secrets. */
+async function checkSignature(request: IngestRequest, sealed: readonly string[], deps: IngestDependencies, now: Date): Promise<void> {
+  if (deps.openSecret === undefined) throw new Error('request signing is configured but no secret opener was given');
+  const secrets = await Promise.all(sealed.map((s) => deps.openSecret!(s)));
+  const raw = request.body.body ?? '';
+  verifyRequestSignature({
+    body: request.body.isBase64Encoded ? Buffer.from(raw, 'base64') : raw,
+    timestamp: header(request.headers, TIMESTAMP_HEADER),
+    signature: header(request.headers, SIGNATURE_HEADER),
+    secrets,
+    now,
+  });
 }
 
 function json(request: IngestRequest, deps: IngestDependencies): unknown {

@@ -101,6 +101,36 @@ describe('every format a cluster can send', () => {
   });
 });
 
+describe('cluster credentials', () => {
+  const post = (clusterId: string, token: string, extra: Record<string, string> = {}, body = '{"labels":{"alertname":"Cred"}}') =>
+    fetch(`${stack.httpUrl}/ingest/${clusterId}/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...extra }, body });
+
+  it('rotates a token with an overlap and revokes one at once', async () => {
+    const c = await admin.createCluster('acme', 'rotating');
+    const rotated = await admin.call('POST', `/v1/accounts/acme/clusters/${c.id}/tokens`, { overlap: '1h' });
+    expect(rotated.status).toBe(201);
+    expect((await post(c.id, c.token)).status).toBe(202);
+    expect((await post(c.id, rotated.body.token)).status).toBe(202);
+    const oldId = rotated.body.tokens.find((t: any) => t.expiresAt !== undefined).id;
+    expect((await admin.call('DELETE', `/v1/accounts/acme/clusters/${c.id}/tokens/${oldId}`)).status).toBe(204);
+    expect((await post(c.id, c.token)).status).toBe(401);
+    expect((await post(c.id, rotated.body.token)).status).toBe(202);
+  });
+
+  it('requires a valid HMAC signature within the replay window once signing is on', async () => {
+    const { createHmac } = await import('node:crypto');
+    const c = await admin.createCluster('acme', 'signing');
+    const { secret } = (await admin.call('POST', `/v1/accounts/acme/clusters/${c.id}/signing-secrets`)).body;
+    const body = '{"labels":{"alertname":"Signed"}}';
+    const sign = (ts: number, key = secret) => `v1=${createHmac('sha256', key).update(`${ts}.${body}`).digest('hex')}`;
+    const now = Math.floor(Date.now() / 1000);
+    expect((await post(c.id, c.token, {}, body)).status).toBe(401);
+    expect((await post(c.id, c.token, { 'x-tidings-timestamp': String(now), 'x-tidings-signature': sign(now, 'wrong') }, body)).status).toBe(401);
+    expect((await post(c.id, c.token, { 'x-tidings-timestamp': String(now - 900), 'x-tidings-signature': sign(now - 900) }, body)).status).toBe(401);
+    expect((await post(c.id, c.token, { 'x-tidings-timestamp': String(now), 'x-tidings-signature': sign(now) }, body)).status).toBe(202);
+  });
+});
+
 describe('ingest under hostile input', () => {
   it('answers every random body, header and encoding with a 2xx or 4xx, never a 5xx', async () => {
     const paths = ['alertmanager', 'api/v2/alerts', 'alerts', 'events', 'audit', 'cloudevents'];
