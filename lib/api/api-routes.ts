@@ -30,7 +30,7 @@ import { dryRunRules, listRules, putDefinitions, putRule, type RuleStores } from
 import { defaultAuditRules, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
-import { putReceiver, receiverView, selectorSchema, validSelector } from './receivers-api.js';
+import { groupingSchema, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
 import { createTenantKey, deleteTenant, deleteWorkspace, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
 
@@ -155,19 +155,35 @@ function clusterView(cluster: Cluster, publicUrl: string) {
 }
 
 // Settings ------------------------------------------------------------------
-const settingsSchema = z.object({ routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']).default('All'), defaultRules: z.boolean().default(true) });
+const settingsSchema = z.object({
+  routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']).default('All'),
+  defaultRules: z.boolean().default(true),
+  grouping: groupingSchema.optional(),
+});
 route('GET', `${A}/settings`, 'operator', 'Account settings (route policy)', async (params, _request, deps) => {
   const settings = await deps.stores.settings.get(owner(params).accountId, 'ACCOUNT');
-  return ok({ routePolicy: settings?.routePolicy ?? 'All', defaultRules: settings?.defaultRules !== false, version: settings?.version ?? 0 });
+  return ok({
+    routePolicy: settings?.routePolicy ?? 'All',
+    defaultRules: settings?.defaultRules !== false,
+    grouping: settings?.grouping ?? {},
+    version: settings?.version ?? 0,
+  });
 });
 route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (params, request, deps) => {
   const { accountId } = owner(params);
   const body = parseWith(settingsSchema, request.json());
   const current = await deps.stores.settings.get(accountId, 'ACCOUNT');
   const version = ifMatchVersion(request) ?? current?.version ?? 0;
-  const settings: AccountSettings = { accountId, routePolicy: body.routePolicy, defaultRules: body.defaultRules, version: version + 1 };
+  const grouping = toReceiverGrouping(body.grouping);
+  const settings: AccountSettings = {
+    accountId,
+    routePolicy: body.routePolicy,
+    defaultRules: body.defaultRules,
+    ...(grouping === undefined ? {} : { grouping }),
+    version: version + 1,
+  };
   await deps.stores.settings.put(accountId, 'ACCOUNT', settings, version);
-  return ok({ routePolicy: settings.routePolicy, defaultRules: settings.defaultRules, version: settings.version }, etag(settings.version));
+  return ok(settings, etag(settings.version));
 });
 
 // Tenants, keys and workspaces ---------------------------------------------

@@ -20,7 +20,7 @@ const durationSchema = z.string().transform((value, ctx) => {
 });
 
 /** Alertmanager's route timing, written as Alertmanager users write it (`30s`, `5m`, `4h`). */
-const groupingSchema = z
+export const groupingSchema = z
   .object({
     groupBy: z.array(z.string().min(1)).optional(),
     groupWait: durationSchema.optional(),
@@ -166,7 +166,7 @@ export async function putReceiver(
   return receiver;
 }
 
-function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undefined): ReceiverGrouping | undefined {
+export function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undefined): ReceiverGrouping | undefined {
   if (input === undefined) return undefined;
   const grouping: ReceiverGrouping = {};
   if (input.groupBy !== undefined) grouping.groupBy = input.groupBy;

@@ -1,4 +1,5 @@
 import type { SelectorSpec } from '../matchers/selector.js';
+import type { ReceiverGrouping } from '../receivers/receiver.js';
 
 /**
  * How routers combine with tenant matching, as notification-manager defines it:
@@ -40,5 +41,7 @@ export interface AccountSettings {
   routePolicy: RoutePolicy;
   /** Whether the shipped default event and audit rules apply (default true). */
   defaultRules?: boolean;
+  /** Account-wide grouping defaults under each receiver's own (durations in ms). */
+  grouping?: ReceiverGrouping;
   version: number;
 }

@@ -65,6 +65,7 @@ export async function loadRoutingSnapshot(accountId: string, alerts: readonly Al
 
   return {
     policy: settings?.routePolicy ?? 'All',
+    ...(settings?.grouping === undefined ? {} : { groupingDefaults: settings.grouping }),
     globalReceivers,
     tenantReceivers,
     access,
