@@ -11,7 +11,8 @@ import { secretSealer } from '../shared/secrets.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
 import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
-import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
@@ -46,6 +47,8 @@ function createDependencies() {
       externalURL,
     },
     maxAttempts: integerEnv('DELIVERY_MAX_RECEIVE_COUNT', 5),
+    limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
+    queue: queuePublisher('delivery'),
   };
 }
 
@@ -65,6 +68,12 @@ export const handler = sqsRecordHandler(
     const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deps.maxAttempts }, deps);
     if (outcome === 'duplicate') {
       logger.info('duplicate notification not sent again', { notificationId: notification.id });
+      return;
+    }
+    if ('deferredSeconds' in outcome) {
+      // A fresh message rather than a retry: waiting for a provider's rate limit is not a failed attempt.
+      await deps.queue.send('delivery', [record.body], { delaySeconds: outcome.deferredSeconds });
+      logger.info('notification deferred by the provider rate limit', { notificationId: notification.id, seconds: outcome.deferredSeconds });
       return;
     }
     logger.info('notification delivered', {

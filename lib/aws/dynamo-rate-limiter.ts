@@ -3,8 +3,8 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
 
 /**
- * Per-cluster request counting in the state table: one counter item per
- * cluster and minute, incremented with a condition so concurrent Lambda
+ * Request counting in the state table: one counter item per key (a cluster,
+ * a receiver) and minute, incremented with a condition so concurrent Lambda
  * instances share one limit. The item expires by TTL after its minute.
  */
 export class DynamoRateLimiter implements RateLimiter {
@@ -14,17 +14,17 @@ export class DynamoRateLimiter implements RateLimiter {
     private readonly limitPerMinute: number,
   ) {}
 
-  async take(clusterId: string, now: Date): Promise<void> {
+  async take(key: string, now: Date, limitPerMinute = this.limitPerMinute): Promise<void> {
     const minute = Math.floor(now.getTime() / 60_000);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `RATE#${clusterId}`, sk: String(minute) },
+          Key: { pk: `RATE#${key}`, sk: String(minute) },
           UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': this.limitPerMinute, ':expires': (minute + 2) * 60 },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limitPerMinute, ':expires': (minute + 2) * 60 },
         }),
       );
     } catch (error) {

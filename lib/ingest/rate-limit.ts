@@ -6,8 +6,8 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** Counts requests per cluster per fixed one-minute window. */
+/** Counts requests per key (a cluster, a receiver) per fixed one-minute window, shared by every function instance. */
 export interface RateLimiter {
-  /** Counts one request; throws RateLimitedError when the window's limit is used up. */
-  take(clusterId: string, now: Date): Promise<void>;
+  /** Counts one request; throws RateLimitedError when the window's limit (the limiter's default unless given) is used up. */
+  take(key: string, now: Date, limitPerMinute?: number): Promise<void>;
 }

@@ -58,6 +58,8 @@ export class ChannelError extends Error {
 export interface Channel<Settings> {
   readonly type: string;
   readonly settingsSchema: z.ZodType<Settings>;
+  /** The provider's limit per destination (e.g. a DingTalk robot takes 20 messages a minute); sends beyond it wait. */
+  readonly rateLimitPerMinute?: number;
   /** The settings as they may be shown in API responses, history and logs. */
   redact(settings: Settings): Record<string, unknown>;
   send(settings: Settings, notification: NotificationMessage, context: ChannelContext): Promise<SendOutcome>;

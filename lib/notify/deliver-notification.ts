@@ -4,6 +4,7 @@ import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
 import type { AlertPathStore } from '../history/alert-path.js';
 import { receiverLabel } from '../receivers/receiver.js';
 import type { PreparedDelivery } from './delivery-resources.js';
+import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
 import { ChannelError, type Channel, type ChannelContext } from './channel.js';
 import type { DeliveryClaims } from './delivery-claims.js';
 
@@ -17,6 +18,8 @@ export interface DeliverDependencies {
   claims: DeliveryClaims;
   /** How long a claim protects a send in progress; longer than the function's timeout. */
   claimLeaseMs: number;
+  /** Keeps sends within providers' rate limits (per receiver); absent: no limit. */
+  limiter?: RateLimiter;
   channels: ReadonlyMap<string, Channel<any>>;
   context: ChannelContext;
 }
@@ -45,17 +48,23 @@ export class RetryableDeliveryError extends Error {
  * thrown so the queue redelivers; on the last attempt the record says `failed`
  * and the message goes on to the dead-letter queue, from which it can be replayed.
  */
+/** The provider's rate limit is used up: send the notification again after this many seconds (not a failed attempt). */
+export interface Deferred {
+  deferredSeconds: number;
+}
+
 export async function deliverNotification(
   notification: NotificationMessage,
   attempt: Attempt,
   deps: DeliverDependencies,
-): Promise<NotificationRecord | 'duplicate'> {
+): Promise<NotificationRecord | 'duplicate' | Deferred> {
   const claim = await deps.claims.claim(notification.id, deps.claimLeaseMs);
   if (claim === 'done') return 'duplicate';
   if (claim === 'busy') throw new RetryableDeliveryError('another worker is sending this notification', deps.claimLeaseMs);
   try {
     const record = await sendAndRecord(notification, attempt, deps);
-    await deps.claims.finish(notification.id);
+    if ('deferredSeconds' in record) await deps.claims.release(notification.id);
+    else await deps.claims.finish(notification.id);
     return record;
   } catch (error) {
     await deps.claims.release(notification.id);
@@ -63,7 +72,7 @@ export async function deliverNotification(
   }
 }
 
-async function sendAndRecord(notification: NotificationMessage, attempt: Attempt, deps: DeliverDependencies): Promise<NotificationRecord> {
+async function sendAndRecord(notification: NotificationMessage, attempt: Attempt, deps: DeliverDependencies): Promise<NotificationRecord | Deferred> {
   const started = deps.context.now();
   const base = {
     notificationId: notification.id,
@@ -110,6 +119,14 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
   const channel = deps.channels.get(receiver.channel);
   if (channel === undefined) {
     return finish({ channel: receiver.channel, status: 'failed', reason: `unknown channel type ${receiver.channel}` });
+  }
+  if (channel.rateLimitPerMinute !== undefined && deps.limiter !== undefined) {
+    try {
+      await deps.limiter.take(`RECEIVER#${receiver.accountId}#${receiverLabel(receiver)}`, deps.context.now(), channel.rateLimitPerMinute);
+    } catch (error) {
+      if (error instanceof RateLimitedError) return { deferredSeconds: error.retryAfterSeconds };
+      throw error;
+    }
   }
   const prepared = await deps.prepare(receiver);
   const settings = channel.settingsSchema.safeParse(prepared.settings);

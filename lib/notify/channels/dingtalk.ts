@@ -53,6 +53,7 @@ export function dingTalkSign(timestampMs: number, secret: string): string {
  */
 export const dingTalkChannel: Channel<DingTalkSettings> = {
   type: 'dingtalk',
+  rateLimitPerMinute: 20,
   settingsSchema,
   redact(settings) {
     return {

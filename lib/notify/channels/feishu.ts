@@ -61,6 +61,7 @@ function card(title: string, text: string, notification: NotificationMessage, ex
  */
 export const feishuChannel: Channel<FeishuSettings> = {
   type: 'feishu',
+  rateLimitPerMinute: 100,
   settingsSchema,
   redact(settings) {
     return {

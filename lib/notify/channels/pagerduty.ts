@@ -38,6 +38,7 @@ export type PagerDutySettings = z.infer<typeof settingsSchema>;
  */
 export const pagerDutyChannel: Channel<PagerDutySettings> = {
   type: 'pagerduty',
+  rateLimitPerMinute: 120,
   settingsSchema,
   redact(settings) {
     return { ...settings, routingKey: '<secret>' };

@@ -38,6 +38,7 @@ export function outcomeOfWeCom(response: OutboundResponse, what: string): SendOu
 /** WeCom (WeChat Work) group robot: a markdown message, at most 4096 bytes. */
 export const weComChannel: Channel<WeComSettings> = {
   type: 'wecom',
+  rateLimitPerMinute: 20,
   settingsSchema,
   redact(settings) {
     return { key: '<secret>', mentionUserIds: settings.mentionUserIds, apiBaseUrl: settings.apiBaseUrl, timeoutMs: settings.timeoutMs };

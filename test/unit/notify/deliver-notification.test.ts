@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ChannelError, type Channel } from '../../../lib/notify/channel.js';
+import { RateLimitedError } from '../../../lib/ingest/rate-limit.js';
 import { deliverNotification, RetryableDeliveryError } from '../../../lib/notify/deliver-notification.js';
 import { aNotification } from '../../helpers/builders.js';
 import { aReceiver, MemoryDeliveryClaims, MemoryHistoryStore, MemoryReceiverStore } from '../../helpers/memory-stores.js';
@@ -33,7 +34,7 @@ async function setup(send: () => Promise<{ statusCode: number }>, receiver = aRe
 /** Delivers and expects a record (not a suppressed duplicate). */
 async function deliver(...args: Parameters<typeof deliverNotification>): Promise<NotificationRecord> {
   const outcome = await deliverNotification(...args);
-  if (outcome === 'duplicate') throw new Error('unexpected duplicate');
+  if (outcome === 'duplicate' || 'deferredSeconds' in outcome) throw new Error(`unexpected outcome ${JSON.stringify(outcome)}`);
   return outcome;
 }
 
@@ -135,5 +136,29 @@ describe('deliverNotification', () => {
     await expect(deliverNotification(aNotification({ id: 'held' }), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(
       RetryableDeliveryError,
     );
+  });
+
+  it("defers, without sending or spending an attempt, when the channel's provider rate limit is used up", async () => {
+    let sends = 0;
+    const { deps } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
+    const limited = { ...deps.channels.get('webhook')!, rateLimitPerMinute: 2 };
+    const counts = new Map<string, number>();
+    const limiter = {
+      take: async (key: string, _now: Date, limit = 60) => {
+        const n = (counts.get(key) ?? 0) + 1;
+        counts.set(key, n);
+        if (n > limit) throw new RateLimitedError(17);
+      },
+    };
+    const limitedDeps = { ...deps, channels: new Map([['webhook', limited]]), limiter };
+
+    await deliver(aNotification({ id: 'r1' }), { number: 1, max: 5 }, limitedDeps);
+    await deliver(aNotification({ id: 'r2' }), { number: 1, max: 5 }, limitedDeps);
+    const third = await deliverNotification(aNotification({ id: 'r3' }), { number: 1, max: 5 }, limitedDeps);
+
+    expect(third).toEqual({ deferredSeconds: 17 });
+    expect(sends).toBe(2);
+    // The claim was released: the deferred copy can be sent later.
+    expect(await limitedDeps.claims.claim('r3', 1000)).toBe('claimed');
   });
 });
