@@ -20,35 +20,11 @@ export class DynamoClusterStore implements ClusterStore {
   }
 
   async create(cluster: Cluster): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `CLUSTER#${cluster.id}`,
-          sk: 'CLUSTER',
-          gsi1pk: `ACCOUNT#${cluster.accountId}#CLUSTERS`,
-          gsi1sk: cluster.name,
-          ...cluster,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(cluster), ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async replace(cluster: Cluster): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `CLUSTER#${cluster.id}`,
-          sk: 'CLUSTER',
-          gsi1pk: `ACCOUNT#${cluster.accountId}#CLUSTERS`,
-          gsi1sk: cluster.name,
-          ...cluster,
-        },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(cluster), ConditionExpression: 'attribute_exists(pk)' }));
   }
 
   async listByAccount(accountId: string): Promise<Cluster[]> {
@@ -69,6 +45,10 @@ export class DynamoClusterStore implements ClusterStore {
     } while (startKey !== undefined);
     return clusters;
   }
+}
+
+function toItem(cluster: Cluster): Record<string, unknown> {
+  return { pk: `CLUSTER#${cluster.id}`, sk: 'CLUSTER', gsi1pk: `ACCOUNT#${cluster.accountId}#CLUSTERS`, gsi1sk: cluster.name, ...cluster };
 }
 
 function fromItem(item: Record<string, unknown>): Cluster {
