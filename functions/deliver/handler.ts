@@ -48,6 +48,7 @@ function createDependencies() {
     },
     maxAttempts: integerEnv('DELIVERY_MAX_RECEIVE_COUNT', 5),
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
+    retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,
     queue: queuePublisher('delivery'),
   };
 }

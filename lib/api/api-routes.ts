@@ -159,6 +159,7 @@ const settingsSchema = z.object({
   routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']).default('All'),
   defaultRules: z.boolean().default(true),
   grouping: groupingSchema.optional(),
+  historyRetentionDays: z.number().int().min(1).max(3650).optional(),
 });
 route('GET', `${A}/settings`, 'operator', 'Account settings (route policy)', async (params, _request, deps) => {
   const settings = await deps.stores.settings.get(owner(params).accountId, 'ACCOUNT');
@@ -180,6 +181,7 @@ route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (par
     routePolicy: body.routePolicy,
     defaultRules: body.defaultRules,
     ...(grouping === undefined ? {} : { grouping }),
+    ...(body.historyRetentionDays === undefined ? {} : { historyRetentionDays: body.historyRetentionDays }),
     version: version + 1,
   };
   await deps.stores.settings.put(accountId, 'ACCOUNT', settings, version);
@@ -443,7 +445,22 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // History
   route('GET', `${base}/history`, access, `Notifications ${base === A ? 'of the account' : "to a tenant's receivers"}, newest first`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const page = await deps.history.list(accountId, { ...pageQuery(request), ...(tenantId === undefined ? {} : { tenantId }) });
+    const filters = parseWith(
+      z.object({
+        receiver: z.string().optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+        status: z.enum(['sent', 'failed', 'retrying']).optional(),
+        channel: z.string().optional(),
+        alertname: z.string().optional(),
+      }),
+      request.query,
+    );
+    // Sort keys hold UTC timestamps; compare like with like.
+    if (filters.from !== undefined) filters.from = new Date(filters.from).toISOString();
+    if (filters.to !== undefined) filters.to = new Date(filters.to).toISOString();
+    const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+    const page = await deps.history.list(accountId, { ...pageQuery(request), ...query, ...(tenantId === undefined ? {} : { tenantId }) });
     return ok(page);
   });
 

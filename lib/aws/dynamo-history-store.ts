@@ -23,7 +23,8 @@ export class DynamoHistoryStore implements HistoryStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async record(accountId: string, record: NotificationRecord): Promise<void> {
+  async record(accountId: string, record: NotificationRecord, retentionDays?: number): Promise<void> {
+    const retention = retentionDays === undefined ? this.retentionSeconds : retentionDays * 86_400;
     const receiverKey = record.receiver.tenantId === undefined ? `GLOBAL#${record.receiver.name}` : `TENANT#${record.receiver.tenantId}#${record.receiver.name}`;
     await this.client.send(
       new PutCommand({
@@ -36,26 +37,63 @@ export class DynamoHistoryStore implements HistoryStore {
           ...(record.receiver.tenantId === undefined
             ? {}
             : { gsi2pk: `ACCOUNT#${accountId}#TENANT#${record.receiver.tenantId}`, gsi2sk: `${record.createdAt}#${record.notificationId}` }),
-          expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + this.retentionSeconds,
+          expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + retention,
           ...record,
         },
       }),
     );
   }
 
+  /**
+   * Access patterns: the account's notifications (table), one receiver's
+   * (gsi1), one tenant's (gsi2), each newest first and narrowed to a time
+   * range on the sort key; status, channel and alertname filter the pages read.
+   */
   async list(accountId: string, options: HistoryQuery): Promise<HistoryPage> {
-    const { index, attribute, partition } =
-      options.tenantId !== undefined
-        ? { index: 'gsi2', attribute: 'gsi2pk', partition: `ACCOUNT#${accountId}#TENANT#${options.tenantId}` }
-        : { index: undefined, attribute: 'pk', partition: `ACCOUNT#${accountId}` };
+    const receiverKey = options.receiver === undefined ? undefined : receiverKeyOf(options.receiver, options.tenantId);
+    const { index, attribute, sortAttribute, partition } =
+      receiverKey !== undefined
+        ? { index: 'gsi1', attribute: 'gsi1pk', sortAttribute: 'gsi1sk', partition: `ACCOUNT#${accountId}#RECEIVER#${receiverKey}` }
+        : options.tenantId !== undefined
+          ? { index: 'gsi2', attribute: 'gsi2pk', sortAttribute: 'gsi2sk', partition: `ACCOUNT#${accountId}#TENANT#${options.tenantId}` }
+          : { index: undefined, attribute: 'pk', sortAttribute: 'sk', partition: `ACCOUNT#${accountId}` };
     const startKey = options.cursor === undefined ? undefined : decodeCursor(options.cursor, attribute, partition);
+    const values: Record<string, unknown> = { ':pk': partition, ':now': Math.floor(this.now().getTime() / 1000) };
+    let keyCondition = `${attribute} = :pk`;
+    // Sort keys are `<createdAt>#<id>`: a time range is a key condition, not a filter.
+    if (options.from !== undefined && options.to !== undefined) {
+      keyCondition += ` AND ${sortAttribute} BETWEEN :from AND :to`;
+      Object.assign(values, { ':from': options.from, ':to': `${options.to}~` });
+    } else if (options.from !== undefined) {
+      keyCondition += ` AND ${sortAttribute} >= :from`;
+      values[':from'] = options.from;
+    } else if (options.to !== undefined) {
+      keyCondition += ` AND ${sortAttribute} <= :to`;
+      values[':to'] = `${options.to}~`;
+    }
+    const filters = ['expiresAt > :now'];
+    const names: Record<string, string> = {};
+    if (options.status !== undefined) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = options.status;
+    }
+    if (options.channel !== undefined) {
+      filters.push('channel = :channel');
+      values[':channel'] = options.channel;
+    }
+    if (options.alertname !== undefined) {
+      filters.push('contains(alertnames, :alertname)');
+      values[':alertname'] = options.alertname;
+    }
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         ...(index === undefined ? {} : { IndexName: index }),
-        KeyConditionExpression: `${attribute} = :pk`,
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: { ':pk': partition, ':now': Math.floor(this.now().getTime() / 1000) },
+        KeyConditionExpression: keyCondition,
+        FilterExpression: filters.join(' AND '),
+        ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
+        ExpressionAttributeValues: values,
         ScanIndexForward: false,
         Limit: options.limit,
         ExclusiveStartKey: startKey,
@@ -64,6 +102,13 @@ export class DynamoHistoryStore implements HistoryStore {
     const items = (page.Items ?? []).map(fromItem);
     return page.LastEvaluatedKey === undefined ? { items } : { items, cursor: encodeCursor(page.LastEvaluatedKey) };
   }
+}
+
+/** The receiver part of gsi1's key, as `record` writes it; a tenant's query can only name its own receivers. */
+function receiverKeyOf(receiver: string, tenantId: string | undefined): string {
+  const slash = receiver.indexOf('/');
+  if (tenantId !== undefined) return `TENANT#${tenantId}#${slash === -1 ? receiver : receiver.slice(slash + 1)}`;
+  return slash === -1 ? `GLOBAL#${receiver}` : `TENANT#${receiver.slice(0, slash)}#${receiver.slice(slash + 1)}`;
 }
 
 function encodeCursor(key: Record<string, unknown>): string {

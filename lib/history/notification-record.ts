@@ -23,6 +23,8 @@ export interface NotificationRecord {
   /** When this attempt finished. */
   updatedAt: string;
   latencyMs: number;
+  /** The message as rendered for the receiver (text form, cut at 4 KiB); channel credentials never appear in it. */
+  message?: string;
 }
 
 export interface HistoryPage {
@@ -36,11 +38,19 @@ export interface HistoryQuery {
   cursor?: string;
   /** Only notifications to this tenant's receivers. */
   tenantId?: string;
+  /** Only notifications to this receiver (`name`, or `tenant/name`). */
+  receiver?: string;
+  /** RFC 3339 bounds on the notification's creation time. */
+  from?: string;
+  to?: string;
+  status?: DeliveryStatus;
+  channel?: string;
+  alertname?: string;
 }
 
 export interface HistoryStore {
-  /** Writes or overwrites the record of one notification (every attempt updates the same record). */
-  record(accountId: string, record: NotificationRecord): Promise<void>;
+  /** Writes or overwrites the record of one notification (every attempt updates the same record), kept for `retentionDays` (or the store's default). */
+  record(accountId: string, record: NotificationRecord, retentionDays?: number): Promise<void>;
   /** Newest first. */
   list(accountId: string, options: HistoryQuery): Promise<HistoryPage>;
 }

@@ -20,6 +20,8 @@ export interface DeliverDependencies {
   claimLeaseMs: number;
   /** Keeps sends within providers' rate limits (per receiver); absent: no limit. */
   limiter?: RateLimiter;
+  /** The account's history retention, when it sets one. */
+  retentionDays?: (accountId: string) => Promise<number | undefined>;
   channels: ReadonlyMap<string, Channel<any>>;
   context: ChannelContext;
 }
@@ -85,7 +87,7 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
     createdAt: notification.createdAt,
   };
   const finish = async (
-    fields: Pick<NotificationRecord, 'channel' | 'status'> & { reason?: string; httpStatus?: number },
+    fields: Pick<NotificationRecord, 'channel' | 'status'> & { reason?: string; httpStatus?: number; message?: string },
   ): Promise<NotificationRecord> => {
     const finished = deps.context.now();
     const record: NotificationRecord = {
@@ -94,8 +96,9 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
       updatedAt: finished.toISOString(),
       latencyMs: finished.getTime() - started.getTime(),
     };
+    const retentionDays = await deps.retentionDays?.(notification.receiver.accountId);
     await Promise.all([
-      deps.history.record(notification.receiver.accountId, record),
+      deps.history.record(notification.receiver.accountId, record, retentionDays),
       deps.paths.record(
         notification.receiver.accountId,
         notification.alerts.map((alert) => ({
@@ -135,14 +138,16 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
     return finish({ channel: receiver.channel, status: 'failed', reason: `receiver settings are invalid for its channel (${fields}); is a config missing?` });
   }
 
+  // What the receiver reads, kept for history; rendered from alert data only, so it holds no channel credentials.
+  const message = prepared.renderer.render('text', notification).slice(0, 4096);
   try {
     const outcome = await channel.send(settings.data, notification, { ...deps.context, renderer: prepared.renderer });
     const fallback = prepared.templateFallbacks.length === 0 ? {} : { reason: `sent with the default template: ${prepared.templateFallbacks.join('; ')}` };
-    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode, ...fallback });
+    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode, message, ...fallback });
   } catch (error) {
     const failure = error instanceof ChannelError ? error : new ChannelError('unexpected send failure', true, { cause: error });
     const httpStatus = failure.details.statusCode;
-    const status = httpStatus === undefined ? {} : { httpStatus };
+    const status = httpStatus === undefined ? { message } : { httpStatus, message };
     if (!failure.retryable) {
       return finish({ channel: receiver.channel, status: 'failed', reason: failure.message, ...status });
     }

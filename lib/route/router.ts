@@ -43,5 +43,7 @@ export interface AccountSettings {
   defaultRules?: boolean;
   /** Account-wide grouping defaults under each receiver's own (durations in ms). */
   grouping?: ReceiverGrouping;
+  /** How long notification history is kept; the deployment's default when unset. */
+  historyRetentionDays?: number;
   version: number;
 }

@@ -48,4 +48,5 @@ describe('the local stack', () => {
       await second.stop();
     }
   });
+
 });

@@ -96,6 +96,29 @@ describe('every format a cluster can send', () => {
     expect(notification.alerts[0].labels).toMatchObject({ alertname: 'BuildFailed', ce_source: 'ci/pipeline', repo: 'shop' });
   });
 
+  it('dry-runs a sample event against the rules, and refuses a rule with a syntax error, naming the position', async () => {
+    const event = fixture('core-v1-events.json').crashLoopBackOff;
+    const report = await admin.call('POST', '/v1/accounts/acme/rules-dry-run', { event, cluster: 'prod-eu' });
+    expect(report.status).toBe(200);
+    expect(report.body.matches.map((m: any) => m.rule)).toContain('CrashLoopBackOff');
+    expect(report.body.alerts[0].labels.alertname).toBe('CrashLoopBackOff');
+
+    const bad = await admin.call('PUT', '/v1/accounts/acme/rules/broken', { signal: 'event', condition: 'reason = "BackOff" and and type = "Warning"' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.position).toMatchObject({ line: 1, column: expect.any(Number) });
+    expect(bad.body.issues[0].field).toBe('condition');
+
+    const custom = await admin.call('PUT', '/v1/accounts/acme/rules/shop-warnings', {
+      signal: 'event',
+      condition: 'type = "Warning" and involvedObject.namespace = "shop" and reason = "BackOff"',
+      severity: 'critical',
+      labels: { pod: '{{involvedObject.name}}' },
+    });
+    expect(custom.status).toBe(201);
+    const again = await admin.call('POST', '/v1/accounts/acme/rules-dry-run', { event, cluster: 'prod-eu' });
+    expect(again.body.matches.map((m: any) => m.rule)).toEqual(expect.arrayContaining(['CrashLoopBackOff', 'shop-warnings']));
+  });
+
   it('answers 404 for unknown formats', async () => {
     expect((await ingest('nagios', {})).status).toBe(404);
   });

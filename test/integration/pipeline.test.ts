@@ -186,6 +186,20 @@ describe('admin API', () => {
     expect(badName.body.issues[0].field).toBe('name');
   });
 
+  it('filters history by receiver, status, alertname and time, and keeps the rendered message', async () => {
+    const page = (await admin.call('GET', '/v1/accounts/acme/history?receiver=ops-hook&status=sent&alertname=PipelineProbe')).body;
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0].message).toContain('PipelineProbe');
+    expect(page.items[0].message).not.toContain('very-secret');
+    const none = (await admin.call('GET', '/v1/accounts/acme/history?status=failed')).body;
+    expect(none.items).toEqual([]);
+    const future = (await admin.call('GET', `/v1/accounts/acme/history?from=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`)).body;
+    expect(future.items).toEqual([]);
+    const other = (await admin.call('GET', '/v1/accounts/acme/history?receiver=nobody')).body;
+    expect(other.items).toEqual([]);
+    expect((await admin.call('GET', '/v1/accounts/acme/history?status=lost')).status).toBe(400);
+  });
+
   it('pages history newest first with a cursor', async () => {
     const first = await admin.call('GET', '/v1/accounts/acme/history?limit=1');
     expect(first.status).toBe(200);

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
+
+// A file of its own: handler modules keep their SDK clients for the life of the
+// process (as in Lambda), so a restarted stack must come back on the same ports.
+describe('a restart of the local stack mid-flow', () => {
+  it('delivers, once, alerts accepted just before a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidings-restart-'));
+    const receiver = await startHttpReceiver();
+    try {
+      const first = await startTestStack({ dataDir: dir });
+      const admin = adminClient(first);
+      const cluster = await admin.createCluster('acme', 'restarting');
+      await admin.putWebhookReceiver('acme', 'slow', `${receiver.url}/slow`, { groupBy: ['alertname'], groupWait: '4s', groupInterval: '1m' });
+      const response = await fetch(`${first.httpUrl}/ingest/${cluster.id}/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([{ labels: { alertname: 'MidFlight', n: '1' } }, { labels: { alertname: 'MidFlight', n: '2' } }]),
+      });
+      expect(response.status).toBe(202);
+      // Stop while the group waits: its timer and state must survive.
+      await new Promise((r) => setTimeout(r, 1500));
+      await first.stop();
+      expect(receiver.requests).toHaveLength(0);
+
+      const port = (url: string) => Number(new URL(url).port);
+      const second = await startTestStack({
+        dataDir: dir,
+        ports: { http: port(first.httpUrl), dynamodb: port(first.dynamodbEndpoint), sqs: port(first.sqsEndpoint) },
+      });
+      try {
+        await eventually(() => (receiver.requests.length > 0 ? true : undefined), 30_000, 'the delivery after restart');
+        await new Promise((r) => setTimeout(r, 3000));
+        expect(receiver.requests).toHaveLength(1);
+        expect(receiver.requests[0]!.json().alerts).toHaveLength(2);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
