@@ -29,12 +29,12 @@ export class TemplateBudgetError extends Error {
  * Bounds on one render. Handlebars runs synchronously and cannot be pre-empted,
  * so the bound is enforced where a template can spend time: every helper call
  * and every block iteration (each, with, if, sections over lists) counts as a
- * step and checks the deadline. Between two steps a template does at most work
+ * step and checks the CPU time used. Between two steps a template does at most work
  * proportional to its own (size-limited) source, so steps and time together
  * bound the render.
  */
 export interface RenderLimits {
-  /** Wall-clock budget of one render. */
+  /** CPU-time budget of one render (process CPU time while the synchronous render runs). */
   maxRenderMs: number;
   /** Helper calls plus block iterations in one render. */
   maxSteps: number;
@@ -94,7 +94,8 @@ export interface TidingsRenderer extends NotificationRenderer {
 
 /** The state of the render in progress; helpers read it because Handlebars gives them no per-call context of ours. */
 interface ActiveRender {
-  deadline: number;
+  cpuStart: NodeJS.CpuUsage;
+  cpuBudgetMicros: number;
   steps: number;
   maxSteps: number;
   dictionaries: Array<LanguagePack | undefined>;
@@ -109,8 +110,10 @@ function step(): ActiveRender {
   if (render === undefined) throw new TemplateBudgetError('helper called outside a render');
   render.steps += 1;
   if (render.steps > render.maxSteps) throw new TemplateBudgetError(`template exceeded ${render.maxSteps} steps`);
-  // Reading the clock every step costs little next to a helper call and catches slow steps early.
-  if (performance.now() > render.deadline) throw new TemplateBudgetError('template exceeded its time budget');
+  // CPU time, not wall-clock: a render is synchronous, so only its own work counts, and a busy
+  // machine that deschedules the process does not fail a template that is within its budget.
+  const used = process.cpuUsage(render.cpuStart);
+  if (used.user + used.system > render.cpuBudgetMicros) throw new TemplateBudgetError('template exceeded its time budget');
   return render;
 }
 
@@ -399,7 +402,8 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
     const template = compiled(source, kind, budget);
     const previous = active;
     active = {
-      deadline: performance.now() + budget.maxRenderMs,
+      cpuStart: process.cpuUsage(),
+      cpuBudgetMicros: budget.maxRenderMs * 1000,
       steps: 0,
       maxSteps: budget.maxSteps,
       dictionaries: [tenantDictionary, languagePack(language)],
