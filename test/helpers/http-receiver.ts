@@ -8,6 +8,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The status the stand-in answered with. */
+  status?: number;
   json(): any;
 }
 
@@ -33,6 +35,7 @@ export async function startHttpReceiver(responder: Responder = () => ({ status: 
         json: () => JSON.parse(body),
       };
       const answer = responder(request, requests.length);
+      request.status = answer.status;
       requests.push(request);
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? '');

@@ -1,0 +1,161 @@
+/** Renders the figures as markdown tables, each saying how it was measured. */
+import { CPU_CATEGORY_LABELS, type CpuCategory } from './cpu.js';
+import type { ColdStartRow } from './cold-start.js';
+import type { LatencyRow } from './latency.js';
+import { PRICES } from './prices.js';
+import type { RequestCountResult } from './request-counts.js';
+import type { FilterRow, RoutingRow } from './scale.js';
+import { FILTER_DESCRIPTION, ROUTING_DESCRIPTION } from './scale.js';
+import type { ThroughputRow } from './throughput.js';
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number; loadAverageAtEnd: number };
+  durationSeconds: number;
+  throughput?: ThroughputRow[];
+  requestCounts?: RequestCountResult;
+  coldStart?: ColdStartRow[];
+  routing?: RoutingRow[];
+  filter?: FilterRow[];
+  latency?: LatencyRow[];
+}
+
+const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const table = (header: string[], rows: Array<Array<string | number>>) =>
+  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+function throughputSection(rows: ThroughputRow[]): string {
+  const categories = Object.keys(CPU_CATEGORY_LABELS) as CpuCategory[];
+  return [
+    '## 1. Throughput end to end (local stack)',
+    '',
+    'Ingest POST -> webhook received by a local HTTP receiver, 4 POSTs in flight. Each batch size has its own account with one webhook receiver grouping by every label (`...`), group_wait 0s, group_interval 1s: every alert is its own group, so exactly one notification per alert (the worst case for aggregate and deliver). Alerts/s = alerts / (first POST -> last new alert fingerprint at the receiver). A warm-up run comes first.',
+    '',
+    table(
+      ['alerts per POST', 'POSTs', 'alerts', 'notifications', 'end to end alerts/s', 'ingest only alerts/s', 'seconds'],
+      rows.map((row) => [row.alertsPerPost, row.posts, n(row.alerts), n(row.notifications), n(row.alertsPerSecond, 1), n(row.ingestAlertsPerSecond), n(row.seconds, 1)]),
+    ),
+    '',
+    'CPU milliseconds per alert during the same runs. The handlers, fauxqs, the local Lambda/API Gateway emulation and the load generator share one Node process with interleaved async work, so CPU deltas around an invocation would count the others too. Instead V8\'s sampling profiler (1 ms) records the stack and each sample is charged to the code it was executing: a stack with a fauxqs/fastify frame is the SQS stand-in (it never calls tidings); otherwise the innermost project frame decides (an SDK call from lib/ is "AWS SDK"). Samples with no project frame (socket reads, the HTTP parser, timers) are "unattributed": they bound either side. The whole process (all threads, process.cpuUsage) and DynamoDB Local (its java process, /proc/<pid>/stat, idle rate subtracted) are measured independently.',
+    '',
+    table(
+      ['alerts per POST', ...categories, 'whole Node process', 'DynamoDB Local (java)'],
+      rows.map((row) => [row.alertsPerPost, ...categories.map((category) => n(row.cpuMsPerAlert[category], 2)), n(row.processCpuMsPerAlert, 2), n(row.dynamodbCpuMsPerAlert, 2)]),
+    ),
+    '',
+    ...categories.map((category) => `- ${category}: ${CPU_CATEGORY_LABELS[category]}`),
+  ].join('\n');
+}
+
+function requestCountSection(result: RequestCountResult): string {
+  const t = result.totalsPerAlert;
+  const c = result.costPerMillionAlerts;
+  return [
+    '## 2. AWS requests per alert and cost per million alerts',
+    '',
+    `${n(result.alerts)} alerts in ${result.groups} groups (alertname), ${result.posts} POSTs of ${result.alerts / result.posts} (each group in two halves), ${result.receivers} global webhook receivers grouping by alertname with group_wait 30s (Alertmanager's default) and group_interval 1m (5m by default; shorter so that a group whose second half arrives after its first notification is completed within the run). The "2 tenants" are two namespaces the groups alternate between; all 10 receivers are global (this figure was designed before tenants existed and does not exercise tenant receivers yet). Measured until every receiver had every group (${n(result.seconds, 1)} s, including the 30 s group_wait) and the pipeline was quiet. Result: ${n(result.notifications)} notifications carrying ${n(result.alertsDelivered)} (receiver, alert) pairs.`,
+    '',
+    'Counted by a middleware on the SDK clients the handlers use (`dynamoDocumentClient()`, `sqs()`) and on the local event source mapping\'s client (receives and deletes, which Lambda\'s pollers also make and AWS bills). SQS requests are counted as billed (each 64 KB of payload is a request); empty receives (idle polling, a cost per hour not per alert) are left out: ' + `${n(result.emptyReceives)} during this run, with the local poller's 1 s waits. DynamoDB capacity is what DynamoDB Local reports for ReturnConsumedCapacity TOTAL (table + indexes), with AWS's minimums added (0.5 RRU per read that finds nothing, 1 WRU per failed conditional write). Lambda invocations come from onInvocation, ingest requests from the load generator.`,
+    '',
+    table(
+      ['per alert', 'value'],
+      [
+        ['SQS requests (billed)', n(t.sqsRequests, 3)],
+        ['DynamoDB read request units', n(t.dynamodbReadUnits, 3)],
+        ['DynamoDB write request units', n(t.dynamodbWriteUnits, 3)],
+        ['Lambda invocations (all functions)', n(t.lambdaInvocations, 3)],
+        ['HTTP API requests', n(t.httpRequests, 3)],
+        ...Object.entries(result.perAlert)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, value]) => [`&nbsp;&nbsp;${name}`, n(value, 4)]),
+      ],
+    ),
+    '',
+    table(
+      ['function', 'invocations', 'records', 'mean duration ms', 'billed GB-s (512 MB)'],
+      Object.entries(result.lambda).map(([name, entry]) => [name, n(entry.invocations), n(entry.records), n(entry.meanDurationMs, 1), n(entry.billedGbSeconds, 2)]),
+    ),
+    '',
+    'Durations: SQS-triggered functions are timed around the handler call (wall clock, as Lambda bills it, rounded up to 1 ms); ingest by the client (it also includes the local gateway and loopback HTTP). Treat the duration cost as an upper bound: locally every concurrent invocation, fauxqs and the load generator share one event loop on 2 cores (DynamoDB Local takes the rest), so an invocation\'s wall time includes waiting for the others, which a Lambda sandbox (one invocation at a time) does not.',
+    '',
+    table(
+      ['cost per million alerts (USD)', 'value'],
+      [
+        ['SQS', n(c.sqs, 2)],
+        ['Lambda requests', n(c.lambdaRequests, 2)],
+        ['Lambda duration (arm64, 512 MB)', n(c.lambdaDuration, 2)],
+        ['DynamoDB on-demand', n(c.dynamodb, 2)],
+        ['API Gateway HTTP API', n(c.apiGateway, 2)],
+        ['**total**', `**${n(c.total, 2)}**`],
+      ],
+    ),
+    '',
+    `Prices: ${PRICES.region}, list prices checked ${PRICES.checked}, no free tier; not included: CloudWatch Logs, DynamoDB storage, data transfer. Sources:`,
+    ...PRICES.sources.map((source) => `- ${source}`),
+  ].join('\n');
+}
+
+function coldStartSection(rows: ColdStartRow[]): string {
+  return [
+    '## 3. Cold start: bundle size and module init',
+    '',
+    `\`buildFunctions()\` (infra/build.ts: esbuild, minified, tree-shaken, AWS SDK bundled, ESM) into a temporary directory. Init = \`await import(bundle)\` timed inside a fresh \`node --input-type=module\` process (${process.version}; Lambda runs nodejs22.x), median of ${rows[0]?.runs ?? 0} processes, with the functions' environment variables set. Lambda adds runtime start and code download on top.`,
+    '',
+    table(
+      ['function', 'bundle KiB', 'gzip KiB', 'init ms (median)', 'min', 'max'],
+      rows.map((row) => [row.function, n(row.bundleBytes / 1024, 0), n(row.gzipBytes / 1024, 0), n(row.initMedianMs, 1), n(row.initMinMs, 1), n(row.initMaxMs, 1)]),
+    ),
+  ].join('\n');
+}
+
+function scaleSection(routing: RoutingRow[], filter: FilterRow[]): string {
+  return [
+    '## 4. Scale',
+    '',
+    `Routing: ${ROUTING_DESCRIPTION}. Time per call (after one warm-up call, repeated for at least 0.5 s) divided by the alerts in the batch.`,
+    '',
+    table(
+      ['receivers', 'alerts per batch', 'µs per alert', 'ns per (alert, receiver)', 'iterations'],
+      routing.map((row) => [n(row.receivers), row.alertsPerBatch, n(row.usPerAlert, 1), n(row.nsPerAlertReceiver, 0), row.iterations]),
+    ),
+    '',
+    `Filter: ${FILTER_DESCRIPTION}. Repeated for at least 1 s after a warm-up pass.`,
+    '',
+    table(
+      ['enabled rules', 'events/s', 'rules tested per event', 'alerts per event', 'compile ms', 'distinct events'],
+      filter.map((row) => [n(row.rules), n(row.eventsPerSecond), n(row.rulesTestedPerEvent, 1), n(row.alertsPerEvent, 2), n(row.compileMs), row.events]),
+    ),
+  ].join('\n');
+}
+
+function latencySection(rows: LatencyRow[]): string {
+  return [
+    '## 5. Ingest latency',
+    '',
+    'One request at a time over HTTP to the local stack\'s ingest URL (so it includes the local API Gateway emulation and loopback HTTP), after 5 warm-up requests; the account has no receivers so the rest of the pipeline stays nearly idle. Nearest-rank percentiles.',
+    '',
+    table(
+      ['alerts per request', 'request KiB', 'requests', 'p50 ms', 'p99 ms', 'mean ms'],
+      rows.map((row) => [n(row.alertsPerPost), n(row.requestBytes / 1024, 1), row.requests, n(row.p50Ms, 1), n(row.p99Ms, 1), n(row.meanMs, 1)]),
+    ),
+  ].join('\n');
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  return [
+    '# tidings benchmarks',
+    '',
+    `\`npm run bench\`, ${results.startedAt}, ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${n(results.durationSeconds)} s in all, 1-minute load average ${n(results.machine.loadAverageAtStart, 1)} at start and ${n(results.machine.loadAverageAtEnd, 1)} at the end (other work on the machine skews the figures). Local stack: DynamoDB Local (java) and fauxqs in memory on 127.0.0.1, handlers in the bench process.`,
+    '',
+    results.throughput === undefined ? '' : throughputSection(results.throughput),
+    '',
+    results.requestCounts === undefined ? '' : requestCountSection(results.requestCounts),
+    '',
+    results.coldStart === undefined ? '' : coldStartSection(results.coldStart),
+    '',
+    results.routing === undefined || results.filter === undefined ? '' : scaleSection(results.routing, results.filter),
+    '',
+    results.latency === undefined ? '' : latencySection(results.latency),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench`: measures what users and operators pay for (issue 9) and
+ * writes bench/results/latest.md and latest.json. Starts and stops its own
+ * local stack (in memory, random ports, 127.0.0.1 only). A benchmark, not a
+ * test: nothing here asserts on timings.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+// Before any SDK client exists: the SDK's notice that it will need Node 22 from 2027 (Lambda runs nodejs22.x).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// buildFunctions() and the stack resolve paths from the project root.
+process.chdir(fileURLToPath(new URL('../', import.meta.url)));
+
+const { measureColdStart } = await import('./cold-start.js');
+const { measureLatency } = await import('./latency.js');
+const { startBenchPipeline } = await import('./pipeline.js');
+const { renderMarkdown } = await import('./report.js');
+const { measureRequestCounts } = await import('./request-counts.js');
+const { measureFilter, measureRouting } = await import('./scale.js');
+const { measureThroughput } = await import('./throughput.js');
+
+type Results = import('./report.js').BenchResults;
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+const log = (line: string) => console.log(`[${elapsed()}] ${line}`);
+
+const results: Results = {
+  startedAt: new Date().toISOString(),
+  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadavg()[0]!, loadAverageAtEnd: 0 },
+  durationSeconds: 0,
+};
+
+// The in-memory figures first, while nothing else runs on the 2 cores.
+log('4. scale: routing vs receivers');
+results.routing = measureRouting([10, 1_000, 100_000], log);
+log('4. scale: filter vs rules');
+results.filter = measureFilter([10, 1_000, 10_000], log);
+log('3. cold start: building the functions and importing each bundle in fresh processes');
+results.coldStart = await measureColdStart(9, log);
+
+log('starting the local stack (DynamoDB Local + fauxqs, in memory)');
+const pipeline = await startBenchPipeline();
+// Never leave DynamoDB Local running: stop the stack on Ctrl-C or kill, and survive a closed stdout (`| head`).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the local stack`);
+    void pipeline.stop().finally(() => process.exit(130));
+  });
+}
+process.stdout.on('error', () => undefined);
+try {
+  log('1. throughput end to end');
+  results.throughput = await measureThroughput(
+    pipeline,
+    [
+      { alertsPerPost: 1, posts: 300 },
+      { alertsPerPost: 100, posts: 10 },
+      { alertsPerPost: 1_000, posts: 2 },
+    ],
+    log,
+  );
+  log('2. AWS requests per alert (10,000 alerts, 100 groups, 10 receivers)');
+  results.requestCounts = await measureRequestCounts(pipeline, log);
+  log('5. ingest latency');
+  results.latency = await measureLatency(
+    pipeline,
+    [
+      { alertsPerPost: 1, requests: 300 },
+      { alertsPerPost: 100, requests: 200 },
+      { alertsPerPost: 1_000, requests: 100 },
+    ],
+    log,
+  );
+} finally {
+  log('stopping the local stack');
+  await pipeline.stop();
+}
+
+results.durationSeconds = (performance.now() - started) / 1000;
+results.machine.loadAverageAtEnd = loadavg()[0]!;
+const markdown = renderMarkdown(results);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.md', markdown);
+writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${markdown}`);
+log('wrote bench/results/latest.md and bench/results/latest.json');
