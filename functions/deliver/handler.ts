@@ -3,7 +3,6 @@ import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { DynamoDeliveryClaims } from '../../lib/aws/dynamo-delivery-claims.js';
 import { configStores } from '../../lib/aws/dynamo-config.js';
-import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { prepareDelivery, type DeliveryConfigSource } from '../../lib/notify/delivery-resources.js';
 import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
 import type { Receiver } from '../../lib/receivers/receiver.js';
@@ -33,7 +32,6 @@ function createDependencies() {
   const policy = new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS'));
   return {
     receivers: stores.receivers,
-    paths: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     prepare: (receiver: Receiver) => prepareDelivery(receiver, source, secretSealer(), externalURL),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     claims: new DynamoDeliveryClaims(documents, requireEnv('STATE_TABLE')),

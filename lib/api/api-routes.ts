@@ -12,7 +12,7 @@ import { labelSetSchema } from '../alert/alert-schema.js';
 import { ChannelError, type Channel, type ChannelContext } from '../notify/channel.js';
 import { selectConfig, configId, type ChannelConfig } from '../configs/channel-config.js';
 import type { SecretSealer } from '../secrets/sealer.js';
-import { tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
+import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../aws/dead-letter-replay.js';
 import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
 import { languagePackSchema } from '../templates/language-packs.js';
@@ -467,7 +467,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('GET', `${base}/alerts/:fingerprint/history`, access, "An alert's path: received, routed, silenced or inhibited, notified", async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const fp = parseWith(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits') }), { fingerprint: params.fingerprint }).fingerprint;
-    const page = await deps.paths.list(accountId, fp, pageQuery(request));
+    const page = await alertPath(accountId, fp, pageQuery(request), deps);
     return ok(tenantId === undefined ? page : { items: tenantPathView(page.items, tenantId), ...(page.cursor ? { cursor: page.cursor } : {}) });
   });
 

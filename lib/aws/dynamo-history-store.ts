@@ -86,6 +86,10 @@ export class DynamoHistoryStore implements HistoryStore {
       filters.push('contains(alertnames, :alertname)');
       values[':alertname'] = options.alertname;
     }
+    if (options.fingerprint !== undefined) {
+      filters.push('contains(fingerprints, :fingerprint)');
+      values[':fingerprint'] = options.fingerprint;
+    }
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

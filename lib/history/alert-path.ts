@@ -1,6 +1,6 @@
 import type { Alert } from '../alert/alert.js';
 import type { AlertRouting } from '../route/route-alerts.js';
-import type { DeliveryStatus } from './notification-record.js';
+import type { DeliveryStatus, HistoryStore } from './notification-record.js';
 
 /** One step of an alert's path through tidings, as "why (not) paged?" needs it. */
 export type AlertPathEntry =
@@ -70,4 +70,52 @@ export function tenantView(entries: readonly AlertPathEntry[], tenantId: string)
     const own = entry.receivers.filter((r) => r.receiver.startsWith(prefix));
     return entry.tenants.some((t) => t.tenantId === tenantId) ? [{ ...entry, tenants: entry.tenants.filter((t) => t.tenantId === tenantId), routers: [], receivers: own }] : [];
   });
+}
+
+/** How long after routing a notification still counts as part of an alert's path. */
+const NOTIFIED_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * An alert's whole path: its routing steps (recorded once per alert as it is
+ * routed) and, for each receiver it was routed to, the notifications that
+ * carried it, found in that receiver's history within a day of routing.
+ * Deriving the notified steps at query time costs reads only when someone
+ * asks, instead of a write per alert per receiver for every notification.
+ */
+export async function alertPath(
+  accountId: string,
+  fingerprint: string,
+  options: { limit: number; cursor?: string },
+  deps: { paths: AlertPathStore; history: HistoryStore },
+): Promise<{ items: AlertPathEntry[]; cursor?: string }> {
+  const page = await deps.paths.list(accountId, fingerprint, options);
+  const routed = page.items.filter((entry): entry is Extract<AlertPathEntry, { stage: 'routed' }> => entry.stage === 'routed');
+  const lookups = new Map<string, { receiver: string; from: string; to: string }>();
+  for (const entry of routed) {
+    for (const decision of entry.receivers.filter((r) => r.outcome === 'delivered')) {
+      const from = entry.at;
+      const to = new Date(Date.parse(entry.at) + NOTIFIED_WINDOW_MS).toISOString();
+      const current = lookups.get(decision.receiver);
+      lookups.set(decision.receiver, current === undefined ? { receiver: decision.receiver, from, to } : { receiver: decision.receiver, from: current.from < from ? current.from : from, to: current.to > to ? current.to : to });
+    }
+  }
+  const notified = await Promise.all(
+    [...lookups.values()].map(async ({ receiver, from, to }) => {
+      const history = await deps.history.list(accountId, { limit: 50, receiver, from, to, fingerprint });
+      return history.items.map(
+        (record): AlertPathEntry => ({
+          stage: 'notified',
+          at: record.updatedAt,
+          fingerprint,
+          notificationId: record.notificationId,
+          receiver,
+          channel: record.channel,
+          status: record.status,
+          ...(record.reason === undefined ? {} : { reason: record.reason }),
+        }),
+      );
+    }),
+  );
+  const items = [...page.items, ...notified.flat()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return page.cursor === undefined ? { items } : { items, cursor: page.cursor };
 }

@@ -46,6 +46,8 @@ export interface HistoryQuery {
   status?: DeliveryStatus;
   channel?: string;
   alertname?: string;
+  /** Only notifications that carried this alert. */
+  fingerprint?: string;
 }
 
 export interface HistoryStore {

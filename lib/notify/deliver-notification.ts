@@ -1,7 +1,6 @@
 import type { NotificationMessage } from '../pipeline/messages.js';
 import type { HistoryStore, NotificationRecord } from '../history/notification-record.js';
 import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
-import type { AlertPathStore } from '../history/alert-path.js';
 import { receiverLabel } from '../receivers/receiver.js';
 import type { PreparedDelivery } from './delivery-resources.js';
 import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
@@ -10,8 +9,6 @@ import type { DeliveryClaims } from './delivery-claims.js';
 
 export interface DeliverDependencies {
   receivers: ReceiverStore;
-  /** Each alert's path gets a step per delivery outcome. */
-  paths: AlertPathStore;
   /** Settings with credentials and a renderer for a receiver; see prepareDelivery. */
   prepare: (receiver: Receiver) => Promise<PreparedDelivery>;
   history: HistoryStore;
@@ -97,22 +94,7 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
       latencyMs: finished.getTime() - started.getTime(),
     };
     const retentionDays = await deps.retentionDays?.(notification.receiver.accountId);
-    await Promise.all([
-      deps.history.record(notification.receiver.accountId, record, retentionDays),
-      deps.paths.record(
-        notification.receiver.accountId,
-        notification.alerts.map((alert) => ({
-          stage: 'notified' as const,
-          at: record.updatedAt,
-          fingerprint: alert.fingerprint,
-          notificationId: notification.id,
-          receiver: receiverLabel(notification.receiver),
-          channel: record.channel,
-          status: record.status,
-          ...(record.reason === undefined ? {} : { reason: record.reason }),
-        })),
-      ),
-    ]);
+    await deps.history.record(notification.receiver.accountId, record, retentionDays);
     return record;
   };
 

@@ -29,14 +29,15 @@ export interface RoutingSource {
  * never with the account's total number of tenants or receivers.
  */
 export async function loadRoutingSnapshot(accountId: string, alerts: readonly Alert[], source: RoutingSource): Promise<RoutingSnapshot> {
-  const [settings, globalReceivers, routers, silences, inhibitRules, storedFiring] = await Promise.all([
+  const [settings, globalReceivers, routers, silences, inhibitRules] = await Promise.all([
     source.settings(accountId),
     source.globalReceivers(accountId),
     source.routers(accountId),
     source.silences(accountId),
     source.inhibitRules(accountId),
-    source.firingAlerts(accountId),
   ]);
+  // The firing set only matters as inhibition sources: an account without inhibit rules does not read it.
+  const storedFiring = inhibitRules.length === 0 ? [] : await source.firingAlerts(accountId);
   const firing = new Map<string, InhibitionSource>(storedFiring.map((alert) => [alert.fingerprint, alert]));
   for (const alert of alerts) {
     if (alert.status === 'firing') firing.set(alert.fingerprint, alert);

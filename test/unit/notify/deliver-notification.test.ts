@@ -22,7 +22,6 @@ async function setup(send: () => Promise<{ statusCode: number }>, receiver = aRe
     receivers,
     history,
     claims: new MemoryDeliveryClaims(),
-    paths: { record: async () => undefined, list: async () => ({ items: [] }) },
     prepare: async (r: Receiver) => ({ settings: r.settings, renderer: { render: () => '' }, templateFallbacks: [] }),
     claimLeaseMs: 60_000,
     channels: new Map([['webhook', scriptedChannel(send)]]),
