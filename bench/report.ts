@@ -4,8 +4,8 @@ import type { ColdStartRow } from './cold-start.js';
 import type { LatencyRow } from './latency.js';
 import { PRICES } from './prices.js';
 import type { RequestCountResult } from './request-counts.js';
-import type { FilterRow, RoutingRow } from './scale.js';
-import { FILTER_DESCRIPTION, ROUTING_DESCRIPTION } from './scale.js';
+import type { FilterRow, RoutingRow, TenantRoutingRow } from './scale.js';
+import { FILTER_DESCRIPTION, ROUTING_DESCRIPTION, TENANT_ROUTING_DESCRIPTION } from './scale.js';
 import type { ThroughputRow } from './throughput.js';
 
 export interface BenchResults {
@@ -16,6 +16,7 @@ export interface BenchResults {
   requestCounts?: RequestCountResult;
   coldStart?: ColdStartRow[];
   routing?: RoutingRow[];
+  tenantRouting?: TenantRoutingRow[];
   filter?: FilterRow[];
   latency?: LatencyRow[];
 }
@@ -108,9 +109,18 @@ function coldStartSection(rows: ColdStartRow[]): string {
   ].join('\n');
 }
 
-function scaleSection(routing: RoutingRow[], filter: FilterRow[]): string {
+function scaleSection(routing: RoutingRow[], filter: FilterRow[], tenantRouting: TenantRoutingRow[] = []): string {
   return [
     '## 4. Scale',
+    '',
+    `Routing across tenants: ${TENANT_ROUTING_DESCRIPTION}. Time per batch (after a warm-up batch, repeated for at least 0.5 s) divided by its alerts.`,
+    '',
+    table(
+      ['receivers', 'tenants', 'µs per alert', 'iterations'],
+      tenantRouting.map((row) => [n(row.receivers), n(row.tenants), n(row.usPerAlert, 1), row.iterations]),
+    ),
+    '',
+    'Routing to global receivers (every alert goes to every global receiver, so this grows with their number by design):',
     '',
     `Routing: ${ROUTING_DESCRIPTION}. Time per call (after one warm-up call, repeated for at least 0.5 s) divided by the alerts in the batch.`,
     '',
@@ -153,7 +163,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     results.coldStart === undefined ? '' : coldStartSection(results.coldStart),
     '',
-    results.routing === undefined || results.filter === undefined ? '' : scaleSection(results.routing, results.filter),
+    results.routing === undefined || results.filter === undefined ? '' : scaleSection(results.routing, results.filter, results.tenantRouting),
     '',
     results.latency === undefined ? '' : latencySection(results.latency),
     '',

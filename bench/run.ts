@@ -19,7 +19,7 @@ const { measureLatency } = await import('./latency.js');
 const { startBenchPipeline } = await import('./pipeline.js');
 const { renderMarkdown } = await import('./report.js');
 const { measureRequestCounts } = await import('./request-counts.js');
-const { measureFilter, measureRouting } = await import('./scale.js');
+const { measureFilter, measureRouting, measureTenantRouting } = await import('./scale.js');
 const { measureThroughput } = await import('./throughput.js');
 
 type Results = import('./report.js').BenchResults;
@@ -37,6 +37,8 @@ const results: Results = {
 // The in-memory figures first, while nothing else runs on the 2 cores.
 log('4. scale: routing vs receivers');
 results.routing = measureRouting([10, 1_000, 100_000], log);
+log('4. scale: routing vs receivers across 10,000 tenants');
+results.tenantRouting = await measureTenantRouting([10, 1_000, 100_000], log);
 log('4. scale: filter vs rules');
 results.filter = measureFilter([10, 1_000, 10_000], log);
 log('3. cold start: building the functions and importing each bundle in fresh processes');

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Receiver } from '../lib/receivers/receiver.js';
 import { compileRuleSet, evaluateSignal, normalizeSignal, type EvaluationContext, type RuleSpec } from '../lib/rules/index.js';
 import { anAlert } from '../test/helpers/builders.js';
-import { ROUTING_TARGET, routeBatch } from './routing-target.js';
+import { ROUTING_TARGET, TENANT_ROUTING_TARGET, routeBatch, routeTenantBatch } from './routing-target.js';
+import type { RoutingSource } from '../lib/route/routing-source.js';
+import { accessKey, type AccessEntry } from '../lib/tenancy/tenant.js';
 
 export interface RoutingRow {
   receivers: number;
@@ -74,6 +76,79 @@ export function measureRouting(receiverCounts: readonly number[], log: (line: st
       iterations,
     };
   });
+}
+
+export const TENANT_ROUTING_DESCRIPTION = TENANT_ROUTING_TARGET;
+
+export interface TenantRoutingRow {
+  receivers: number;
+  tenants: number;
+  usPerAlert: number;
+  iterations: number;
+}
+
+/**
+ * Issue 4's scenario: routing time per alert with 10, 1,000 and 100,000
+ * receivers across 10,000 tenants. An alert only involves the tenants of its
+ * namespace, so the time should stay nearly flat as the account grows.
+ */
+export async function measureTenantRouting(receiverCounts: readonly number[], log: (line: string) => void): Promise<TenantRoutingRow[]> {
+  const TENANTS = 10_000;
+  const rows: TenantRoutingRow[] = [];
+  for (const count of receiverCounts) {
+    const receiverOf = (tenant: number, i: number): Receiver => ({
+      accountId: 'acme',
+      tenantId: `t-${tenant}`,
+      name: `r-${i}`,
+      channel: 'webhook',
+      enabled: true,
+      settings: { url: 'https://hooks.example/x' },
+      ...(i % 2 === 0 ? { filter: { matchLabels: { severity: 'critical' } } } : {}),
+      createdAt: '2026-11-25T10:00:00Z',
+      updatedAt: '2026-11-25T10:00:00Z',
+      version: 1,
+    });
+    const byTenant = new Map<string, Receiver[]>();
+    for (let i = 0; i < count; i++) {
+      const tenant = i % TENANTS;
+      const list = byTenant.get(`t-${tenant}`) ?? [];
+      list.push(receiverOf(tenant, i));
+      byTenant.set(`t-${tenant}`, list);
+    }
+    const access = new Map<string, AccessEntry[]>();
+    for (let t = 0; t < TENANTS; t++) {
+      access.set(accessKey('prod-eu', `ns-${t}`), [{ cluster: 'prod-eu', namespace: `ns-${t}`, tenantId: `t-${t}`, via: { kind: 'binding' } }]);
+    }
+    const globals = [0, 1, 2].map((i): Receiver => {
+      const { tenantId: _tenant, ...global } = receiverOf(0, i);
+      return { ...global, name: `global-${i}` };
+    });
+    const source: RoutingSource = {
+      settings: async () => undefined,
+      globalReceivers: async () => globals,
+      tenantReceivers: async (_a, tenant) => byTenant.get(tenant) ?? [],
+      access: async (_a, cluster, namespace) => access.get(accessKey(cluster, namespace)) ?? [],
+      routers: async () => [],
+      silences: async () => [],
+      inhibitRules: async () => [],
+      firingAlerts: async () => [],
+    };
+    // Namespaces of tenants that hold receivers in every configuration (tenant i gets receiver i first).
+    const alerts = Array.from({ length: 100 }, (_, i) =>
+      anAlert({ labels: { alertname: `Alert${i % 10}`, severity: i % 2 === 0 ? 'critical' : 'warning', namespace: `ns-${i % 10}`, pod: `p-${i}`, cluster: 'prod-eu' } }),
+    );
+    await routeTenantBatch('acme', alerts, source);
+    let iterations = 0;
+    const started = performance.now();
+    while (iterations < 5 || performance.now() - started < 500) {
+      await routeTenantBatch('acme', alerts, source);
+      iterations++;
+    }
+    const usPerAlert = ((performance.now() - started) * 1000) / (iterations * alerts.length);
+    log(`  ${count} receivers across ${TENANTS} tenants: ${usPerAlert.toFixed(1)} µs per alert`);
+    rows.push({ receivers: count, tenants: TENANTS, usPerAlert, iterations });
+  }
+  return rows;
 }
 
 const EVENT_REASONS = [
