@@ -1,5 +1,6 @@
 import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies } from '../../lib/aggregate/run-aggregation.js';
 import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
+import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { requireEnv } from '../shared/environment.js';
@@ -12,6 +13,7 @@ let dependencies: AggregationDependencies | undefined;
 function createDependencies(): AggregationDependencies {
   return {
     groups: new DynamoGroupStore(dynamoDocumentClient(), requireEnv('STATE_TABLE')),
+    spill: new DynamoSpillStore(dynamoDocumentClient(), requireEnv('STATE_TABLE')),
     queue: queuePublisher('groups', 'delivery'),
     now: () => Date.now(),
   };

@@ -10,6 +10,8 @@ import { secretSealer } from '../shared/secrets.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
 import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
+import { unspill } from '../../lib/pipeline/spill.js';
+import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -48,6 +50,7 @@ function createDependencies() {
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
     retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,
     queue: queuePublisher('delivery'),
+    spill: new DynamoSpillStore(documents, requireEnv('STATE_TABLE')),
   };
 }
 
@@ -63,7 +66,7 @@ export const handler = sqsRecordHandler(
   dependencies ??= createDependencies();
   const deps = dependencies;
   return records.map(async (record) => {
-    const notification = parseMessage(notificationMessageSchema, record.body);
+    const notification = parseMessage(notificationMessageSchema, await unspill(record.body, deps.spill));
     const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deps.maxAttempts }, deps);
     if (outcome === 'duplicate') {
       logger.info('duplicate notification not sent again', { notificationId: notification.id });

@@ -1,5 +1,6 @@
 import type { GroupTimerMessage, NotificationMessage, ReceiverRef, RoutedAlertsMessage } from '../pipeline/messages.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
+import { spillIfLarge, type SpillStore } from '../pipeline/spill.js';
 import { VersionConflictError } from '../receivers/receiver.js';
 import { flushGroup } from './flush.js';
 import { partitionAlerts, type AlertBatch } from './group-key.js';
@@ -12,6 +13,8 @@ import { sqsDelay, timerAction } from './timer.js';
 
 export interface AggregationDependencies {
   groups: GroupStore;
+  /** Where notifications too large for a queue message go. */
+  spill: SpillStore;
   queue: QueuePublisher;
   /** Epoch ms. */
   now: () => number;
@@ -132,7 +135,9 @@ export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDepen
 
 async function dispatch(groupId: string, outbox: GroupOutbox, deps: AggregationDependencies, now: number): Promise<void> {
   await Promise.all([
-    outbox.notification === undefined ? undefined : deps.queue.send('delivery', [JSON.stringify(outbox.notification)]),
+    outbox.notification === undefined
+      ? undefined
+      : spillIfLarge(outbox.notification.id, JSON.stringify(outbox.notification), deps.spill).then((body) => deps.queue.send('delivery', [body])),
     outbox.nextFlushAt === null ? undefined : sendTimer(deps, groupId, outbox.nextFlushAt, now),
   ]);
   await deps.groups.markDispatched(groupId, outbox.scheduledFor);

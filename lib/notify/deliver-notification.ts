@@ -121,15 +121,21 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
   }
 
   // What the receiver reads, kept for history; rendered from alert data only, so it holds no channel credentials.
-  const message = prepared.renderer.render('text', notification).slice(0, 4096);
+  // Only a record: a render failure here must never stop the send.
+  let message: string | undefined;
+  try {
+    message = prepared.renderer.render('text', notification).slice(0, 4096);
+  } catch {
+    message = undefined;
+  }
   try {
     const outcome = await channel.send(settings.data, notification, { ...deps.context, renderer: prepared.renderer });
     const fallback = prepared.templateFallbacks.length === 0 ? {} : { reason: `sent with the default template: ${prepared.templateFallbacks.join('; ')}` };
-    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode, message, ...fallback });
+    return finish({ channel: receiver.channel, status: 'sent', httpStatus: outcome.statusCode, ...(message === undefined ? {} : { message }), ...fallback });
   } catch (error) {
     const failure = error instanceof ChannelError ? error : new ChannelError('unexpected send failure', true, { cause: error });
     const httpStatus = failure.details.statusCode;
-    const status = httpStatus === undefined ? { message } : { httpStatus, message };
+    const status = { ...(httpStatus === undefined ? {} : { httpStatus }), ...(message === undefined ? {} : { message }) };
     if (!failure.retryable) {
       return finish({ channel: receiver.channel, status: 'failed', reason: failure.message, ...status });
     }

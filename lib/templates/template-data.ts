@@ -158,8 +158,18 @@ function alertView(alert: Alert): AlertView {
 }
 
 /** Builds the data a template renders from a notification. */
+/** The most alerts a template iterates over; messages with more are unreadable anyway, and channels cut them further. */
+export const MAX_TEMPLATE_ALERTS = 200;
+
 export function notificationView(notification: NotificationMessage, externalURL: string, language: string): NotificationView {
-  const alerts = notification.alerts.map(alertView);
+  // Templates see at most MAX_TEMPLATE_ALERTS alerts (firing first); the rest count as truncated, so a group of
+  // thousands renders in bounded time and every message still says how many alerts it stands for.
+  const allFiring = notification.alerts.filter((alert) => alert.status === 'firing');
+  const allResolved = notification.alerts.filter((alert) => alert.status === 'resolved');
+  const shownFiring = allFiring.slice(0, MAX_TEMPLATE_ALERTS);
+  const shownResolved = allResolved.slice(0, Math.max(0, MAX_TEMPLATE_ALERTS - shownFiring.length));
+  const hidden = notification.alerts.length - shownFiring.length - shownResolved.length;
+  const alerts = [...shownFiring, ...shownResolved].map(alertView);
   const firing = alerts.filter((alert) => alert.status === 'firing');
   const resolved = alerts.filter((alert) => alert.status === 'resolved');
   const alertname = own(notification.commonLabels, 'alertname');
@@ -177,10 +187,10 @@ export function notificationView(notification: NotificationMessage, externalURL:
     alerts,
     firing,
     resolved,
-    firingCount: firing.length,
-    resolvedCount: resolved.length,
-    truncatedAlerts: notification.truncatedAlerts,
-    totalCount: alerts.length + notification.truncatedAlerts,
+    firingCount: allFiring.length,
+    resolvedCount: allResolved.length,
+    truncatedAlerts: notification.truncatedAlerts + hidden,
+    totalCount: notification.alerts.length + notification.truncatedAlerts,
     externalURL,
     language,
   };

@@ -8,7 +8,7 @@ export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Prom
     stage: `t${process.pid}`,
     adminKey: TEST_ADMIN_KEY,
     outboundAllowCidrs: '127.0.0.1/32',
-    logLevel: 'ERROR',
+    logLevel: (process.env.TIDINGS_TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR',
     ...overrides,
     // Routing reads configuration fresh each time, so a test's change applies to its next alert.
     env: { TIDINGS_ROUTING_CACHE_MS: '1', ...overrides.env },

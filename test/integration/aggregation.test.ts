@@ -87,6 +87,21 @@ describe('aggregation windows on the local stack', () => {
     expect(at('/timing', 'Timed').length).toBe(count);
   });
 
+  it('delivers a group too large for one queue message whole, through the spill store', async () => {
+    await admin.putWebhookReceiver('acme', 'huge', `${receiver.url}/huge`, { groupBy: ['alertname'], groupWait: '2s', groupInterval: '1h' });
+    const alerts = Array.from({ length: 1500 }, (_, i) =>
+      anAlertmanagerAlert({ labels: { alertname: 'HugeGroup', instance: `node-${i}` }, annotations: { description: 'x'.repeat(300) } }),
+    );
+    for (let i = 0; i < alerts.length; i += 500) expect((await post(alerts.slice(i, i + 500))).status).toBe(202);
+    const [notification] = await eventually(
+      () => (at('/huge', 'HugeGroup').length > 0 ? at('/huge', 'HugeGroup').map((r) => r.json()) : undefined),
+      30_000,
+      'the large notification',
+    );
+    expect(notification.alerts).toHaveLength(1500);
+    expect(notification.truncatedAlerts).toBe(0);
+  }, 60_000);
+
   it('sends a notification once when the delivery queue delivers it twice', async () => {
     const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1' });
     const body = JSON.stringify(aNotification({ id: 'twice-delivered', receiver: { accountId: 'acme', name: 'timing' } }));

@@ -63,7 +63,13 @@ function setup() {
   let clock = T0;
   const groups = new MemoryGroupStore();
   const queue = new RecordingQueue();
-  const deps: AggregationDependencies = { groups, queue, now: () => clock };
+  const spilled = new Map<string, string>();
+  const deps: AggregationDependencies = {
+    groups,
+    queue,
+    now: () => clock,
+    spill: { put: async (k, b) => void spilled.set(k, b), get: async (k) => spilled.get(k) },
+  };
   return { deps, groups, queue, advance: (ms: number) => (clock += ms), at: () => clock };
 }
 

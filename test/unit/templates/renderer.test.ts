@@ -288,3 +288,18 @@ describe('createRenderer', () => {
     expect(createRenderer().render(kind, aNotification()).length).toBeGreaterThan(0);
   });
 });
+
+describe('rendering very large notifications', () => {
+  it('renders a group of 1,500 alerts within its budget, saying how many it stands for', async () => {
+    const { createRenderer } = await import('../../../lib/templates/renderer.js');
+    const { aNotification, anAlert } = await import('../../helpers/builders.js');
+    const alerts = Array.from({ length: 1500 }, (_, i) => anAlert({ labels: { alertname: 'Big', instance: `i-${i}` }, annotations: { summary: 's'.repeat(200) } }));
+    const renderer = createRenderer({ language: 'en' });
+    for (const kind of ['title', 'text', 'markdown', 'html'] as const) {
+      const result = renderer.renderDetailed(kind, aNotification({ alerts }));
+      expect(result.failure).toBeUndefined();
+      expect(result.output.length).toBeGreaterThan(0);
+    }
+    expect(renderer.render('text', aNotification({ alerts }))).toMatch(/1,?300 more|1300/);
+  });
+});
