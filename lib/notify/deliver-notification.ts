@@ -60,16 +60,20 @@ export async function deliverNotification(
   const claim = await deps.claims.claim(notification.id, deps.claimLeaseMs);
   if (claim === 'done') return 'duplicate';
   if (claim === 'busy') throw new RetryableDeliveryError('another worker is sending this notification', deps.claimLeaseMs);
+  let record: NotificationRecord | Deferred;
   try {
-    const record = await sendAndRecord(notification, attempt, deps);
-    if ('deferredSeconds' in record) await deps.claims.release(notification.id);
-    else await deps.claims.finish(notification.id);
-    return record;
+    record = await sendAndRecord(notification, attempt, deps);
   } catch (error) {
+    // Only a send that did not happen is released; a finished one stays finished (see finish()).
     await deps.claims.release(notification.id);
     throw error;
   }
+  if ('deferredSeconds' in record) await deps.claims.release(notification.id);
+  return record;
 }
+
+/** How many alert fingerprints one history record lists. */
+const MAX_RECORDED_FINGERPRINTS = 2000;
 
 async function sendAndRecord(notification: NotificationMessage, attempt: Attempt, deps: DeliverDependencies): Promise<NotificationRecord | Deferred> {
   const started = deps.context.now();
@@ -79,7 +83,8 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
     groupKey: notification.groupKey,
     attempts: attempt.number,
     alertCount: notification.alerts.length + notification.truncatedAlerts,
-    fingerprints: notification.alerts.map((alert) => alert.fingerprint),
+    // Bounded so one record stays far below DynamoDB's 400 KB item limit; alertCount keeps the total.
+    fingerprints: notification.alerts.slice(0, MAX_RECORDED_FINGERPRINTS).map((alert) => alert.fingerprint),
     alertnames: [...new Set(notification.alerts.map((alert) => alert.labels.alertname ?? ''))].filter(Boolean),
     createdAt: notification.createdAt,
   };
@@ -93,6 +98,9 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
       updatedAt: finished.toISOString(),
       latencyMs: finished.getTime() - started.getTime(),
     };
+    // A sent (or permanently failed) notification is done before history is written: if writing history
+    // fails, the retry must find the claim done rather than send the message again.
+    if (fields.status !== 'retrying') await deps.claims.finish(notification.id);
     const retentionDays = await deps.retentionDays?.(notification.receiver.accountId);
     await deps.history.record(notification.receiver.accountId, record, retentionDays);
     return record;

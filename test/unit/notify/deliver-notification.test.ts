@@ -160,4 +160,28 @@ describe('deliverNotification', () => {
     // The claim was released: the deferred copy can be sent later.
     expect(await limitedDeps.claims.claim('r3', 1000)).toBe('claimed');
   });
+
+  it('does not send again when history could not be written after a successful send', async () => {
+    let sends = 0;
+    const { deps } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
+    let failHistory = true;
+    const flakyHistory = {
+      ...deps.history,
+      record: async (...args: Parameters<typeof deps.history.record>) => {
+        if (failHistory) {
+          failHistory = false;
+          throw new Error('DynamoDB throttled');
+        }
+        return deps.history.record(...args);
+      },
+      list: deps.history.list.bind(deps.history),
+    };
+    const flaky = { ...deps, history: flakyHistory };
+
+    await expect(deliverNotification(aNotification({ id: 'h' }), { number: 1, max: 5 }, flaky)).rejects.toThrow('DynamoDB throttled');
+    const retry = await deliverNotification(aNotification({ id: 'h' }), { number: 2, max: 5 }, flaky);
+
+    expect(retry).toBe('duplicate');
+    expect(sends).toBe(1);
+  });
 });
