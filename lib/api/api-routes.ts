@@ -10,7 +10,7 @@ import { InhibitRuleValidationError, validateInhibitRule } from '../inhibit/rule
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { labelSetSchema } from '../alert/alert-schema.js';
 import { ChannelError, type Channel, type ChannelContext } from '../notify/channel.js';
-import { selectConfig, configId, type ChannelConfig } from '../configs/channel-config.js';
+import { mergeConfigSettings, selectConfig, configId, type ChannelConfig } from '../configs/channel-config.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../aws/dead-letter-replay.js';
@@ -256,7 +256,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       receivers: deps.stores.receivers,
       channels: deps.channels,
       now: deps.now,
-      credentialsFor: (draft) => credentialsFor(draft, deps),
+      settingsWithConfig: (draft) => settingsWithConfig(draft, deps),
     });
     return { status: receiver.version === 1 ? 201 : 200, body: receiverView(receiver, deps.channels), headers: etag(receiver.version) };
   });
@@ -557,11 +557,12 @@ function configView(config: ChannelConfig) {
   };
 }
 
-/** The credentials a receiver would be sent with, opened from its config (tenant receivers see only their own and global configs). */
-async function credentialsFor(draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector'>, deps: ApiDependencies) {
+/** The settings a receiver would be sent with: its own merged with its config's (tenant receivers see only their own and global configs). */
+async function settingsWithConfig(draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector' | 'settings'>, deps: ApiDependencies) {
   const configs = (await deps.stores.configs.all(draft.accountId)).filter((c) => c.tenantId === undefined || c.tenantId === draft.tenantId);
   const config = selectConfig(draft, configs);
-  return config === undefined ? {} : (JSON.parse(await deps.sealer.open(config.sealedSettings)) as Record<string, unknown>);
+  const credentials = config === undefined ? {} : (JSON.parse(await deps.sealer.open(config.sealedSettings)) as Record<string, unknown>);
+  return mergeConfigSettings(draft, config, credentials);
 }
 
 /**

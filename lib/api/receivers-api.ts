@@ -131,8 +131,8 @@ export async function putReceiver(
     receivers: ReceiverStore;
     channels: ReadonlyMap<string, Channel<any>>;
     now: () => Date;
-    /** The credentials the receiver's config would add, so settings are checked as they will be sent. */
-    credentialsFor: (draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector'>) => Promise<Record<string, unknown>>;
+    /** The settings as they will be sent (merged with the receiver's config), so they are checked as such. */
+    settingsWithConfig: (draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector' | 'settings'>) => Promise<Record<string, unknown>>;
   },
 ): Promise<Receiver> {
   const request = parseWith(putReceiverSchema, body);
@@ -140,8 +140,13 @@ export async function putReceiver(
   if (channel === undefined) {
     throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
   }
-  const credentials = await deps.credentialsFor({ ...owner, channel: request.channel, ...(request.configSelector ? { configSelector: request.configSelector } : {}) });
-  parseWith(channel.settingsSchema, { ...credentials, ...request.settings }, 'settings');
+  const merged = await deps.settingsWithConfig({
+    ...owner,
+    channel: request.channel,
+    settings: request.settings,
+    ...(request.configSelector ? { configSelector: request.configSelector } : {}),
+  });
+  parseWith(channel.settingsSchema, merged, 'settings');
   const settings = request.settings;
   const grouping = toReceiverGrouping(request.grouping);
   const filter = request.filter === undefined ? undefined : validSelector(request.filter as SelectorSpec, 'filter');

@@ -43,3 +43,26 @@ export function selectConfig(
   if (own.length > 0) return own[0];
   return configs.filter((c) => c.tenantId === undefined && fits(c)).sort(byName)[0];
 }
+
+/** Settings that decide where a request goes (and so where a config's credentials are sent). */
+const DESTINATION_SETTING = /url|endpoint|host|port|base/i;
+
+/**
+ * The settings a receiver is sent with: its config's credentials merged with
+ * its own settings. A receiver may override its own scope's config freely,
+ * but a tenant receiver using a *global* config (the operator's credentials)
+ * may not redirect them: its destination settings (URLs, endpoints, hosts,
+ * ports) are ignored and the config's values win, so a tenant cannot send the
+ * operator's bot token or SMTP password to a server of its choosing.
+ */
+export function mergeConfigSettings(
+  receiver: { tenantId?: string; settings: Record<string, unknown> },
+  config: ChannelConfig | undefined,
+  credentials: Record<string, unknown>,
+): Record<string, unknown> {
+  if (config === undefined) return { ...receiver.settings };
+  const crossScope = receiver.tenantId !== undefined && config.tenantId === undefined;
+  if (!crossScope) return { ...credentials, ...receiver.settings };
+  const own = Object.fromEntries(Object.entries(receiver.settings).filter(([key]) => !DESTINATION_SETTING.test(key)));
+  return { ...own, ...credentials };
+}

@@ -1,5 +1,5 @@
 import type { ChannelConfig } from '../configs/channel-config.js';
-import { selectConfig } from '../configs/channel-config.js';
+import { mergeConfigSettings, selectConfig } from '../configs/channel-config.js';
 import type { Receiver } from '../receivers/receiver.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { createRenderer } from '../templates/renderer.js';
@@ -83,5 +83,5 @@ export async function prepareDelivery(
     ...(presentation.timeZone === undefined ? {} : { timeZone: presentation.timeZone }),
     onFallback: (failure) => templateFallbacks.push(`${failure.kind}: ${failure.reason}`),
   });
-  return { settings: { ...credentials, ...receiver.settings }, renderer, templateFallbacks };
+  return { settings: mergeConfigSettings(receiver, config, credentials), renderer, templateFallbacks };
 }

@@ -105,6 +105,25 @@ describe('configs, templates and test-send on the local stack', () => {
     expect(telegram.requests.at(-1)!.json().text).toContain('TERSE firing TidingsTestNotification');
   });
 
+  it("never lets a tenant receiver redirect the operator's credentials to a server of its choosing", async () => {
+    const attacker = await startHttpReceiver(() => ({ status: 200, body: '{"ok":true}' }));
+    try {
+      await admin.call('PUT', '/v1/accounts/acme/tenants/team-x', { bindings: [{ cluster: 'prod-eu', namespace: 'x' }] });
+      const response = await admin.call('PUT', '/v1/accounts/acme/tenants/team-x/receivers/tg', {
+        channel: 'telegram',
+        settings: { chatId: '5', apiBaseUrl: attacker.url },
+        configSelector: { team: 'ops' },
+      });
+      expect(response.status).toBe(201);
+      const sent = await admin.call('POST', '/v1/accounts/acme/tenants/team-x/receivers/tg/test');
+      expect(sent.body.ok).toBe(true);
+      expect(attacker.requests).toHaveLength(0);
+      expect(telegram.requests.at(-1)!.path).toBe(`/bot${BOT_TOKEN}/sendMessage`);
+    } finally {
+      await attacker.close();
+    }
+  });
+
   it('reports a provider rejection from test-send without leaking the token', async () => {
     await admin.call('PUT', '/v1/accounts/acme/configs/bad-bot', {
       channel: 'telegram',
