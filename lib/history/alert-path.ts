@@ -17,7 +17,7 @@ export type AlertPathEntry =
       tenants: AlertRouting['tenants'];
       routers: string[];
       /** Each receiver considered, and whether it got the alert or what stopped it (filter, silence, inhibition). */
-      receivers: AlertRouting['receivers'];
+      receivers: Array<Pick<AlertRouting['receivers'][number], 'receiver' | 'outcome' | 'via' | 'detail'>>;
     }
   | {
       stage: 'notified';
@@ -52,7 +52,8 @@ export function routedEntries(alerts: readonly Alert[], decisions: readonly Aler
       ...(fromRule ? { rule: alert.labels.alertname ?? '' } : {}),
       tenants: decision.tenants,
       routers: decision.routers,
-      receivers: decision.receivers,
+      // Kept small (one write unit for a handful of receivers): the mute object and channel are in `detail` and the config.
+      receivers: decision.receivers.map(({ receiver, outcome, via, detail }) => ({ receiver, outcome, via, ...(detail === undefined ? {} : { detail }) })),
     };
   });
 }
