@@ -120,6 +120,14 @@ describe('tenant isolation across the whole API', () => {
     expect(refused).toEqual([]);
   });
 
+  it('describes every route in the OpenAPI document it serves', async () => {
+    const doc = (await admin.call('GET', '/v1/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]: [string, any]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const served = apiRoutes.map((r) => `${r.method} ${r.pattern.replace(/:(\w+)\+?/g, '{$1}')}`);
+    expect(new Set(documented)).toEqual(new Set(served));
+  });
+
   it("lets a tenant key use its own tenant's endpoints", async () => {
     for (const path of ['/v1/accounts/acme/tenants/team-a', '/v1/accounts/acme/tenants/team-a/receivers', '/v1/accounts/acme/tenants/team-a/silences', '/v1/accounts/acme/tenants/team-a/history']) {
       expect((await call('GET', path, keyA)).status, path).toBe(200);
