@@ -36,6 +36,9 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   } catch (error) {
     throw new Error('could not start java for DynamoDB Local (is a Java runtime installed?)', { cause: error });
   }
+  // If this process ends without stop() (a crashed test worker, an uncaught error), take Java down with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -49,6 +52,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     endpoint: `http://127.0.0.1:${options.port}`,
     stop: () =>
       new Promise<void>((resolve) => {
+        process.removeListener('exit', killOnExit);
         if (child.exitCode !== null) return resolve();
         child.removeAllListeners('exit');
         child.once('exit', () => resolve());
