@@ -29,29 +29,23 @@ export const defaultDefinitions: Definitions = {
 const cluster = { level: 'cluster' } as const;
 const global = { type: 'global' } as const;
 
-const event = (name: string, severity: RuleSpec['severity'], condition: string, summary: string): RuleSpec => ({
-  name,
-  signal: 'event',
-  kind: 'alert',
-  enabled: true,
-  severity,
-  condition,
-  scope: cluster,
-  owner: global,
-  annotations: { summary },
-});
+/** A shipped rule: the operator's, cluster-wide, enabled, with a summary annotation. */
+const shipped =
+  (signal: RuleSpec['signal']) =>
+  (name: string, severity: RuleSpec['severity'], condition: string, summary: string): RuleSpec => ({
+    name,
+    signal,
+    kind: 'alert',
+    enabled: true,
+    severity,
+    condition,
+    scope: cluster,
+    owner: global,
+    annotations: { summary },
+  });
 
-const audit = (name: string, severity: RuleSpec['severity'], condition: string, summary: string): RuleSpec => ({
-  name,
-  signal: 'audit',
-  kind: 'alert',
-  enabled: true,
-  severity,
-  condition,
-  scope: cluster,
-  owner: global,
-  annotations: { summary },
-});
+const event = shipped('event');
+const audit = shipped('audit');
 
 /** Kubernetes Warning events worth a page. */
 export const defaultEventRules: readonly RuleSpec[] = [
