@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueName, QueuePublisher } from '../pipeline/queue.js';
+import { sqsSafe, type QueueName, type QueuePublisher } from '../pipeline/queue.js';
 
 /** Some messages were not accepted by SQS even after retrying them. */
 export class QueueSendError extends Error {
@@ -30,7 +30,7 @@ export class SqsQueuePublisher implements QueuePublisher {
 
   async send(queue: QueueName, bodies: readonly string[], options: { delaySeconds?: number } = {}): Promise<void> {
     const url = this.queueUrls[queue];
-    await Promise.all(batches(bodies).map((batch) => this.sendBatch(queue, url, batch, options.delaySeconds)));
+    await Promise.all(batches(bodies.map(sqsSafe)).map((batch) => this.sendBatch(queue, url, batch, options.delaySeconds)));
   }
 
   private async sendBatch(queue: QueueName, url: string, bodies: string[], delaySeconds?: number): Promise<void> {

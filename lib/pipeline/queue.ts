@@ -13,6 +13,22 @@ export interface QueuePublisher {
 export const MAX_MESSAGE_BYTES = 240 * 1024;
 
 /**
+ * SQS accepts only some Unicode in a message (no U+FFFE/U+FFFF, and stand-ins
+ * are stricter still), while alerts carry any text. Queue bodies are JSON, so
+ * every non-ASCII character (which can only occur inside a string literal)
+ * is written as a \uXXXX escape: the body is pure ASCII and parses back to
+ * exactly the same value.
+ */
+export function sqsSafe(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Bytes a JSON body takes on the queue, escapes included. */
+export function queueBytes(json: string): number {
+  return Buffer.byteLength(sqsSafe(json));
+}
+
+/**
  * Splits items into chunks whose JSON (built by `wrap`) stays within the limit,
  * preserving order. An item too large on its own still gets a chunk of its own,
  * and the caller's send then fails loudly instead of dropping it.
@@ -20,13 +36,13 @@ export const MAX_MESSAGE_BYTES = 240 * 1024;
 export function chunkBySize<T>(items: readonly T[], wrap: (chunk: T[]) => string, maxBytes = MAX_MESSAGE_BYTES): string[] {
   const bodies: string[] = [];
   let current: T[] = [];
-  let currentBytes = Buffer.byteLength(wrap([]));
+  let currentBytes = queueBytes(wrap([]));
   for (const item of items) {
-    const itemBytes = Buffer.byteLength(JSON.stringify(item)) + 1;
+    const itemBytes = queueBytes(JSON.stringify(item)) + 1;
     if (current.length > 0 && currentBytes + itemBytes > maxBytes) {
       bodies.push(wrap(current));
       current = [];
-      currentBytes = Buffer.byteLength(wrap([]));
+      currentBytes = queueBytes(wrap([]));
     }
     current.push(item);
     currentBytes += itemBytes;

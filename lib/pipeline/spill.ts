@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_BYTES } from './queue.js';
+import { MAX_MESSAGE_BYTES, queueBytes } from './queue.js';
 
 /**
  * Bodies too large for one queue message (a notification for a group of
@@ -16,7 +16,7 @@ export const spilledMessageSchema = z.object({ type: z.literal('spilled'), key: 
 
 /** The body to queue: the message itself, or a reference to it once stored. */
 export async function spillIfLarge(key: string, body: string, store: SpillStore, maxBytes = MAX_MESSAGE_BYTES): Promise<string> {
-  if (Buffer.byteLength(body) <= maxBytes) return body;
+  if (queueBytes(body) <= maxBytes) return body;
   await store.put(key, body);
   return JSON.stringify({ type: 'spilled', key } satisfies z.infer<typeof spilledMessageSchema>);
 }

@@ -178,6 +178,35 @@ describe('ingest under hostile input', () => {
     );
   });
 
+  it('loses nothing it answered 2xx for: every accepted random alert comes out of the queue into routing', async () => {
+    const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/).filter((n) => n !== 'cluster');
+    const labelValue = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });
+    const accepted: Array<Record<string, string>> = [];
+    const fuzzCluster = await admin.createCluster('acme', 'fuzz');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.dictionary(labelName, labelValue, { minKeys: 1, maxKeys: 6 }), { minLength: 1, maxLength: 20 }),
+        async (labelSets) => {
+          const response = await fetch(`${stack.httpUrl}/ingest/${fuzzCluster.id}/alerts`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${fuzzCluster.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(labelSets.map((labels) => ({ labels }))),
+          });
+          expect(response.status).toBeLessThan(500);
+          if (response.status === 202) accepted.push(...labelSets.map((labels) => ({ ...labels, cluster: 'fuzz' })));
+        },
+      ),
+      { numRuns: 15 },
+    );
+    expect(accepted.length).toBeGreaterThan(0);
+    const { fingerprint } = await import('../../lib/alert/fingerprint.js');
+    // Routing records every alert it takes off the queue, receivers or not: each accepted alert must have a path.
+    for (const labels of accepted) {
+      const fp = fingerprint(labels);
+      await eventually(async () => ((await admin.call('GET', `/v1/accounts/acme/alerts/${fp}/history`)).body.items.length > 0 ? true : undefined), 20_000, `alert ${fp}`);
+    }
+  }, 120_000);
+
   it("answers 429 with Retry-After once a cluster's per-minute limit is used up", async () => {
     const noisy = await admin.createCluster('acme', 'noisy');
     const statuses: number[] = [];
