@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Alert } from './alert.js';
+import { isWellFormedText } from './text.js';
 
 /** RFC 3339 date-time as Go and Prometheus print it (fractional seconds up to nanoseconds). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -7,8 +8,11 @@ export const rfc3339 = z
   .string()
   .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), 'must be an RFC 3339 date-time');
 
+/** Text that can be stored and sent: no lone UTF-16 surrogates (JSON escapes can smuggle them in). */
+const wellFormed = z.string().refine(isWellFormedText, 'must be valid Unicode text');
+
 /** Label and annotation maps: string values only, as Alertmanager requires. */
-export const labelSetSchema = z.record(z.string(), z.string());
+export const labelSetSchema = z.record(wellFormed, wellFormed);
 
 /** An alert as it travels on our queues; validated whenever a stage reads a message. */
 export const alertSchema: z.ZodType<Alert> = z.object({

@@ -7,12 +7,8 @@ export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 // A lone UTF-16 surrogate (only reachable through a `\ud800` JSON escape) has no
 // UTF-8 encoding, so the fingerprint could not be computed from the value as sent.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when the string encodes to UTF-8 without replacement characters. */
-export function isWellFormedText(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
-}
+import { isWellFormedText } from '../alert/text.js';
+export { isWellFormedText };
 
 /** True for a JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {

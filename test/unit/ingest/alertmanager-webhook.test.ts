@@ -105,4 +105,11 @@ describe('parseAlertmanagerWebhook', () => {
       expect(() => parseAlertmanagerWebhook(body, source)).toThrowError(InvalidPayloadError);
     }
   });
+
+  it('refuses label values with a lone surrogate (only a JSON escape can make one), naming the field', () => {
+    const body = JSON.parse('{"version":"4","alerts":[{"status":"firing","labels":{"alertname":"X","bad":"\\ud800"},"startsAt":"2026-11-25T10:00:00Z"}]}');
+    const { alerts, issues } = parseAlertmanagerWebhook(body, source);
+    expect(alerts).toEqual([]);
+    expect(issues[0]).toMatchObject({ index: 0, field: 'alerts[0].labels.bad' });
+  });
 });
