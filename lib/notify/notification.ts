@@ -1,30 +1,9 @@
-import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
+import { ZERO_TIME } from '../alert/alert.js';
+import type { WebhookPayload } from '../aggregate/notification.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 
-/** Alertmanager's webhook payload, version 4: what webhook receivers already parse. */
-export interface AlertmanagerWebhookPayload {
-  version: '4';
-  groupKey: string;
-  truncatedAlerts: number;
-  status: 'firing' | 'resolved';
-  receiver: string;
-  groupLabels: LabelSet;
-  commonLabels: LabelSet;
-  commonAnnotations: LabelSet;
-  externalURL: string;
-  alerts: Array<{
-    status: 'firing' | 'resolved';
-    labels: LabelSet;
-    annotations: LabelSet;
-    startsAt: string;
-    endsAt: string;
-    generatorURL: string;
-    fingerprint: string;
-  }>;
-}
-
 /** Renders a notification as Alertmanager would POST it; firing alerts carry the zero `endsAt`, as in Alertmanager. */
-export function toAlertmanagerPayload(notification: NotificationMessage, externalURL: string): AlertmanagerWebhookPayload {
+export function toAlertmanagerPayload(notification: NotificationMessage, externalURL: string): WebhookPayload {
   return {
     version: '4',
     groupKey: notification.groupKey,
