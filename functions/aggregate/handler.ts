@@ -1,11 +1,11 @@
-import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies } from '../../lib/aggregate/run-aggregation.js';
+import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies, type RoutedRecord } from '../../lib/aggregate/run-aggregation.js';
 import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
-import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
+import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage } from '../../lib/pipeline/messages.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
-import { sqsRecordHandler } from '../shared/sqs-batch.js';
+import { receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('aggregate');
 
@@ -37,9 +37,11 @@ export const handler = sqsRecordHandler(
         return error as Error;
       }
     });
-    const routed: Array<{ index: number; message: RoutedAlertsMessage }> = [];
+    const routed: RoutedRecord[] = [];
     parsed.forEach((message, index) => {
-      if (!(message instanceof Error) && message.type === 'routed-alerts') routed.push({ index, message });
+      if (!(message instanceof Error) && message.type === 'routed-alerts') {
+        routed.push({ index, message, redelivered: receiveCount(records[index]!) > 1 });
+      }
     });
     const outcomes = new Map<number, Array<Promise<void>>>();
     for (const pending of collectGroups(routed, new Date().toISOString())) {

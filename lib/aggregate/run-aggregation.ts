@@ -43,20 +43,30 @@ export interface PendingGroup {
   receiver: ReceiverRef;
   /** Indexes of the queue messages that contributed; they succeed or fail with the group. */
   sources: number[];
+  /** Whether any contributing message was received before: an earlier attempt may have died before sending the timer. */
+  redelivered: boolean;
 }
 
-export function collectGroups(messages: ReadonlyArray<{ index: number; message: RoutedAlertsMessage }>, receivedAt: string): PendingGroup[] {
+/** One routed-alerts message of a queue batch; `redelivered` when SQS has handed it out before. */
+export interface RoutedRecord {
+  index: number;
+  message: RoutedAlertsMessage;
+  redelivered?: boolean;
+}
+
+export function collectGroups(messages: readonly RoutedRecord[], receivedAt: string): PendingGroup[] {
   const groups = new Map<string, PendingGroup>();
-  for (const { index, message } of messages) {
+  for (const { index, message, redelivered = false } of messages) {
     const target = { receiver: message.receiver.name, routeKey: receiverRouteKey(message.receiver) };
     const alerts: AlertInput[] = message.alerts.map((alert) => ({ ...alert, updatedAt: receivedAt }));
     for (const batch of partitionAlerts(alerts, target, message.grouping.groupBy)) {
       const pending = groups.get(batch.group.id);
       if (pending === undefined) {
-        groups.set(batch.group.id, { batch, options: message.grouping, receiver: message.receiver, sources: [index] });
+        groups.set(batch.group.id, { batch, options: message.grouping, receiver: message.receiver, sources: [index], redelivered });
       } else {
         pending.batch.alerts.push(...batch.alerts);
         pending.options = message.grouping;
+        pending.redelivered ||= redelivered;
         if (!pending.sources.includes(index)) pending.sources.push(index);
       }
     }
@@ -65,10 +75,12 @@ export function collectGroups(messages: ReadonlyArray<{ index: number; message: 
 }
 
 /**
- * Merges alerts into their group's stored state. The timer is sent before the
- * state is written: if the write then loses a race, the timer finds a state
- * that no longer expects it and is dropped; if the worker dies after the
- * write, no timer can have been lost.
+ * Merges alerts into their group's stored state, then sends the flush timer.
+ * The state is written first so that a timer can never arrive before the
+ * state it is for (a timer that finds no matching state is dropped). If the
+ * worker dies between the write and the send, the message is redelivered and
+ * finds its alerts merged already: a redelivered message therefore re-sends
+ * the timer of the state it finds; a spare timer is harmless (see `timerAction`).
  */
 export async function ingestGroup(pending: PendingGroup, deps: AggregationDependencies): Promise<void> {
   const groupId = pending.batch.group.id;
@@ -76,16 +88,19 @@ export async function ingestGroup(pending: PendingGroup, deps: AggregationDepend
     const stored = await deps.groups.get(groupId);
     const now = deps.now();
     const result = ingestAlerts(stored?.state, pending.batch, pending.options, now);
-    if (!result.changed || result.state === undefined) return;
-    if (result.flushAt !== null) await sendTimer(deps, groupId, result.flushAt, now);
-    const next: StoredGroup = { state: result.state, options: pending.options, receiver: pending.receiver };
-    if (stored?.outbox !== undefined) next.outbox = stored.outbox;
-    try {
-      await deps.groups.put(next, stored?.state.version);
-      return;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    if (result.changed && result.state !== undefined) {
+      const next: StoredGroup = { state: result.state, options: pending.options, receiver: pending.receiver };
+      if (stored?.outbox !== undefined) next.outbox = stored.outbox;
+      try {
+        await deps.groups.put(next, stored?.state.version);
+      } catch (error) {
+        if (error instanceof VersionConflictError) continue;
+        throw error;
+      }
     }
+    const timerAt = result.flushAt ?? (pending.redelivered ? (result.state?.nextFlushAt ?? null) : null);
+    if (timerAt !== null) await sendTimer(deps, groupId, timerAt, now);
+    return;
   }
   throw new GroupContentionError(groupId);
 }

@@ -148,4 +148,54 @@ describe('ingestGroup and fireTimer', () => {
 
     expect(new Set(queue.notifications.map((n) => n.id)).size).toBe(1);
   });
+
+  it('flushes a group whose timer arrives as soon as it is sent (group_wait 0s)', async () => {
+    const { deps, queue } = setup();
+    const immediate = { ...grouping, groupWaitMs: 0 };
+    // A worker that receives the timer before the sender has returned, as SQS may with no delay.
+    deps.queue = {
+      send: async (name, bodies, options) => {
+        await queue.send(name, bodies, options);
+        if (name !== 'groups' || (options?.delaySeconds ?? 0) > 0) return;
+        for (const body of bodies) await fireTimer(JSON.parse(body) as GroupTimerMessage, deps);
+      },
+    };
+    const message = { ...routed(['A']), grouping: { ...immediate, groupBy: ['alertname'] } };
+    const [group] = collectGroups([{ index: 0, message }], new Date(T0).toISOString());
+
+    await ingestGroup(group!, deps);
+
+    expect(queue.notifications).toHaveLength(1);
+  });
+
+  it('sends the timer again when a message is redelivered after the worker died between writing the state and sending the timer', async () => {
+    const { deps, queue, advance } = setup();
+    const send = deps.queue.send.bind(deps.queue);
+    let failTimers = 1;
+    deps.queue = {
+      send: async (name, bodies, options) => {
+        if (name === 'groups' && failTimers-- > 0) throw new Error('worker died');
+        await send(name, bodies, options);
+      },
+    };
+    const [first] = collectGroups([{ index: 0, message: routed(['A']) }], new Date(T0).toISOString());
+    await expect(ingestGroup(first!, deps)).rejects.toThrow('worker died');
+    expect(queue.timers).toHaveLength(0);
+
+    const [again] = collectGroups([{ index: 0, message: routed(['A']), redelivered: true }], new Date(T0).toISOString());
+    await ingestGroup(again!, deps);
+    advance(10 * SECOND);
+    for (const { message } of [...queue.timers]) await fireTimer(message, deps);
+
+    expect(queue.notifications).toHaveLength(1);
+  });
+
+  it('sends no spare timer for a first delivery that changes nothing', async () => {
+    const { deps, queue } = setup();
+    const [group] = collectGroups([{ index: 0, message: routed(['A']) }], new Date(T0).toISOString());
+    await ingestGroup(group!, deps);
+    await ingestGroup(group!, deps);
+
+    expect(queue.timers).toHaveLength(1);
+  });
 });
