@@ -4,7 +4,8 @@ import type { NotificationRenderer, TemplateKind } from '../notify/channel.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
 import { FALLBACK_LANGUAGE, languagePack, normalizePack, translate, type LanguagePack } from './language-packs.js';
-import { notificationView } from './template-data.js';
+import { plainSummary } from './plain-summary.js';
+import { notificationView, type NotificationView } from './template-data.js';
 
 /** Every template kind, in the order the API lists them. */
 export const TEMPLATE_KINDS: readonly TemplateKind[] = ['title', 'text', 'markdown', 'html'];
@@ -65,7 +66,10 @@ export interface TemplateRenderFailure {
 /** The result of a render, with any fallback spelled out. */
 export interface RenderResult {
   output: string;
-  /** Set when the custom template failed and the built-in default was rendered instead. */
+  /**
+   * Set when a template failed: the custom one (the built-in default was rendered instead), or the
+   * built-in one (a plain summary was). The reason names each failure.
+   */
   failure?: TemplateRenderFailure;
   truncated: boolean;
 }
@@ -98,6 +102,7 @@ interface ActiveRender {
   cpuBudgetMicros: number;
   steps: number;
   maxSteps: number;
+  maxOutputChars: number;
   dictionaries: Array<LanguagePack | undefined>;
   timeZone: string;
   now: Date;
@@ -150,13 +155,14 @@ function argsOf(args: unknown[]): unknown[] {
 
 const DATE_TOKENS = /YYYY|MM|DD|HH|mm|ss|Z/g;
 
-function formatDate(value: unknown, format: string, timeZone: string): string {
-  const text = asText(value);
-  const millis = Date.parse(text);
-  // Alertmanager's zero time and unparsable values mean "not known": show nothing rather than year 1.
-  if (Number.isNaN(millis) || text.startsWith('0001-')) return '';
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
+const MAX_CACHED_FORMATS = 100;
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Building a DateTimeFormat costs far more than using one, and the default templates format two dates per alert. */
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -165,7 +171,20 @@ function formatDate(value: unknown, format: string, timeZone: string): string {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    })
+    });
+    if (dateFormats.size >= MAX_CACHED_FORMATS) dateFormats.delete(dateFormats.keys().next().value!);
+    dateFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+function formatDate(value: unknown, format: string, timeZone: string): string {
+  const text = asText(value);
+  const millis = Date.parse(text);
+  // Alertmanager's zero time and unparsable values mean "not known": show nothing rather than year 1.
+  if (Number.isNaN(millis) || text.startsWith('0001-')) return '';
+  const parts = Object.fromEntries(
+    dateFormat(timeZone)
       .formatToParts(new Date(millis))
       .map((part) => [part.type, part.value]),
   );
@@ -202,24 +221,30 @@ function counting(helper: Handlebars.HelperDelegate): AnyHelper {
   };
 }
 
-/** Wraps a block helper so the call and each block body it runs count as steps. */
+/**
+ * Wraps a block helper so the call and each block body it runs count as steps.
+ * Our block helpers concatenate their bodies' output unchanged, so once a
+ * block has produced more than the output bound, whatever it would add lies
+ * past the cut: its remaining bodies are skipped rather than built and thrown
+ * away (a nested loop cannot build hundreds of megabytes before its budget stops it).
+ */
 function countingBlocks(helper: Handlebars.HelperDelegate): AnyHelper {
   const invoke = helper as unknown as AnyHelper;
   return function (this: unknown, ...args: unknown[]) {
-    step();
+    const render = step();
     const options = args[args.length - 1] as HelperOptions | undefined;
     if (options === undefined || typeof options.fn !== 'function') return invoke.apply(this, args);
-    const counted: HelperOptions = {
-      ...options,
-      fn: (context: unknown, runtime?: unknown) => {
+    let produced = 0;
+    const body =
+      (run: (context: unknown, runtime?: never) => string) =>
+      (context: unknown, runtime?: unknown): string => {
+        if (produced > render.maxOutputChars) return '';
         step();
-        return options.fn(context, runtime as never);
-      },
-      inverse: (context: unknown, runtime?: unknown) => {
-        step();
-        return options.inverse(context, runtime as never);
-      },
-    };
+        const output = run(context, runtime as never);
+        produced += output.length;
+        return output;
+      };
+    const counted: HelperOptions = { ...options, fn: body(options.fn), inverse: body(options.inverse) };
     return invoke.apply(this, [...args.slice(0, -1), counted]);
   };
 }
@@ -327,6 +352,30 @@ function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 4).join(' ').slice(0, 300);
 }
 
+/** The two compiler passes Handlebars runs inside `compile`; its typings do not declare them. */
+interface CompilerPasses {
+  Compiler: new () => { compile(program: hbs.AST.Program, options: CompileOptions): unknown };
+  JavaScriptCompiler: new () => {
+    compile(environment: unknown, options: CompileOptions, context: undefined, asObject: true): TemplateSpecification;
+  };
+}
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+
+/**
+ * Runs the whole compiler now. `Handlebars.compile` defers it to the first
+ * render, which would then pay for it out of its time budget: on a cold or
+ * busy process the first render of a template could run out and fall back.
+ * Unknown helpers also surface here (a 400 at write time), not at render time.
+ */
+function compileNow(ast: hbs.AST.Program, options: CompileOptions): CompiledTemplate {
+  const passes = env as unknown as CompilerPasses;
+  // compile() adds `data: true` the same way before running these passes.
+  const withData = { data: true, ...options };
+  const environment = new passes.Compiler().compile(ast, withData);
+  const spec = new passes.JavaScriptCompiler().compile(environment, withData, undefined, true);
+  return env.template(spec) as CompiledTemplate;
+}
+
 /** Compiles (or fetches from the cache) a template; throws TemplateCompileError with a readable reason. */
 function compiled(source: string, kind: TemplateKind, limits: RenderLimits): CompiledTemplate {
   const key = `${kind === 'html' ? 'h' : 't'}:${source}`;
@@ -339,10 +388,7 @@ function compiled(source: string, kind: TemplateKind, limits: RenderLimits): Com
   try {
     const ast = env.parse(source);
     refuseUnsafeNodes(ast);
-    const options = compileOptions(kind);
-    // precompile runs the whole compiler now, so unknown helpers surface here rather than on first render.
-    env.precompile(ast, options);
-    template = env.compile(ast, options) as CompiledTemplate;
+    template = compileNow(ast, compileOptions(kind));
   } catch (error) {
     if (error instanceof TemplateCompileError) throw error;
     throw new TemplateCompileError(`template does not compile: ${describe(error)}`, { cause: error });
@@ -378,7 +424,8 @@ export function truncateOutput(output: string, maxChars: number, marker = TRUNCA
  * Builds the renderer for one receiver. Custom templates are compiled once
  * (cached by source across renderers); a custom template that fails at render
  * time, or runs past its budget, is replaced by the built-in default for that
- * render and the failure reported through `onFallback` and `renderDetailed`.
+ * render (and a failing built-in one by a plain summary); each failure is
+ * reported through `onFallback` and `renderDetailed`.
  */
 export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
   const language = (options.language ?? FALLBACK_LANGUAGE).toLowerCase();
@@ -391,14 +438,18 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
   const externalURL = options.externalURL ?? '';
   const custom = options.templates ?? {};
 
-  // The built-in templates are ours and linear in the alerts: they get the default budget however tight the tenant's is.
+  // The built-in templates are ours and linear in the data they are given (at most MAX_TEMPLATE_ALERTS alerts,
+  // with their labels): the step bound, there to stop tenant loops that nest, does not apply to them; the time
+  // bound does, and past it the plain summary is sent.
   const trusted: RenderLimits = {
     ...limits,
     maxRenderMs: Math.max(limits.maxRenderMs, DEFAULT_RENDER_LIMITS.maxRenderMs),
-    maxSteps: Math.max(limits.maxSteps, DEFAULT_RENDER_LIMITS.maxSteps),
+    maxSteps: Number.POSITIVE_INFINITY,
   };
+  const dictionaries = [tenantDictionary, languagePack(language)];
 
-  function run(source: string, kind: TemplateKind, notification: NotificationMessage, budget: RenderLimits): string {
+  // Compiling and building the view happen before the budget starts: only the template's own work is charged.
+  function run(source: string, kind: TemplateKind, view: NotificationView, budget: RenderLimits): string {
     const template = compiled(source, kind, budget);
     const previous = active;
     active = {
@@ -406,32 +457,53 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
       cpuBudgetMicros: budget.maxRenderMs * 1000,
       steps: 0,
       maxSteps: budget.maxSteps,
-      dictionaries: [tenantDictionary, languagePack(language)],
+      maxOutputChars: budget.maxOutputChars,
+      dictionaries,
       timeZone,
       now: now(),
     };
     try {
-      return template(notificationView(notification, externalURL, language), runtimeOptions);
+      return template(view, runtimeOptions);
     } finally {
       active = previous;
     }
   }
 
+  /** Never throws: a delivery must not fail because of what a template or its data did. */
   function renderDetailed(kind: TemplateKind, notification: NotificationMessage): RenderResult {
     const source = custom[kind];
-    let failure: TemplateRenderFailure | undefined;
+    const reasons: string[] = [];
+    let firstError: unknown;
     let output: string | undefined;
-    if (source !== undefined) {
-      try {
-        output = run(source, kind, notification, limits);
-      } catch (error) {
-        failure = { kind, reason: `custom ${kind} template failed: ${describe(error)}`, error };
-        options.onFallback?.(failure);
+    const fail = (reason: string, error: unknown) => {
+      reasons.push(reason);
+      firstError ??= error;
+    };
+    try {
+      const view = notificationView(notification, externalURL, language);
+      if (source !== undefined) {
+        try {
+          output = run(source, kind, view, limits);
+        } catch (error) {
+          fail(`custom ${kind} template failed: ${describe(error)}`, error);
+        }
       }
+      if (output === undefined) {
+        try {
+          output = run(DEFAULT_TEMPLATES[kind], kind, view, trusted);
+        } catch (error) {
+          fail(`built-in ${kind} template failed: ${describe(error)}; sent a plain summary`, error);
+        }
+      }
+    } catch (error) {
+      fail(`notification could not be prepared for templates: ${describe(error)}; sent a plain summary`, error);
     }
-    output ??= run(DEFAULT_TEMPLATES[kind], kind, notification, trusted);
+    output ??= plainSummary(kind, notification, dictionaries);
     const { text, truncated } = truncateOutput(output, limits.maxOutputChars);
-    return failure === undefined ? { output: text, truncated } : { output: text, truncated, failure };
+    if (reasons.length === 0) return { output: text, truncated };
+    const failure: TemplateRenderFailure = { kind, reason: reasons.join('; '), error: firstError };
+    options.onFallback?.(failure);
+    return { output: text, truncated, failure };
   }
 
   return {

@@ -81,3 +81,51 @@ export function aLargeNotification(count: number, summaryLength = 300): Notifica
   );
   return aNotification({ alerts, commonLabels: { alertname: 'HighLatency', severity: 'warning', cluster: 'prod-eu' }, commonAnnotations: {} });
 }
+
+/**
+ * A large group as kube-prometheus sends it: every alert carries twenty labels,
+ * external ones included (so templates that list labels do real work per
+ * alert); one in ten is resolved.
+ */
+export function aLargeKubernetesGroup(count: number): NotificationMessage {
+  const alerts = Array.from({ length: count }, (_, index) => {
+    const pod = `checkout-${index.toString(36)}`;
+    const resolved = index % 10 === 9;
+    return anAlert({
+      labels: {
+        alertname: 'KubeContainerWaiting',
+        severity: 'warning',
+        cluster: 'prod-eu',
+        namespace: 'shop',
+        pod,
+        container: 'app',
+        node: `ip-10-0-${index % 250}-${index % 7}.eu-west-1.compute.internal`,
+        instance: `10.0.${index % 250}.${index % 200}:8080`,
+        job: 'kube-state-metrics',
+        service: 'kube-prometheus-stack-kube-state-metrics',
+        endpoint: 'http',
+        prometheus: 'monitoring/kube-prometheus-stack-prometheus',
+        reason: 'CrashLoopBackOff',
+        uid: `5f0c${index.toString(16).padStart(4, '0')}-1b2c-4d5e-8f90-a1b2c3d4e5f6`,
+        team: 'payments',
+        tier: 'backend',
+        app: 'checkout',
+        environment: 'production',
+        region: 'eu-west-1',
+        prometheus_replica: 'prometheus-kube-prometheus-stack-prometheus-0',
+      },
+      annotations: {
+        summary: `Pod container waiting longer than 1 hour`,
+        description: `pod/${pod} in namespace shop on container app has been in waiting state for longer than 1 hour.`,
+        runbook_url: 'https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubecontainerwaiting',
+      },
+      ...(resolved ? { status: 'resolved' as const, endsAt: '2026-11-25T10:04:00Z' } : {}),
+    });
+  });
+  return aNotification({
+    alerts,
+    groupLabels: { alertname: 'KubeContainerWaiting' },
+    commonLabels: { alertname: 'KubeContainerWaiting', severity: 'warning', cluster: 'prod-eu', namespace: 'shop', job: 'kube-state-metrics' },
+    commonAnnotations: { summary: 'Pod container waiting longer than 1 hour' },
+  });
+}
