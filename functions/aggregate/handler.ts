@@ -5,7 +5,7 @@ import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage } from 
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
-import { receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
+import { deadLetterOptions, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('aggregate');
 
@@ -26,7 +26,7 @@ function createDependencies(): AggregationDependencies {
  */
 export const handler = sqsRecordHandler(
   logger,
-  { queueUrl: () => requireEnv('GROUPS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
+  { queueUrl: () => requireEnv('GROUPS_QUEUE_URL'), ...deadLetterOptions('groups'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
     const deps = dependencies;

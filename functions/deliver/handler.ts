@@ -16,7 +16,7 @@ import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
-import { receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
+import { deadLetterOptions, parkRecord, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('deliver');
 
@@ -46,7 +46,6 @@ function createDependencies() {
       now: () => new Date(),
       externalURL,
     },
-    maxAttempts: integerEnv('DELIVERY_MAX_RECEIVE_COUNT', 5),
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
     retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,
     queue: queuePublisher('delivery'),
@@ -54,11 +53,14 @@ function createDependencies() {
   };
 }
 
+const deadLetter = deadLetterOptions('delivery');
+
 /** delivery queue -> providers: sends each notification and records it in history. */
 export const handler = sqsRecordHandler(
   logger,
   {
     queueUrl: () => requireEnv('DELIVERY_QUEUE_URL'),
+    ...deadLetter,
     backoff: { baseSeconds: integerEnv('DELIVERY_RETRY_BASE_SECONDS', 5), maxSeconds: 900 },
     retryAfterMs: (error) => (error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined),
   },
@@ -67,7 +69,8 @@ export const handler = sqsRecordHandler(
   const deps = dependencies;
   return records.map(async (record) => {
     const notification = parseMessage(notificationMessageSchema, await unspill(record.body, deps.spill));
-    const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deps.maxAttempts }, deps);
+    const park = () => parkRecord(record, 'DeliveryGaveUp', deadLetter.deadLetterQueueUrl());
+    const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deadLetter.maxReceiveCount, park }, deps);
     if (outcome === 'duplicate') {
       logger.info('duplicate notification not sent again', { notificationId: notification.id });
       return;

@@ -8,7 +8,7 @@ import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
-import { sqsRecordHandler } from '../shared/sqs-batch.js';
+import { deadLetterOptions, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('filter');
 
@@ -34,7 +34,7 @@ function createDependencies() {
 /** signals queue -> alerts queue: Kubernetes events and audit events through the account's rules. */
 export const handler = sqsRecordHandler(
   logger,
-  { queueUrl: () => requireEnv('SIGNALS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
+  { queueUrl: () => requireEnv('SIGNALS_QUEUE_URL'), ...deadLetterOptions('signals'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
     const deps = dependencies;

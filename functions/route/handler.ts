@@ -8,7 +8,7 @@ import { cachedRoutingSource, loadRoutingSnapshot } from '../../lib/route/routin
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
-import { sqsRecordHandler } from '../shared/sqs-batch.js';
+import { deadLetterOptions, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('route');
 
@@ -27,7 +27,7 @@ function createDependencies() {
 /** alerts queue -> groups queue: decides which receivers get each alert, and why. */
 export const handler = sqsRecordHandler(
   logger,
-  { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
+  { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), ...deadLetterOptions('alerts'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
     const { stores, source, queue, paths } = dependencies;

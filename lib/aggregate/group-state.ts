@@ -6,6 +6,7 @@
 import type { Alert, AlertStatus, LabelSet } from '../alert/alert.js';
 import { ZERO_TIME } from '../alert/alert.js';
 import type { GroupIdentity } from './group-key.js';
+import { PermanentMessageError } from '../pipeline/permanent-error.js';
 
 /** Bumped when the stored shape changes incompatibly. */
 export const GROUP_STATE_SCHEMA = 1;
@@ -77,7 +78,7 @@ export interface GroupState {
 }
 
 /** An alert's timestamp cannot be read; permanent, the message is malformed. */
-export class InvalidAlertError extends Error {
+export class InvalidAlertError extends PermanentMessageError {
   readonly fingerprint: string;
 
   constructor(fingerprint: string, message: string) {

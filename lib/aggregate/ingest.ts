@@ -4,6 +4,7 @@
  * writes it back on condition that the stored version is still the one it read.
  */
 import { fingerprint as computeFingerprint } from '../alert/fingerprint.js';
+import { PermanentMessageError } from '../pipeline/permanent-error.js';
 import { nextUsefulFlush } from './dedup.js';
 import type { AlertBatch, GroupIdentity } from './group-key.js';
 import { groupKey, groupLabelsFor } from './group-key.js';
@@ -33,7 +34,7 @@ export interface IngestResult {
 }
 
 /** An alert was given to a group it does not belong to, or a state of another group; a wiring bug. */
-export class GroupMismatchError extends Error {
+export class GroupMismatchError extends PermanentMessageError {
   constructor(message: string) {
     super(message);
     this.name = 'GroupMismatchError';

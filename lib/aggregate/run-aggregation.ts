@@ -99,7 +99,7 @@ export async function ingestGroup(pending: PendingGroup, deps: AggregationDepend
       }
     }
     const timerAt = result.flushAt ?? (pending.redelivered ? (result.state?.nextFlushAt ?? null) : null);
-    if (timerAt !== null) await sendTimer(deps, groupId, timerAt, now);
+    if (timerAt !== null) await sendTimer(deps, { groupId, accountId: pending.receiver.accountId }, timerAt, now);
     return;
   }
   throw new GroupContentionError(groupId);
@@ -119,13 +119,14 @@ export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDepen
     const now = deps.now();
     if (stored === undefined) return;
     if (stored.outbox?.scheduledFor === timer.scheduledFor) {
-      if (!stored.outbox.dispatched) await dispatch(timer.groupId, stored.outbox, deps, now);
+      if (!stored.outbox.dispatched) await dispatch(stored, stored.outbox, deps, now);
       return;
     }
     const action = timerAction(stored.state, timer.scheduledFor, now);
     if (action.action === 'drop') return;
     if (action.action === 'wait') {
-      await deps.queue.send('groups', [JSON.stringify(timer)], { delaySeconds: action.delay.delaySeconds });
+      const hop: GroupTimerMessage = { ...timer, accountId: stored.receiver.accountId };
+      await deps.queue.send('groups', [JSON.stringify(hop)], { delaySeconds: action.delay.delaySeconds });
       return;
     }
     const result = flushGroup(stored.state, stored.options, now);
@@ -142,24 +143,29 @@ export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDepen
       if (error instanceof VersionConflictError) continue;
       throw error;
     }
-    await dispatch(timer.groupId, outbox, deps, now);
+    await dispatch(stored, outbox, deps, now);
     return;
   }
   throw new GroupContentionError(timer.groupId);
 }
 
-async function dispatch(groupId: string, outbox: GroupOutbox, deps: AggregationDependencies, now: number): Promise<void> {
+async function dispatch(group: StoredGroup, outbox: GroupOutbox, deps: AggregationDependencies, now: number): Promise<void> {
+  const groupId = group.state.group.id;
+  const { accountId } = group.receiver;
   await Promise.all([
     outbox.notification === undefined
       ? undefined
-      : spillIfLarge(outbox.notification.id, JSON.stringify(outbox.notification), deps.spill).then((body) => deps.queue.send('delivery', [body])),
-    outbox.nextFlushAt === null ? undefined : sendTimer(deps, groupId, outbox.nextFlushAt, now),
+      : spillIfLarge({ key: outbox.notification.id, accountId }, JSON.stringify(outbox.notification), deps.spill).then((body) =>
+          deps.queue.send('delivery', [body]),
+        ),
+    outbox.nextFlushAt === null ? undefined : sendTimer(deps, { groupId, accountId }, outbox.nextFlushAt, now),
   ]);
   await deps.groups.markDispatched(groupId, outbox.scheduledFor);
 }
 
-async function sendTimer(deps: AggregationDependencies, groupId: string, at: number, now: number): Promise<void> {
-  const message: GroupTimerMessage = { type: 'group-timer', groupId, scheduledFor: at };
+/** Timers carry the account so that a dead-letter replay for an account can select them. */
+async function sendTimer(deps: AggregationDependencies, group: { groupId: string; accountId: string }, at: number, now: number): Promise<void> {
+  const message: GroupTimerMessage = { type: 'group-timer', ...group, scheduledFor: at };
   await deps.queue.send('groups', [JSON.stringify(message)], { delaySeconds: sqsDelay(now, at).delaySeconds });
 }
 

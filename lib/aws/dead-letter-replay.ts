@@ -23,8 +23,12 @@ export interface ReplayResult {
   skipped: number;
 }
 
-/** The account and receiver a queue message belongs to, read without trusting its schema. */
-function describe(body: string): { accountId?: string; receiver?: string } {
+/**
+ * The account and receiver a queue message belongs to, read without trusting
+ * its schema: every message of every queue names its account (`accountId`, or
+ * `receiver.accountId`), so a replay for one account can select it.
+ */
+export function deadLetterOwner(body: string): { accountId?: string; receiver?: string } {
   try {
     const message = JSON.parse(body) as Record<string, any>;
     const ref = message.receiver as { accountId?: string; tenantId?: string; name?: string } | undefined;
@@ -37,7 +41,7 @@ function describe(body: string): { accountId?: string; receiver?: string } {
 }
 
 function matches(message: Message, filter: ReplayFilter): boolean {
-  const about = describe(message.Body ?? '');
+  const about = deadLetterOwner(message.Body ?? '');
   if (filter.accountId !== undefined && about.accountId !== filter.accountId) return false;
   if (filter.receiver !== undefined && about.receiver !== filter.receiver) return false;
   const sent = Number(message.Attributes?.SentTimestamp ?? 0);

@@ -26,8 +26,10 @@ export interface DeliverDependencies {
 /** Which delivery attempt this is, from the queue's receive count. */
 export interface Attempt {
   number: number;
-  /** After this many attempts the queue parks the message on its dead-letter queue. */
+  /** After this many attempts the message is parked on the dead-letter queue. */
   max: number;
+  /** Puts this message on the dead-letter queue, from which a replay brings it back. */
+  park: () => Promise<void>;
 }
 
 /** The send failed in a way worth retrying; the queue will deliver the message again. */
@@ -41,17 +43,19 @@ export class RetryableDeliveryError extends Error {
   }
 }
 
-/**
- * Sends one notification and records the outcome. Permanent failures are
- * recorded and not retried; retryable ones are recorded as `retrying` and
- * thrown so the queue redelivers; on the last attempt the record says `failed`
- * and the message goes on to the dead-letter queue, from which it can be replayed.
- */
 /** The provider's rate limit is used up: send the notification again after this many seconds (not a failed attempt). */
 export interface Deferred {
   deferredSeconds: number;
 }
 
+/**
+ * Sends one notification and records the outcome. Permanent failures are
+ * recorded and not retried; retryable ones are recorded as `retrying` and
+ * thrown so the queue redelivers. After the last attempt the message is parked
+ * on the dead-letter queue first and only then recorded as `failed` (so
+ * history says "parked" only of a parked message), and its claim is released
+ * rather than finished, so that a replay can send it.
+ */
 export async function deliverNotification(
   notification: NotificationMessage,
   attempt: Attempt,
@@ -90,6 +94,7 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
   };
   const finish = async (
     fields: Pick<NotificationRecord, 'channel' | 'status'> & { reason?: string; httpStatus?: number; message?: string },
+    parked = false,
   ): Promise<NotificationRecord> => {
     const finished = deps.context.now();
     const record: NotificationRecord = {
@@ -100,7 +105,9 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
     };
     // A sent (or permanently failed) notification is done before history is written: if writing history
     // fails, the retry must find the claim done rather than send the message again.
-    if (fields.status !== 'retrying') await deps.claims.finish(notification.id);
+    // A parked one is released instead, so that a replay may claim it (a retrying one is released by the caller).
+    if (parked) await deps.claims.release(notification.id);
+    else if (fields.status !== 'retrying') await deps.claims.finish(notification.id);
     const retentionDays = await deps.retentionDays?.(notification.receiver.accountId);
     await deps.history.record(notification.receiver.accountId, record, retentionDays);
     return record;
@@ -148,15 +155,18 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
       return finish({ channel: receiver.channel, status: 'failed', reason: failure.message, ...status });
     }
     if (attempt.number >= attempt.max) {
-      await finish({
-        channel: receiver.channel,
-        status: 'failed',
-        reason: `${failure.message} (gave up after ${attempt.number} attempts; parked on the dead-letter queue)`,
-        ...status,
-      });
-    } else {
-      await finish({ channel: receiver.channel, status: 'retrying', reason: failure.message, ...status });
+      await attempt.park();
+      return finish(
+        {
+          channel: receiver.channel,
+          status: 'failed',
+          reason: `${failure.message} (gave up after ${attempt.number} attempts; parked on the dead-letter queue, replay to try again)`,
+          ...status,
+        },
+        true,
+      );
     }
+    await finish({ channel: receiver.channel, status: 'retrying', reason: failure.message, ...status });
     throw new RetryableDeliveryError(failure.message, failure.details.retryAfterMs);
   }
 }

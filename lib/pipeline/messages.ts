@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PermanentMessageError } from './permanent-error.js';
 import { alertSchema } from '../alert/alert-schema.js';
 import { labelSetSchema } from '../alert/alert-schema.js';
 
@@ -50,6 +51,8 @@ export type RoutedAlertsMessage = z.infer<typeof routedAlertsMessageSchema>;
 export const groupTimerMessageSchema = z.object({
   type: z.literal('group-timer'),
   groupId: z.string().min(1),
+  /** The group's account, for selecting dead letters to replay (absent from timers queued before it was added). */
+  accountId: z.string().optional(),
   /** The group's `nextFlushAt` this timer was sent for (epoch ms); a stale timer is dropped. */
   scheduledFor: z.number().int(),
 });
@@ -91,7 +94,7 @@ export const notificationMessageSchema = z.object({
 export type NotificationMessage = z.infer<typeof notificationMessageSchema>;
 
 /** A queue message that failed validation: it can never succeed, so it is parked rather than retried. */
-export class InvalidMessageError extends Error {
+export class InvalidMessageError extends PermanentMessageError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InvalidMessageError';

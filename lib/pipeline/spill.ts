@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PermanentMessageError } from './permanent-error.js';
 import { MAX_MESSAGE_BYTES, queueBytes } from './queue.js';
 
 /**
@@ -12,17 +13,23 @@ export interface SpillStore {
   get(key: string): Promise<string | undefined>;
 }
 
-export const spilledMessageSchema = z.object({ type: z.literal('spilled'), key: z.string().min(1) });
+/** A reference to a spilled body; it names the account so that a dead-letter replay for an account can select it. */
+export const spilledMessageSchema = z.object({ type: z.literal('spilled'), key: z.string().min(1), accountId: z.string().optional() });
 
 /** The body to queue: the message itself, or a reference to it once stored. */
-export async function spillIfLarge(key: string, body: string, store: SpillStore, maxBytes = MAX_MESSAGE_BYTES): Promise<string> {
+export async function spillIfLarge(
+  ref: { key: string; accountId: string },
+  body: string,
+  store: SpillStore,
+  maxBytes = MAX_MESSAGE_BYTES,
+): Promise<string> {
   if (queueBytes(body) <= maxBytes) return body;
-  await store.put(key, body);
-  return JSON.stringify({ type: 'spilled', key } satisfies z.infer<typeof spilledMessageSchema>);
+  await store.put(ref.key, body);
+  return JSON.stringify({ type: 'spilled', key: ref.key, accountId: ref.accountId } satisfies z.infer<typeof spilledMessageSchema>);
 }
 
 /** A spilled body could not be found (expired or never written); permanent. */
-export class SpilledBodyMissingError extends Error {
+export class SpilledBodyMissingError extends PermanentMessageError {
   constructor(readonly key: string) {
     super(`spilled message ${key} is not in the store`);
     this.name = 'SpilledBodyMissingError';

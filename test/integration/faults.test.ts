@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { aNotification, anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
@@ -11,6 +11,7 @@ let admin: ReturnType<typeof adminClient>;
 let cluster: { id: string; token: string };
 let sqs: SQSClient;
 const calls = new Map<string, number>();
+let downUntilReplay = true;
 
 beforeAll(async () => {
   receiver = await startHttpReceiver((request) => {
@@ -18,6 +19,7 @@ beforeAll(async () => {
     calls.set(request.path, n);
     if (request.path === '/flaky' && n <= 3) return { status: 503, body: 'down for maintenance' };
     if (request.path === '/throttled' && n === 1) return { status: 429, headers: { 'retry-after': '3' } };
+    if (request.path === '/down' && downUntilReplay) return { status: 503, body: 'still down' };
     return { status: 200 };
   });
   stack = await startTestStack({ env: { TIDINGS_DELIVERY_RETRY_BASE_SECONDS: '1' } });
@@ -115,6 +117,27 @@ describe('delivery under faults', () => {
     expect(routed.receivers.map((r: any) => r.receiver).sort()).toEqual(['flaky', 'steady', 'throttled']);
     const notified = path.filter((e: any) => e.stage === 'notified').map((e: any) => e.receiver).sort();
     expect(notified).toEqual(['flaky', 'steady', 'throttled']);
+  });
+});
+
+describe('a notification that gave up', () => {
+  it('is on the dead-letter queue when history says parked, and a replay delivers it once', async () => {
+    await admin.putWebhookReceiver('acme', 'down', `${receiver.url}/down`);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('DeliveryQueue'), MessageBody: JSON.stringify(aNotification({ id: 'n-gave-up', receiver: { accountId: 'acme', name: 'down' } })) }));
+
+    const failed = await eventually(async () => (await admin.history('acme')).items.find((i: any) => i.notificationId === 'n-gave-up' && i.status === 'failed'), 60_000, 'the give-up');
+    expect(failed.reason).toMatch(/gave up after 5 attempts; parked on the dead-letter queue/);
+    // Parked before history said so: it is on the dead-letter queue now, not after another receive.
+    const peek = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('DeliveryDeadLetterQueue'), MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    expect((peek.Messages ?? []).some((m) => m.Body?.includes('n-gave-up'))).toBe(true);
+    expect(calls.get('/down')).toBe(5);
+
+    downUntilReplay = false;
+    const response = await admin.call('POST', '/v1/accounts/acme/dead-letters/replay', { queue: 'delivery', receiver: 'down' });
+    expect(response.body.replayed).toBe(1);
+    const sentRecord = await eventually(async () => (await admin.history('acme')).items.find((i: any) => i.notificationId === 'n-gave-up' && i.status === 'sent'), 20_000, 'the replayed send');
+    expect(sentRecord.attempts).toBe(1);
+    expect(calls.get('/down')).toBe(6);
   });
 });
 

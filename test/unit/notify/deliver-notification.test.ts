@@ -10,7 +10,7 @@ import type { Receiver } from '../../../lib/receivers/receiver.js';
 
 /** A channel whose send does whatever the test says, so only deliverNotification's decisions are under test. */
 function scriptedChannel(send: () => Promise<{ statusCode: number }>): Channel<{ url: string }> {
-  return { type: 'webhook', settingsSchema: z.object({ url: z.string() }), redact: () => ({}), send };
+  return { type: 'webhook', settingsSchema: z.object({ url: z.string() }), secretSettings: ['url'], redact: () => ({}), send };
 }
 
 async function setup(send: () => Promise<{ statusCode: number }>, receiver = aReceiver()) {
@@ -30,6 +30,11 @@ async function setup(send: () => Promise<{ statusCode: number }>, receiver = aRe
   return { deps, history };
 }
 
+/** An attempt whose parking nobody watches; tests of parking pass their own. */
+function attempt(number: number, park: () => Promise<void> = async () => {}) {
+  return { number, max: 5, park };
+}
+
 /** Delivers and expects a record (not a suppressed duplicate). */
 async function deliver(...args: Parameters<typeof deliverNotification>): Promise<NotificationRecord> {
   const outcome = await deliverNotification(...args);
@@ -41,7 +46,7 @@ describe('deliverNotification', () => {
   it('records a sent notification with its receiver, alerts, status code and latency', async () => {
     const { deps, history } = await setup(async () => ({ statusCode: 200 }));
 
-    const record = await deliver(aNotification(), { number: 1, max: 5 }, deps);
+    const record = await deliver(aNotification(), attempt(1), deps);
 
     expect(record).toMatchObject({ status: 'sent', httpStatus: 200, attempts: 1, channel: 'webhook', alertnames: ['HighErrorRate'] });
     expect(record.latencyMs).toBe(40);
@@ -53,7 +58,7 @@ describe('deliverNotification', () => {
       throw new ChannelError('provider answered HTTP 401: bad token', false, { statusCode: 401 });
     });
 
-    const record = await deliver(aNotification(), { number: 1, max: 5 }, deps);
+    const record = await deliver(aNotification(), attempt(1), deps);
 
     expect(record).toMatchObject({ status: 'failed', httpStatus: 401, reason: 'provider answered HTTP 401: bad token' });
     expect(history.records).toHaveLength(1);
@@ -64,29 +69,56 @@ describe('deliverNotification', () => {
       throw new ChannelError('provider answered HTTP 503', true, { statusCode: 503, retryAfterMs: 2000 });
     });
 
-    const error = await deliverNotification(aNotification(), { number: 2, max: 5 }, deps).catch((e) => e);
+    const error = await deliverNotification(aNotification(), attempt(2), deps).catch((e) => e);
 
     expect(error).toBeInstanceOf(RetryableDeliveryError);
     expect(error.retryAfterMs).toBe(2000);
     expect(history.records[0]!.record).toMatchObject({ status: 'retrying', attempts: 2, httpStatus: 503 });
   });
 
-  it('on the last attempt records failed (parked on the DLQ) and still throws so the queue dead-letters it', async () => {
+  it('on the last attempt parks the message first, then records failed (parked), and releases the claim for a replay', async () => {
+    let sends = 0;
+    const { deps, history } = await setup(async () => {
+      if (sends++ === 0) throw new ChannelError('network error: ECONNREFUSED', true);
+      return { statusCode: 200 };
+    });
+    const events: string[] = [];
+    deps.history.record = ((record) => async (...args: Parameters<typeof record>) => {
+      events.push('history');
+      return record(...args);
+    })(deps.history.record.bind(deps.history));
+
+    const parked = await deliver(aNotification({ id: 'gave-up' }), attempt(5, async () => void events.push('parked')), deps);
+
+    expect(events).toEqual(['parked', 'history']);
+    expect(parked.status).toBe('failed');
+    expect(parked.reason).toMatch(/gave up after 5 attempts; parked on the dead-letter queue/);
+    // The replayed message (a new message: attempt 1) is sent, once.
+    const replayed = await deliver(aNotification({ id: 'gave-up' }), attempt(1), deps);
+    expect(replayed.status).toBe('sent');
+    expect(await deliverNotification(aNotification({ id: 'gave-up' }), attempt(1), deps)).toBe('duplicate');
+    // One record per notification: the replay's outcome replaces "failed".
+    expect(history.records.map((r) => r.record.status)).toEqual(['sent']);
+  });
+
+  it('does not record "parked" when parking failed: the error goes back to the queue', async () => {
     const { deps, history } = await setup(async () => {
       throw new ChannelError('network error: ECONNREFUSED', true);
     });
+    const park = async () => {
+      throw new Error('dead-letter queue unreachable');
+    };
 
-    await expect(deliverNotification(aNotification(), { number: 5, max: 5 }, deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
+    await expect(deliverNotification(aNotification(), attempt(5, park), deps)).rejects.toThrow('dead-letter queue unreachable');
 
-    expect(history.records[0]!.record.status).toBe('failed');
-    expect(history.records[0]!.record.reason).toMatch(/gave up after 5 attempts; parked on the dead-letter queue/);
+    expect(history.records).toHaveLength(0);
   });
 
   it('treats an unexpected exception from a channel as retryable', async () => {
     const { deps } = await setup(async () => {
       throw new TypeError('boom');
     });
-    await expect(deliverNotification(aNotification(), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
+    await expect(deliverNotification(aNotification(), attempt(1), deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
   });
 
   it('records a failure, without sending, for a disabled, deleted or misconfigured receiver', async () => {
@@ -96,9 +128,9 @@ describe('deliverNotification', () => {
     const misconfigured = await setup(count, aReceiver({ settings: { nope: 1 } }));
     const missing = await setup(count, aReceiver({ name: 'other' }));
 
-    expect((await deliver(aNotification(), { number: 1, max: 5 }, disabled.deps)).reason).toBe('receiver is disabled');
-    expect((await deliver(aNotification(), { number: 1, max: 5 }, misconfigured.deps)).reason).toMatch(/settings are invalid/);
-    expect((await deliver(aNotification(), { number: 1, max: 5 }, missing.deps)).reason).toBe('receiver no longer exists');
+    expect((await deliver(aNotification(), attempt(1), disabled.deps)).reason).toBe('receiver is disabled');
+    expect((await deliver(aNotification(), attempt(1), misconfigured.deps)).reason).toMatch(/settings are invalid/);
+    expect((await deliver(aNotification(), attempt(1), missing.deps)).reason).toBe('receiver no longer exists');
     expect(sends).toBe(0);
   });
 
@@ -106,8 +138,8 @@ describe('deliverNotification', () => {
     let sends = 0;
     const { deps, history } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
 
-    await deliver(aNotification({ id: 'same' }), { number: 1, max: 5 }, deps);
-    const again = await deliverNotification(aNotification({ id: 'same' }), { number: 1, max: 5 }, deps);
+    await deliver(aNotification({ id: 'same' }), attempt(1), deps);
+    const again = await deliverNotification(aNotification({ id: 'same' }), attempt(1), deps);
 
     expect(again).toBe('duplicate');
     expect(sends).toBe(1);
@@ -121,8 +153,8 @@ describe('deliverNotification', () => {
       return { statusCode: 200 };
     });
 
-    await expect(deliverNotification(aNotification({ id: 'r' }), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
-    const second = await deliver(aNotification({ id: 'r' }), { number: 2, max: 5 }, deps);
+    await expect(deliverNotification(aNotification({ id: 'r' }), attempt(1), deps)).rejects.toBeInstanceOf(RetryableDeliveryError);
+    const second = await deliver(aNotification({ id: 'r' }), attempt(2), deps);
 
     expect(second.status).toBe('sent');
     expect(calls).toBe(2);
@@ -132,7 +164,7 @@ describe('deliverNotification', () => {
     const { deps } = await setup(async () => ({ statusCode: 200 }));
     await deps.claims.claim('held', 60_000);
 
-    await expect(deliverNotification(aNotification({ id: 'held' }), { number: 1, max: 5 }, deps)).rejects.toBeInstanceOf(
+    await expect(deliverNotification(aNotification({ id: 'held' }), attempt(1), deps)).rejects.toBeInstanceOf(
       RetryableDeliveryError,
     );
   });
@@ -151,9 +183,9 @@ describe('deliverNotification', () => {
     };
     const limitedDeps = { ...deps, channels: new Map([['webhook', limited]]), limiter };
 
-    await deliver(aNotification({ id: 'r1' }), { number: 1, max: 5 }, limitedDeps);
-    await deliver(aNotification({ id: 'r2' }), { number: 1, max: 5 }, limitedDeps);
-    const third = await deliverNotification(aNotification({ id: 'r3' }), { number: 1, max: 5 }, limitedDeps);
+    await deliver(aNotification({ id: 'r1' }), attempt(1), limitedDeps);
+    await deliver(aNotification({ id: 'r2' }), attempt(1), limitedDeps);
+    const third = await deliverNotification(aNotification({ id: 'r3' }), attempt(1), limitedDeps);
 
     expect(third).toEqual({ deferredSeconds: 17 });
     expect(sends).toBe(2);
@@ -178,8 +210,8 @@ describe('deliverNotification', () => {
     };
     const flaky = { ...deps, history: flakyHistory };
 
-    await expect(deliverNotification(aNotification({ id: 'h' }), { number: 1, max: 5 }, flaky)).rejects.toThrow('DynamoDB throttled');
-    const retry = await deliverNotification(aNotification({ id: 'h' }), { number: 2, max: 5 }, flaky);
+    await expect(deliverNotification(aNotification({ id: 'h' }), attempt(1), flaky)).rejects.toThrow('DynamoDB throttled');
+    const retry = await deliverNotification(aNotification({ id: 'h' }), attempt(2), flaky);
 
     expect(retry).toBe('duplicate');
     expect(sends).toBe(1);
