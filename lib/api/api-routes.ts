@@ -32,7 +32,7 @@ import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
 import { groupingSchema, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
-import { createTenantKey, deleteTenant, deleteWorkspace, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
+import { createTenantKey, deleteTenant, deleteWorkspace, existingTenant, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
 
 export interface ApiDependencies {
   stores: ConfigStores;
@@ -195,7 +195,7 @@ route('GET', `${A}/tenants`, 'operator', 'List tenants', async (params, request,
 });
 route('PUT', T, 'operator', 'Create or replace a tenant (bindings and workspaces)', async (params, request, deps) => {
   const { accountId, tenantId } = owner(params);
-  const tenant = await putTenant(accountId, tenantId!, request.json(), ifMatchVersion(request), { stores: deps.stores, now: deps.now });
+  const tenant = await putTenant(accountId, tenantId!, request.json(), ifMatchVersion(request), { stores: deps.stores, rules: deps.rules, now: deps.now });
   return { status: tenant.version === 1 ? 201 : 200, body: tenantView(tenant), headers: etag(tenant.version) };
 });
 route('GET', T, 'tenant', 'Get a tenant', async (params, _request, deps) => {
@@ -204,9 +204,9 @@ route('GET', T, 'tenant', 'Get a tenant', async (params, _request, deps) => {
   if (tenant === undefined) throw notFound('tenant');
   return ok(tenantView(tenant), etag(tenant.version));
 });
-route('DELETE', T, 'operator', 'Delete a tenant and its access', async (params, _request, deps) => {
+route('DELETE', T, 'operator', 'Delete a tenant, its keys and access, and everything it owns', async (params, _request, deps) => {
   const { accountId, tenantId } = owner(params);
-  if (!(await deleteTenant(accountId, tenantId!, { stores: deps.stores }))) throw notFound('tenant');
+  if (!(await deleteTenant(accountId, tenantId!, { stores: deps.stores, rules: deps.rules }))) throw notFound('tenant');
   return { status: 204 };
 });
 route('POST', `${T}/keys`, 'operator', 'Issue a tenant API key (shown once)', async (params, _request, deps) => {
@@ -459,6 +459,12 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     // Sort keys hold UTC timestamps; compare like with like.
     if (filters.from !== undefined) filters.from = new Date(filters.from).toISOString();
     if (filters.to !== undefined) filters.to = new Date(filters.to).toISOString();
+    if (tenantId !== undefined) {
+      // A tenant's history starts when it was created: notifications of an earlier tenant of this name stay hidden.
+      const { createdAt } = await existingTenant(accountId, tenantId, deps.stores);
+      if (filters.to !== undefined && filters.to < createdAt) return ok({ items: [] });
+      if (filters.from === undefined || filters.from < createdAt) filters.from = createdAt;
+    }
     const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
     const page = await deps.history.list(accountId, { ...pageQuery(request), ...query, ...(tenantId === undefined ? {} : { tenantId }) });
     return ok(page);
@@ -468,7 +474,11 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const { accountId, tenantId } = owner(params);
     const fp = parseWith(z.object({ fingerprint: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits') }), { fingerprint: params.fingerprint }).fingerprint;
     const page = await alertPath(accountId, fp, pageQuery(request), deps);
-    return ok(tenantId === undefined ? page : { items: tenantPathView(page.items, tenantId), ...(page.cursor ? { cursor: page.cursor } : {}) });
+    if (tenantId === undefined) return ok(page);
+    // As with history: nothing from before this tenant was created, so nothing of an earlier tenant of this name.
+    const { createdAt } = await existingTenant(accountId, tenantId, deps.stores);
+    const items = tenantPathView(page.items, tenantId).filter((entry) => entry.at >= createdAt);
+    return ok({ items, ...(page.cursor ? { cursor: page.cursor } : {}) });
   });
 
   // Explain
@@ -727,6 +737,7 @@ export async function handleApiRequest(request: ApiRequest, deps: ApiDependencie
     pathKnown = true;
     if (candidate.method !== request.method) continue;
     authorize(request.principal, candidate.access, params);
+    if (candidate.pattern.startsWith(`${T}/`)) await existingTenant(owner(params).accountId, owner(params).tenantId!, deps.stores);
     return candidate.handler(params, request, deps);
   }
   throw pathKnown ? new HttpError(405, `method ${request.method} not allowed on ${request.path}`) : new HttpError(404, `no route ${request.path}`);

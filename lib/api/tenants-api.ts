@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import type { ConfigStores } from '../aws/dynamo-config.js';
-import { accessEntries, type Tenant, type Workspace } from '../tenancy/tenant.js';
-import { nameSchema, parseWith } from './api-types.js';
+import { configId } from '../configs/channel-config.js';
+import { definitionsId, ruleId } from '../filter/rule-config.js';
+import { accessEntries, type AccessEntry, type Tenant, type Workspace } from '../tenancy/tenant.js';
+import { nameSchema, notFound, parseWith } from './api-types.js';
 import { issueTenantKey } from './principal.js';
+import type { RuleStores } from './rules-api.js';
 
 const namespaceRefSchema = z.object({ cluster: z.string().min(1), namespace: z.string().min(1) });
 
@@ -15,6 +18,12 @@ const tenantBodySchema = z.object({
 const workspaceBodySchema = z.object({ namespaces: z.array(namespaceRefSchema).default([]) });
 
 type TenancyStores = Pick<ConfigStores, 'tenants' | 'workspaces' | 'access'>;
+
+/** Every store that holds objects owned by a tenant, for deleting them with it. */
+export interface TenantOwnedStores {
+  stores: Pick<ConfigStores, 'tenants' | 'workspaces' | 'access' | 'receivers' | 'configs' | 'templateSets' | 'languagePacks' | 'silences' | 'inhibitRules'>;
+  rules: RuleStores;
+}
 
 /** A tenant as the API shows it: key ids and dates, never key hashes. */
 export function tenantView(tenant: Tenant) {
@@ -54,10 +63,12 @@ export async function putTenant(
   tenantId: string,
   body: unknown,
   expectedVersion: number | undefined,
-  deps: { stores: TenancyStores; now: () => Date },
+  deps: TenantOwnedStores & { now: () => Date },
 ): Promise<Tenant> {
   const request = parseWith(tenantBodySchema, body);
   const current = await deps.stores.tenants.get(accountId, tenantId);
+  // A new tenant starts empty: whatever an earlier tenant of this name left (a delete that stopped half-way) goes first.
+  if (current === undefined) await purgeTenantObjects(accountId, tenantId, deps);
   const version = expectedVersion ?? current?.version ?? 0;
   const now = deps.now().toISOString();
   const tenant: Tenant = {
@@ -84,13 +95,88 @@ async function writeTenant(accountId: string, before: Tenant | undefined, after:
   await stores.access.replace(accountId, previous, next, after === undefined ? {} : conditionalPut(accountId, 'TENANT', target.id, after, expectedVersion));
 }
 
-/** Deletes a tenant with its access entries. Its receivers, silences and rules stay until removed (they match nothing without access). */
-export async function deleteTenant(accountId: string, tenantId: string, deps: { stores: TenancyStores }): Promise<boolean> {
+/**
+ * Deletes a tenant and everything it owns. First, in one transaction, the
+ * tenant item (with its keys) and its access entries: from then on its keys
+ * fail, routing no longer reaches it and its paths answer 404. Then its
+ * objects, found by owner prefix. A delete that stops in between leaves only
+ * unreachable objects, which a retried DELETE removes, and which `putTenant`
+ * removes before a tenant of the same name is created, so they are never
+ * inherited. (A generation id on every owned key would also hide them, but
+ * would reach into every store and reader and still leave credentials at rest.)
+ * Safe to repeat: answers whether there was anything to delete.
+ */
+export async function deleteTenant(accountId: string, tenantId: string, deps: TenantOwnedStores): Promise<boolean> {
   const current = await deps.stores.tenants.get(accountId, tenantId);
-  if (current === undefined) return false;
-  const workspaces = await workspaceMap(deps.stores, accountId, current.workspaces);
-  await deps.stores.access.replace(accountId, accessEntries(current, workspaces), [], {});
-  return deps.stores.tenants.delete(accountId, tenantId);
+  if (current !== undefined) await retireTenant(accountId, current, deps.stores);
+  const purged = await purgeTenantObjects(accountId, tenantId, deps);
+  return current !== undefined || purged > 0;
+}
+
+/** Removes the tenant item and its access entries together (the last batch of entries shares the tenant's transaction). */
+export async function retireTenant(accountId: string, tenant: Tenant, stores: TenancyStores): Promise<void> {
+  const workspaces = await workspaceMap(stores, accountId, tenant.workspaces);
+  const entries = accessEntries(tenant, workspaces);
+  const batch = 98;
+  // More entries than one transaction holds: drop the surplus first; stopping here only leaves the tenant with less access.
+  let rest: AccessEntry[] = entries;
+  while (rest.length > batch) {
+    await stores.access.replace(accountId, rest.slice(0, batch), [], {});
+    rest = rest.slice(batch);
+  }
+  await stores.access.replace(accountId, rest, [], {}, {
+    Key: { pk: `ACCOUNT#${accountId}`, sk: `TENANT#${tenant.id}` },
+    ConditionExpression: 'version = :expected',
+    ExpressionAttributeValues: { ':expected': tenant.version },
+  });
+}
+
+/**
+ * Deletes every object stored with this tenant as owner: receivers, configs,
+ * template sets, language packs, event and audit rules, rule definitions,
+ * inhibit rules and silences. Idempotent; answers how many it deleted.
+ */
+export async function purgeTenantObjects(accountId: string, tenantId: string, deps: TenantOwnedStores): Promise<number> {
+  const { stores, rules } = deps;
+  const owned = { tenantId };
+  const prefix = `TENANT#${tenantId}#`;
+  const [receivers, configs, templateSets, languagePacks, tenantRules, inhibitRules, silences] = await Promise.all([
+    stores.receivers.listTenant(accountId, tenantId),
+    stores.configs.all(accountId, prefix),
+    stores.templateSets.all(accountId, prefix),
+    stores.languagePacks.all(accountId, prefix),
+    rules.rules.all(accountId, prefix),
+    stores.inhibitRules.all(accountId, prefix),
+    stores.silences.all(accountId),
+  ]);
+  const deletions: Array<() => Promise<boolean>> = [
+    ...receivers.map((r) => () => stores.receivers.delete({ accountId, tenantId, name: r.name })),
+    ...configs.map((c) => () => stores.configs.delete(accountId, configId({ ...owned, name: c.name }))),
+    ...templateSets.map((t) => () => stores.templateSets.delete(accountId, configId({ ...owned, name: t.name }))),
+    ...languagePacks.map((p) => () => stores.languagePacks.delete(accountId, configId({ ...owned, name: p.code }))),
+    ...tenantRules.map((r) => () => rules.rules.delete(accountId, ruleId({ type: 'tenant', tenantId }, r.name))),
+    () => rules.definitions.delete(accountId, definitionsId(tenantId)),
+    ...inhibitRules.map((r) => () => stores.inhibitRules.delete(accountId, `${prefix}${r.id}`)),
+    ...silences.filter((s) => s.scope.kind === 'tenant' && s.scope.tenantId === tenantId).map((s) => () => stores.silences.delete(accountId, s.id)),
+  ];
+  let deleted = 0;
+  // A few at a time: a tenant with hundreds of objects must not burst the table's write capacity.
+  for (let i = 0; i < deletions.length; i += 10) {
+    const results = await Promise.all(deletions.slice(i, i + 10).map((remove) => remove()));
+    deleted += results.filter(Boolean).length;
+  }
+  return deleted;
+}
+
+/**
+ * The tenant a tenant-scoped path names. Objects of a tenant that does not
+ * exist are never read or written: written, a later tenant of that name
+ * would inherit them.
+ */
+export async function existingTenant(accountId: string, tenantId: string, stores: Pick<ConfigStores, 'tenants'>): Promise<Tenant> {
+  const tenant = await stores.tenants.get(accountId, tenantId);
+  if (tenant === undefined) throw notFound('tenant');
+  return tenant;
 }
 
 /** Issues a tenant API key; the key is shown once, only its hash is kept. */

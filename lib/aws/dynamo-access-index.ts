@@ -44,7 +44,8 @@ export class DynamoAccessIndex {
 
   /**
    * Replaces a tenant's entries `before` with `after`, together with `alsoPut`
-   * (the tenant item itself with its version condition, or `{}` for none) in
+   * (the tenant item itself with its version condition, or `{}` for none) or
+   * `alsoDelete` (the tenant item's key and condition, when the tenant goes) in
    * one transaction; a version conflict on the tenant cancels it all.
    */
   async replace(
@@ -52,6 +53,7 @@ export class DynamoAccessIndex {
     before: readonly AccessEntry[],
     after: readonly AccessEntry[],
     alsoPut: Record<string, unknown>,
+    alsoDelete?: Record<string, unknown>,
   ): Promise<void> {
     const id = (entry: AccessEntry) => `${accessKey(entry.cluster, entry.namespace)}\u0000${entry.tenantId}`;
     const afterIds = new Set(after.map(id));
@@ -59,13 +61,14 @@ export class DynamoAccessIndex {
     const removed = before.filter((entry) => !afterIds.has(id(entry)));
     const written = after.filter((entry) => JSON.stringify(beforeById.get(id(entry))?.via) !== JSON.stringify(entry.via));
     const withPut = Object.keys(alsoPut).length > 0;
-    const count = removed.length + written.length + (withPut ? 1 : 0);
+    const count = removed.length + written.length + (withPut ? 1 : 0) + (alsoDelete === undefined ? 0 : 1);
     if (count > MAX_TRANSACTION_ITEMS) throw new TooManyAccessChangesError(count);
     if (count === 0) return;
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
           ...(withPut ? [{ Put: { TableName: this.tableName, ...(alsoPut as any) } }] : []),
+          ...(alsoDelete === undefined ? [] : [{ Delete: { TableName: this.tableName, ...(alsoDelete as any) } }]),
           ...removed.map((entry) => ({
             Delete: { TableName: this.tableName, Key: { pk: partition(accountId, entry.cluster, entry.namespace), sk: `TENANT#${entry.tenantId}` } },
           })),
