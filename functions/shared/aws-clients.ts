@@ -14,11 +14,17 @@ let sqsClient: SQSClient | undefined;
  * which is how the local stack points the same code at its stand-ins.
  */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
   return documentClient;
 }
+
+/**
+ * `convertClassInstanceToMap`: the marshaller tells a plain object from a class
+ * instance by its `constructor` property, so a user's map with a key named
+ * `constructor` (a label, a header) is taken for an instance and refused
+ * unless this is set. Reading back needs nothing: unmarshall makes own properties.
+ */
+export const DOCUMENT_MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: true } as const;
 
 export function sqs(): SQSClient {
   sqsClient ??= new SQSClient({});

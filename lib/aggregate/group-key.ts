@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LabelSet } from '../alert/alert.js';
+import { labelValue } from '../alert/labels.js';
 import { GROUP_BY_ALL } from './grouping-options.js';
 
 /** Who a group belongs to: the payload's `receiver` and the route key prefixed to the group key. */
@@ -44,8 +45,8 @@ export function groupLabelsFor(labels: LabelSet, groupBy: readonly string[]): La
   const names = all ? Object.keys(labels) : groupBy;
   const result: LabelSet = {};
   for (const name of [...names].sort(compareBytes)) {
-    const value = labels[name];
-    if (value !== undefined && value !== '') result[name] = value;
+    const value = labelValue(labels, name);
+    if (value !== '') result[name] = value;
   }
   return result;
 }

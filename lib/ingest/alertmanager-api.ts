@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Alert } from '../alert/alert.js';
 import { buildAlert, toIssues, type IngestSource, type ParsedBatch } from './alertmanager-webhook.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
-import { annotationsInput, labelsInput, optionalTimestamp } from './label-validation.js';
+import { annotationsInput, labelsInput, optionalTimestamp, oversizeIssue } from './label-validation.js';
 
 /** Alertmanager's default `resolve_timeout`. */
 export const DEFAULT_RESOLVE_TIMEOUT_MS = 5 * 60 * 1000;
@@ -70,20 +70,24 @@ export function parsePostableAlerts(body: unknown, source: IngestSource, options
       issues.push({ field: `[${index}].startsAt`, message: 'start time must be before end time', index });
       return;
     }
-    alerts.push(
-      buildAlert(
-        {
-          labels: item.labels,
-          annotations: item.annotations ?? {},
-          status: endsAtMs <= nowMs ? 'resolved' : 'firing',
-          startsAt,
-          endsAt,
-          generatorURL: item.generatorURL ?? '',
-        },
-        source,
-        'alertmanager-api',
-      ),
+    const alert = buildAlert(
+      {
+        labels: item.labels,
+        annotations: item.annotations ?? {},
+        status: endsAtMs <= nowMs ? 'resolved' : 'firing',
+        startsAt,
+        endsAt,
+        generatorURL: item.generatorURL ?? '',
+      },
+      source,
+      'alertmanager-api',
     );
+    const tooLarge = oversizeIssue(alert, `[${index}]`, index);
+    if (tooLarge !== undefined) {
+      issues.push(tooLarge);
+      return;
+    }
+    alerts.push(alert);
     timeouts.push(timeout);
   });
   return { alerts, issues, timeouts };

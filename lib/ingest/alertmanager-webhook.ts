@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CLUSTER_LABEL, ZERO_TIME, type Alert, type LabelSet } from '../alert/alert.js';
-import { labelSetSchema, rfc3339 } from '../alert/alert-schema.js';
+import { rfc3339 } from '../alert/alert-schema.js';
 import { fingerprint } from '../alert/fingerprint.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
+import { annotationsInput, labelsInput, oversizeIssue } from './label-validation.js';
 
 const envelopeSchema = z.object({
   version: z.string().optional(),
@@ -13,10 +14,9 @@ const envelopeSchema = z.object({
 
 const webhookAlertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
-  labels: labelSetSchema.refine((labels) => Object.values(labels).some((v) => v !== ''), {
-    message: 'must have at least one label with a value',
-  }),
-  annotations: labelSetSchema.optional(),
+  labels: labelsInput,
+  // Go encodes an empty map as null.
+  annotations: annotationsInput.nullable().optional(),
   startsAt: rfc3339,
   endsAt: rfc3339.optional(),
   generatorURL: z.string().optional(),
@@ -59,20 +59,21 @@ export function parseAlertmanagerWebhook(body: unknown, source: IngestSource): P
       return;
     }
     const item = parsed.data;
-    alerts.push(
-      buildAlert(
-        {
-          labels: item.labels,
-          annotations: item.annotations ?? {},
-          status: item.status,
-          startsAt: item.startsAt,
-          endsAt: item.endsAt ?? ZERO_TIME,
-          generatorURL: item.generatorURL ?? '',
-        },
-        source,
-        'alertmanager-webhook',
-      ),
+    const alert = buildAlert(
+      {
+        labels: item.labels,
+        annotations: item.annotations ?? {},
+        status: item.status,
+        startsAt: item.startsAt,
+        endsAt: item.endsAt ?? ZERO_TIME,
+        generatorURL: item.generatorURL ?? '',
+      },
+      source,
+      'alertmanager-webhook',
     );
+    const tooLarge = oversizeIssue(alert, `alerts[${index}]`, index);
+    if (tooLarge === undefined) alerts.push(alert);
+    else issues.push(tooLarge);
   });
   return { alerts, issues };
 }

@@ -19,7 +19,7 @@ import {
   type KubernetesEventSignal,
   type SignalParseOptions,
 } from './kubernetes-events.js';
-import { annotationsInput, isJsonObject, isWellFormedText, optionalTimestamp } from './label-validation.js';
+import { annotationsInput, isJsonObject, isWellFormedText, optionalTimestamp, oversizeIssue } from './label-validation.js';
 
 /** The media type of one structured-mode CloudEvent. */
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
@@ -374,5 +374,6 @@ function cloudEventAlert(
     source,
     'cloudevent',
   );
-  return { alert };
+  const tooLarge = oversizeIssue(alert, 'data');
+  return tooLarge === undefined ? { alert } : { issues: [tooLarge] };
 }

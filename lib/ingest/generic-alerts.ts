@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ZERO_TIME, type Alert } from '../alert/alert.js';
 import { buildAlert, toIssues, type IngestSource, type ParsedBatch } from './alertmanager-webhook.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
-import { annotationsInput, isJsonObject, labelsInput, optionalTimestamp } from './label-validation.js';
+import { annotationsInput, isJsonObject, labelsInput, optionalTimestamp, oversizeIssue } from './label-validation.js';
 
 const genericAlertSchema = z.object({
   labels: labelsInput,
@@ -53,20 +53,21 @@ export function parseGenericAlerts(body: unknown, source: IngestSource, options:
       report('startsAt', 'start time must be before end time');
       return;
     }
-    alerts.push(
-      buildAlert(
-        {
-          labels: item.labels,
-          annotations: item.annotations ?? {},
-          status,
-          startsAt,
-          endsAt,
-          generatorURL: item.generatorURL ?? '',
-        },
-        source,
-        'generic',
-      ),
+    const alert = buildAlert(
+      {
+        labels: item.labels,
+        annotations: item.annotations ?? {},
+        status,
+        startsAt,
+        endsAt,
+        generatorURL: item.generatorURL ?? '',
+      },
+      source,
+      'generic',
     );
+    const tooLarge = oversizeIssue(alert, prefix, single ? undefined : index);
+    if (tooLarge === undefined) alerts.push(alert);
+    else issues.push(tooLarge);
   });
   return { alerts, issues };
 }

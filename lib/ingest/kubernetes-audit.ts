@@ -6,7 +6,7 @@ import {
   type ParsedSignals,
   type SignalParseOptions,
 } from './kubernetes-events.js';
-import { isJsonObject } from './label-validation.js';
+import { isJsonObject, kubernetesMapInput } from './label-validation.js';
 
 /** Who made a request, as the API server authenticated them. */
 export interface AuditUserInfo {
@@ -86,7 +86,7 @@ const auditEventSchema = z.looseObject({
   responseStatus: z.looseObject({ code: z.number().int().optional() }).nullable().optional(),
   requestReceivedTimestamp: optionalText,
   stageTimestamp: optionalText,
-  annotations: z.record(z.string(), z.string()).nullable().optional(),
+  annotations: kubernetesMapInput.nullable().optional(),
 });
 
 const SUPPORTED_API_VERSION = 'audit.k8s.io/v1';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_BYTES } from '../pipeline/queue.js';
 import { toIssues } from './alertmanager-webhook.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
-import { isJsonObject } from './label-validation.js';
+import { isJsonObject, kubernetesMapInput } from './label-validation.js';
 
 /** Which sender's shape an event arrived in; kept so the filter stage and history can tell. */
 export type KubernetesEventFormat = 'core/v1' | 'events.k8s.io/v1' | 'event-exporter' | 'kube-eventer';
@@ -124,7 +124,6 @@ function detectEventItem(item: Record<string, unknown>): KubernetesEventFormat |
 }
 
 const text = z.string().nullable().optional();
-const stringMap = z.record(z.string(), z.string());
 const timestamp = z.string().nullable().optional();
 
 const objectReferenceSchema = z.looseObject({
@@ -135,8 +134,8 @@ const objectReferenceSchema = z.looseObject({
   apiVersion: text,
   resourceVersion: text,
   fieldPath: text,
-  labels: stringMap.nullable().optional(),
-  annotations: stringMap.nullable().optional(),
+  labels: kubernetesMapInput.nullable().optional(),
+  annotations: kubernetesMapInput.nullable().optional(),
   ownerReferences: z.array(z.unknown()).nullable().optional(),
   deleted: z.boolean().optional(),
 });

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
+import { ZERO_TIME, type Alert, type LabelSet } from '../alert/alert.js';
 import { rfc3339 } from '../alert/alert-schema.js';
-
-/** Alertmanager's classic label-name rule; annotation names follow it too. */
-export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
+import { alertTextBytes, LABEL_NAME, labelNameProblem, MAX_ALERT_TEXT_BYTES, unstorableNameProblem } from '../alert/labels.js';
 // A lone UTF-16 surrogate (only reachable through a `\ud800` JSON escape) has no
 // UTF-8 encoding, so the fingerprint could not be computed from the value as sent.
 import { isWellFormedText } from '../alert/text.js';
-export { isWellFormedText };
+import type { FieldIssue } from './ingest-errors.js';
+
+export { isWellFormedText, LABEL_NAME, MAX_ALERT_TEXT_BYTES };
 
 /** True for a JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -16,23 +15,23 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A label or annotation map, validated key by key on the raw object. zod's own
- * `record` silently drops a `__proto__` key, which would lose a label without
- * telling the sender, so the keys are checked here and that name is refused.
+ * A label or annotation map, validated key by key on the raw object; every
+ * ingest format that carries labels uses it, so they share rules and messages.
+ * zod's own `record` silently drops a `__proto__` key, which would lose a label
+ * without telling the sender, so the keys are checked here and that name is refused.
  */
-export function labelMapSchema(options: { requireValue: boolean }) {
+export function labelMapSchema(options: { requireValue: boolean; names?: 'prometheus' | 'kubernetes' }) {
   return z
     .custom<Record<string, unknown>>(isJsonObject, 'must be an object of string values')
     .superRefine((map, ctx) => {
       let clean = true;
       for (const name of Object.keys(map)) {
         const value = map[name];
-        if (name === '__proto__') {
+        // Kubernetes keys (`app.kubernetes.io/name`) are the API server's to check; only storability is ours.
+        const nameProblem = options.names === 'kubernetes' ? unstorableNameProblem(name) : labelNameProblem(name);
+        if (nameProblem !== undefined) {
           clean = false;
-          ctx.addIssue({ code: 'custom', path: [name], message: 'the name __proto__ is reserved' });
-        } else if (!LABEL_NAME.test(name)) {
-          clean = false;
-          ctx.addIssue({ code: 'custom', path: [name], message: 'name must match [a-zA-Z_][a-zA-Z0-9_]*' });
+          ctx.addIssue({ code: 'custom', path: [name], message: nameProblem });
         }
         if (typeof value !== 'string') {
           clean = false;
@@ -54,6 +53,29 @@ export function labelMapSchema(options: { requireValue: boolean }) {
 export const labelsInput = labelMapSchema({ requireValue: true });
 /** Annotations: same name and value rules, may be empty. */
 export const annotationsInput = labelMapSchema({ requireValue: false });
+/** A Kubernetes object's labels or annotations inside an event: same value rules, Kubernetes keys. */
+export const kubernetesMapInput = labelMapSchema({ requireValue: false, names: 'kubernetes' });
+
+/**
+ * The issue for an alert too large to store (see MAX_ALERT_TEXT_BYTES), or
+ * undefined. Checked on the alert as built, cluster label included, so nothing
+ * accepted at ingest can fail on size in a later stage. `prefix` is the item's
+ * path (`alerts[3]`, `[3]`, `data` or '').
+ */
+export function oversizeIssue(alert: Alert, prefix: string, index?: number): FieldIssue | undefined {
+  const bytes = alertTextBytes(alert);
+  if (bytes <= MAX_ALERT_TEXT_BYTES) return undefined;
+  // Name the part that contributes most, so the sender knows what to shorten.
+  const parts: Array<[string, number]> = [
+    ['labels', Buffer.byteLength(JSON.stringify(alert.labels))],
+    ['annotations', Buffer.byteLength(JSON.stringify(alert.annotations))],
+    ['generatorURL', Buffer.byteLength(alert.generatorURL)],
+  ];
+  const largest = parts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const field = prefix === '' ? largest : `${prefix}.${largest}`;
+  const message = `alert is too large: labels, annotations and generatorURL take ${bytes} bytes, limit ${MAX_ALERT_TEXT_BYTES}`;
+  return index === undefined ? { field, message } : { field, message, index };
+}
 
 /**
  * An optional timestamp. Go clients (amtool) send the zero time for "not set"

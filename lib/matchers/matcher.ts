@@ -1,5 +1,6 @@
 import { RE2JS, RE2JSException } from 're2js';
 import type { LabelSet } from '../alert/alert.js';
+import { labelValue } from '../alert/labels.js';
 
 /** The four Alertmanager match operators, spelled as in the string syntax. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
@@ -70,10 +71,7 @@ export class Matcher {
   }
 }
 
-/** The value of a label, or `''` when absent, which is how Alertmanager compares labels. */
-export function labelValue(labels: LabelSet, name: string): string {
-  return Object.hasOwn(labels, name) ? (labels[name] ?? '') : '';
-}
+export { labelValue };
 
 /** All matchers must accept the labels (an empty list accepts everything). */
 export function matchesAll(matchers: readonly Matcher[], labels: LabelSet): boolean {

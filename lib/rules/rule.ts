@@ -2,6 +2,7 @@
  * Rules: a condition over one kind of signal, what to do when it matches
  * (raise an alert or drop the signal), who owns it and where it applies.
  */
+import { labelNameProblem } from '../alert/labels.js';
 import { compileCondition, compileConditionAst, type CompiledCondition } from './condition.js';
 import type { ConditionNode } from './ast.js';
 import type { Definitions } from './definitions.js';
@@ -48,7 +49,6 @@ export interface RuleSpec {
 /** Labels the engine sets and rules may not override: they decide routing and tenancy. */
 export const RESERVED_LABELS: ReadonlySet<string> = new Set(['alertname', 'alerttype', 'cluster', 'namespace', 'severity', 'rule_owner']);
 
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_NAME_LENGTH = 253;
 /** Bounds on resolveAfterSeconds: a minute to a week. */
 export const MIN_RESOLVE_AFTER_SECONDS = 60;
@@ -116,7 +116,8 @@ function validateSpec(spec: RuleSpec): void {
     const keys = Object.keys(record ?? {});
     if (keys.length > MAX_TEMPLATES) fail(field, `at most ${MAX_TEMPLATES} ${field}`);
     for (const key of keys) {
-      if (!LABEL_NAME.test(key)) fail(`${field}.${key}`, `"${key}" is not a valid label name ([A-Za-z_][A-Za-z0-9_]*)`);
+      const nameProblem = labelNameProblem(key);
+      if (nameProblem !== undefined) fail(`${field}.${key}`, `"${key}" is not a valid label name: ${nameProblem}`);
       if (field === 'labels' && RESERVED_LABELS.has(key)) {
         fail(`labels.${key}`, `"${key}" is set by the engine and cannot be overridden by a rule`);
       }

@@ -1,4 +1,5 @@
 import type { LabelSet } from '../alert/alert.js';
+import { labelValue } from '../alert/labels.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 
 /** An alert as a notification carries it (Alertmanager's webhook alert). */
@@ -102,21 +103,18 @@ function kindOf(alert: Alert): AlertKind {
   return 'metric';
 }
 
-function own(set: LabelSet, name: string): string {
-  return Object.hasOwn(set, name) ? (set[name] ?? '') : '';
-}
 
 function objectOf(alert: Alert, kind: AlertKind): string {
-  const namespace = own(alert.labels, 'namespace');
-  const name = own(alert.labels, 'name');
+  const namespace = labelValue(alert.labels, 'namespace');
+  const name = labelValue(alert.labels, 'name');
   const qualified = namespace !== '' && name !== '' ? `${namespace}/${name}` : name || namespace;
   if (kind === 'event') {
-    const involved = own(alert.labels, 'kind');
+    const involved = labelValue(alert.labels, 'kind');
     return [involved, qualified].filter((part) => part !== '').join(' ');
   }
   if (kind === 'audit') {
-    const resource = [own(alert.labels, 'resource'), own(alert.labels, 'subresource')].filter((p) => p !== '').join('/');
-    return [resource || own(alert.labels, 'path'), qualified].filter((part) => part !== '').join(' ');
+    const resource = [labelValue(alert.labels, 'resource'), labelValue(alert.labels, 'subresource')].filter((p) => p !== '').join('/');
+    return [resource || labelValue(alert.labels, 'path'), qualified].filter((part) => part !== '').join(' ');
   }
   return '';
 }
@@ -124,19 +122,19 @@ function objectOf(alert: Alert, kind: AlertKind): string {
 function alertView(alert: Alert): AlertView {
   const kind = kindOf(alert);
   const { labels, annotations } = alert;
-  const summary = own(annotations, 'summary') || own(annotations, 'message') || own(annotations, 'description');
-  const description = own(annotations, 'description');
-  const message = own(annotations, 'message');
+  const summary = labelValue(annotations, 'summary') || labelValue(annotations, 'message') || labelValue(annotations, 'description');
+  const description = labelValue(annotations, 'description');
+  const message = labelValue(annotations, 'message');
   return {
     status: alert.status,
     kind,
     isMetric: kind === 'metric',
     isEvent: kind === 'event',
     isAudit: kind === 'audit',
-    alertname: own(labels, 'alertname'),
-    severity: own(labels, 'severity'),
-    cluster: own(labels, 'cluster'),
-    namespace: own(labels, 'namespace'),
+    alertname: labelValue(labels, 'alertname'),
+    severity: labelValue(labels, 'severity'),
+    cluster: labelValue(labels, 'cluster'),
+    namespace: labelValue(labels, 'namespace'),
     labels: ownMap(labels),
     annotations: ownMap(annotations),
     labelPairs: pairs(labels, new Set([...HIDDEN_LABELS, ...SHOWN_LABELS[kind]])),
@@ -147,9 +145,9 @@ function alertView(alert: Alert): AlertView {
     description: description !== summary ? description : '',
     message: message !== summary ? message : '',
     object: objectOf(alert, kind),
-    reason: own(labels, 'reason'),
-    user: own(labels, 'user'),
-    verb: own(labels, 'verb'),
+    reason: labelValue(labels, 'reason'),
+    user: labelValue(labels, 'user'),
+    verb: labelValue(labels, 'verb'),
     startsAt: alert.startsAt,
     endsAt: alert.endsAt,
     generatorURL: alert.generatorURL,
@@ -172,7 +170,7 @@ export function notificationView(notification: NotificationMessage, externalURL:
   const alerts = [...shownFiring, ...shownResolved].map(alertView);
   const firing = alerts.filter((alert) => alert.status === 'firing');
   const resolved = alerts.filter((alert) => alert.status === 'resolved');
-  const alertname = own(notification.commonLabels, 'alertname');
+  const alertname = labelValue(notification.commonLabels, 'alertname');
   const groupText = pairs(notification.groupLabels).map((pair) => pair.value).join(' ');
   return {
     receiver: notification.receiver.name,

@@ -124,6 +124,82 @@ describe('every format a cluster can send', () => {
   });
 });
 
+describe('labels named like Object.prototype members, and alerts too large to store', () => {
+  const EDGE = { alertname: 'EdgeNames', constructor: 'x', toString: 't', valueOf: 'v', hasOwnProperty: 'h', __defineGetter__: 'g' };
+  // A cluster of its own, so these posts do not count against the shared cluster's rate limit.
+  let edgeCluster: { id: string; token: string };
+  const post = (body: unknown) =>
+    fetch(`${stack.httpUrl}/ingest/${edgeCluster.id}/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${edgeCluster.token}`, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    edgeCluster = await admin.createCluster('acme', 'edge');
+  });
+
+  it('stores and reads back a receiver whose header and filter use the key `constructor`', async () => {
+    const put = await admin.call('PUT', '/v1/accounts/acme/receivers/edge', {
+      channel: 'webhook',
+      settings: { url: `${receiver.url}/edge`, headers: { constructor: 'c-header', toString: 't-header' } },
+      filter: { matchLabels: { constructor: 'x' } },
+      grouping: { groupBy: ['constructor', 'alertname'], groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
+
+    const read = await admin.call('GET', '/v1/accounts/acme/receivers/edge');
+
+    expect(read.status).toBe(200);
+    expect(Object.keys(read.body.settings.headers).sort()).toEqual(['constructor', 'toString']);
+    expect(read.body.filter).toEqual({ matchLabels: { constructor: 'x' } });
+  });
+
+  it('delivers a webhook alert with those labels intact, lists it in GET /api/v2/alerts and refuses __proto__ by index and field', async () => {
+    // JSON text, not an object literal: in a literal `__proto__` would set the prototype instead of a key.
+    const body = `{"version":"4","status":"firing","alerts":[${JSON.stringify({ status: 'firing', labels: EDGE, annotations: { toString: 'summary' }, startsAt: new Date().toISOString() })},{"status":"firing","labels":{"alertname":"ProtoLabel","__proto__":"x"},"startsAt":"${new Date().toISOString()}"}]}`;
+
+    const response = await post(body);
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ accepted: 1, issues: [{ index: 1, field: 'alerts[1].labels.__proto__' }] });
+    // The `edge` receiver filters on constructor="x" and groups by it: it gets the alert only if both read the label.
+    const [request] = await eventually(() => {
+      const got = receiver.requests.filter((r) => r.path === '/edge' && r.body.includes('EdgeNames'));
+      return got.length > 0 ? got : undefined;
+    }, 20_000, 'the edge receiver to get the alert');
+    expect(request!.headers.constructor).toBe('c-header');
+    const notification = request!.json();
+    expect(notification.alerts[0].labels).toEqual({ ...EDGE, cluster: 'edge' });
+    expect(notification.alerts[0].annotations).toEqual({ toString: 'summary' });
+    expect(notification.groupLabels).toEqual({ alertname: 'EdgeNames', constructor: 'x' });
+
+    const listed = await admin.call('GET', '/v1/accounts/acme/alertmanager/api/v2/alerts');
+    expect(listed.status).toBe(200);
+    expect(listed.body.find((a: any) => a.labels.alertname === 'EdgeNames')?.labels).toEqual({ ...EDGE, cluster: 'edge' });
+    expect(listed.body.some((a: any) => a.labels.alertname === 'ProtoLabel')).toBe(false);
+  });
+
+  it('refuses an alert over the per-alert size limit at ingest, and delivers one just under it with incompressible text', async () => {
+    const { MAX_ALERT_TEXT_BYTES } = await import('../../lib/alert/labels.js');
+    const { randomBytes } = await import('node:crypto');
+    // Printable ASCII without quote and backslash: the least compressible text JSON keeps as is.
+    const alphabet = '!#$%&()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~';
+    const noise = (length: number) => Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
+    const alert = (name: string, text: string) => ({ status: 'firing', labels: { alertname: name }, annotations: { description: text }, startsAt: new Date().toISOString() });
+
+    const tooLarge = await post({ version: '4', alerts: [alert('TooLarge', noise(MAX_ALERT_TEXT_BYTES))] });
+    const justFits = await post({ version: '4', alerts: [alert('JustFits', noise(MAX_ALERT_TEXT_BYTES - 200))] });
+
+    expect(tooLarge.status).toBe(400);
+    expect(await tooLarge.json()).toMatchObject({ accepted: 0, issues: [{ index: 0, field: 'alerts[0].annotations', message: expect.stringMatching(/too large/) }] });
+    expect(justFits.status).toBe(202);
+    // Routing, the firing set, grouping and delivery all kept it: nothing accepted fails later on size.
+    const [notification] = await eventually(() => (delivered('JustFits').length > 0 ? delivered('JustFits') : undefined), 30_000, 'the large alert');
+    expect(notification.alerts[0].annotations.description).toHaveLength(MAX_ALERT_TEXT_BYTES - 200);
+  });
+});
+
 describe('cluster credentials', () => {
   const post = (clusterId: string, token: string, extra: Record<string, string> = {}, body = '{"labels":{"alertname":"Cred"}}') =>
     fetch(`${stack.httpUrl}/ingest/${clusterId}/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...extra }, body });
