@@ -7,6 +7,7 @@
  * resolveAfter` and resolve by themselves.
  */
 import { CLUSTER_LABEL, type Alert, type LabelSet } from '../alert/alert.js';
+import { alertTextBytes, MAX_ALERT_TEXT_BYTES } from '../alert/labels.js';
 import { fingerprint } from '../alert/fingerprint.js';
 import { RESERVED_LABELS, type CompiledRule } from './rule.js';
 import type { Signal } from './signal.js';
@@ -99,6 +100,29 @@ export interface AlertContext {
   defaultResolveAfterSeconds: number;
 }
 
+const SHORTENED = '… (shortened)';
+
+/**
+ * Shortens the longest annotations until the alert fits the size every stage
+ * accepts (an annotation template may render a whole event): an alert made
+ * here must never fail later on size, as an oversized alert from a sender is
+ * refused at ingest instead.
+ */
+function fitAnnotations(labels: LabelSet, annotations: LabelSet): void {
+  const kept = new Map<string, number>();
+  while (alertTextBytes({ labels, annotations, generatorURL: '' }) > MAX_ALERT_TEXT_BYTES) {
+    const longest = Object.keys(annotations).reduce<string | undefined>(
+      (best, name) => (best === undefined || annotations[name]!.length > annotations[best]!.length ? name : best),
+      undefined,
+    );
+    if (longest === undefined || annotations[longest]!.length < 64) return;
+    const original = annotations[longest]!;
+    const length = Math.floor((kept.get(longest) ?? original.length) / 2);
+    kept.set(longest, length);
+    annotations[longest] = `${original.slice(0, length)}${SHORTENED}`;
+  }
+}
+
 /** Builds the alert `rule` raises for `signal`. */
 export function buildAlert(rule: CompiledRule, signal: Signal, context: AlertContext): Alert {
   const spec = rule.spec;
@@ -120,6 +144,7 @@ export function buildAlert(rule: CompiledRule, signal: Signal, context: AlertCon
   const annotations: LabelSet = {};
   put(annotations, 'message', defaultMessage(signal));
   for (const [name, template] of rule.annotations) annotations[name] = template.render(doc, data);
+  fitAnnotations(labels, annotations);
 
   const now = context.now.getTime();
   const { first, last } = occurrence(signal, now);

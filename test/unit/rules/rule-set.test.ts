@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../../lib/alert/fingerprint.js';
+import { alertTextBytes, MAX_ALERT_TEXT_BYTES } from '../../../lib/alert/labels.js';
 import {
   chooseIndex,
   compileCondition,
@@ -225,6 +226,19 @@ describe('evaluateSignal', () => {
 });
 
 describe('alerts from events', () => {
+  it('shortens annotations rendered from a huge event so the alert fits the size every stage accepts', () => {
+    const huge = coreEvent('crashLoopBackOff');
+    // Each template output is capped in characters; 40 of them in a 3-byte script still reach about 480 KiB.
+    huge.message = '界'.repeat(5000);
+    const annotations = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`dump${i}`, '{{message}}']));
+    const whole = compileRuleSet([rule({ name: 'Whole', condition: 'true', annotations })]);
+
+    const [alert] = evaluateSignal(whole, huge, context());
+
+    expect(alertTextBytes(alert!)).toBeLessThanOrEqual(MAX_ALERT_TEXT_BYTES);
+    expect(Object.values(alert!.annotations).filter((value) => /^界+… \(shortened\)$/.test(value)).length).toBeGreaterThan(0);
+  });
+
   const set = compileRuleSet(
     [
       rule({
