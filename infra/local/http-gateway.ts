@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { invokeWithTimeout, lambdaContext } from './lambda-context.js';
 
@@ -50,15 +51,67 @@ function compileRoute(path: string): (requestPath: string) => Record<string, str
   };
 }
 
+/** A request the gateway answers itself, as API Gateway does, before any function runs. */
+class GatewayRequestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'GatewayRequestError';
+  }
+}
+
+/** The path and query of a request target in origin form (`/a?b`), absolute form (`http://h/a?b`) or `*`. */
+function parseTarget(target: string | undefined): URL {
+  let url: URL;
+  try {
+    url = new URL(target ?? '/', 'http://localhost');
+  } catch {
+    throw new GatewayRequestError(400, 'malformed request target', 'path');
+  }
+  try {
+    // API Gateway refuses a path it cannot decode rather than passing it on.
+    decodeURIComponent(url.pathname);
+  } catch {
+    throw new GatewayRequestError(400, 'malformed percent-encoding in path', 'path');
+  }
+  return url;
+}
+
+/** The body, or undefined when the client went away before sending all of it (aborted, short, badly chunked). */
+function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) chunks.push(chunk);
+      else reject(new GatewayRequestError(413, 'Request Entity Too Large', 'body'));
+    });
+    req.once('end', () => resolve(req.complete ? Buffer.concat(chunks) : undefined));
+    // Without 'end' first, the client is gone; the parser has already told clientError and nobody waits for an answer.
+    req.once('close', () => resolve(undefined));
+    req.once('error', () => resolve(undefined));
+  });
+}
+
 /**
  * A local stand-in for an API Gateway HTTP API (payload format 2.0): matches
  * the routes declared in serverless.yml, builds the same event Lambda would
- * receive, and writes the handler's structured result back.
+ * receive, and writes the handler's structured result back. No request, however
+ * malformed, may stop the process: the gateway answers 4xx itself for what API
+ * Gateway would refuse, drops requests whose client is gone, and turns anything
+ * unexpected into a 500.
  */
 export function startHttpGateway(routes: HttpRoute[], options: { port: number; region: string }): Promise<Server> {
   const compiled = routes.map((route) => ({ ...route, match: compileRoute(route.path) }));
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  // The response in progress on each socket, so a parse error is never written into the middle of one.
+  const inProgress = new WeakMap<Duplex, ServerResponse>();
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = parseTarget(req.url);
     const method = (req.method ?? 'GET').toUpperCase();
     let route: (typeof compiled)[number] | undefined;
     let pathParameters: Record<string, string> | undefined;
@@ -72,14 +125,9 @@ export function startHttpGateway(routes: HttpRoute[], options: { port: number; r
     }
     if (route === undefined) return send(res, 404, { message: 'Not Found' });
 
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) return send(res, 413, { message: 'Request Entity Too Large' });
-      chunks.push(chunk as Buffer);
-    }
-    const bodyBytes = Buffer.concat(chunks);
+    const bodyBytes = await readBody(req, MAX_BODY_BYTES);
+    // The client is gone: the function is not invoked, and clientError has closed (or answered on) the socket.
+    if (bodyBytes === undefined) return;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -115,19 +163,68 @@ export function startHttpGateway(routes: HttpRoute[], options: { port: number; r
       ...(bodyBytes.length > 0 ? { body: bodyBytes.toString(textual ? 'utf8' : 'base64') } : {}),
       isBase64Encoded: bodyBytes.length > 0 && !textual,
     };
+    let result: APIGatewayProxyResultV2;
     try {
       const context = lambdaContext(route.functionName, route.timeoutSeconds, options.region);
-      const result = await invokeWithTimeout(() => route!.handler(event, context), route.timeoutSeconds, route.functionName);
-      writeResult(res, result);
+      result = await invokeWithTimeout(() => route!.handler(event, context), route.timeoutSeconds, route.functionName);
     } catch (error) {
       console.error(`[${route.functionName}] invocation failed:`, error);
-      send(res, 500, { message: 'Internal Server Error' });
+      return send(res, 500, { message: 'Internal Server Error' });
     }
+    writeResult(res, result);
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    inProgress.set(req.socket, res);
+    res.once('close', () => {
+      if (inProgress.get(req.socket) === res) inProgress.delete(req.socket);
+    });
+    // Stream errors after the client has gone must not become uncaught 'error' events; socket errors reach clientError.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    serve(req, res).catch((error: unknown) => {
+      if (error instanceof GatewayRequestError) {
+        return answer(req, res, error.statusCode, { error: error.message, issues: [{ field: error.field, message: error.message }] });
+      }
+      console.error('[gateway] request failed:', error);
+      answer(req, res, 500, { message: 'Internal Server Error' });
+    });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, inProgress.get(socket)));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve(server));
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      // After listening, a server error (e.g. out of file descriptors) is reported, never thrown.
+      server.on('error', (error) => console.error('[gateway] server error:', error));
+      resolve(server);
+    });
   });
+}
+
+/** Answers unless the answer can no longer be delivered (headers already out, or the client is gone), then closes. */
+function answer(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || !req.socket.writable) {
+    res.destroy();
+    return;
+  }
+  // The rest of a refused request may be unread, so the connection is not reused.
+  send(res, status, body, { connection: 'close' });
+}
+
+/** A request Node's parser refused (bad request line, headers or chunking; timeouts): 4xx as JSON where the socket can still take it. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, response: ServerResponse | undefined): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = `malformed HTTP request${error.code === undefined ? '' : ` (${error.code})`}`;
+  const body = JSON.stringify({ error: message, issues: [{ field: 'request', message }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }
 
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
@@ -141,7 +238,7 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void
   res.end(structured.body === undefined ? undefined : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8'));
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -3,6 +3,7 @@ import type { ConfigStores, StoredSilence } from '../aws/dynamo-config.js';
 import type { FiringAlert } from '../aws/dynamo-firing-alerts.js';
 import { Inhibitor } from '../inhibit/inhibitor.js';
 import { alertmanagerStatus } from '../ingest/alertmanager-api.js';
+import { decodePathParameter } from '../http/path-parameters.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { fromApiMatcher, toApiMatcher, type ApiMatcher } from '../matchers/api-matcher.js';
 import { MatcherParseError, parseMatchers } from '../matchers/parse.js';
@@ -83,7 +84,8 @@ export async function alertmanagerApi(
   }
   const single = /^\/api\/v2\/silence\/([^/]+)$/.exec(subpath);
   if (single !== null) {
-    const silence = (await scopeSilences(scope, deps)).find((s) => s.id === decodeURIComponent(single[1]!));
+    const id = decodePathParameter(single[1]!, 'silenceID');
+    const silence = (await scopeSilences(scope, deps)).find((s) => s.id === id);
     if (silence === undefined) throw notFound('silence');
     if (request.method === 'GET') return { status: 200, body: gettableSilence(silence, now) };
     if (request.method === 'DELETE') {

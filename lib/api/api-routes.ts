@@ -15,7 +15,8 @@ import type { SecretSealer } from '../secrets/sealer.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../aws/dead-letter-replay.js';
 import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
-import { languagePackSchema } from '../templates/language-packs.js';
+import { languageCodeSchema, languagePackSchema } from '../templates/language-packs.js';
+import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
 import { templatesSchema } from './receivers-api.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { routeAlerts } from '../route/route-alerts.js';
@@ -343,7 +344,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   });
   route('PUT', `${base}/language-packs/:code`, access, `Upload ${scope} language pack (a dictionary for the t helper)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const code = params.code!.toLowerCase();
+    const { code } = parseWith(z.object({ code: languageCodeSchema }), { code: params.code });
     const body = parseWith(z.object({ dictionary: languagePackSchema }), request.json());
     const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name: code });
     const current = await deps.stores.languagePacks.get(accountId, id);
@@ -447,7 +448,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const { accountId, tenantId } = owner(params);
     const filters = parseWith(
       z.object({
-        receiver: z.string().optional(),
+        receiver: keyPartSchema.optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
         status: z.enum(['sent', 'failed', 'retrying']).optional(),
@@ -718,7 +719,8 @@ function compile(pattern: string): (path: string) => Params | undefined {
   return (path) => {
     const match = regex.exec(path);
     if (match === null) return undefined;
-    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+    // Every parameter can end up in a key, so each is checked once here rather than in each route.
+    return Object.fromEntries(names.map((name, i) => [name, decodePathParameter(match[i + 1]!, name)]));
   };
 }
 

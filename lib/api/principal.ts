@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Tenant, TenantKeyHash } from '../tenancy/tenant.js';
-import type { Principal } from './api-types.js';
+import { nameSchema, type Principal } from './api-types.js';
 
 const TENANT_KEY_PREFIX = 'tdgt';
 
@@ -14,11 +14,16 @@ export function issueTenantKey(accountId: string, tenantId: string, now: Date): 
   };
 }
 
-/** The parts of a presented tenant key, before it is checked. */
+/**
+ * The parts of a presented tenant key, before it is checked. A key whose account
+ * or tenant is not a valid name was never issued, so it is refused here rather
+ * than looked up (an oversized name is not even a key the store can hold).
+ */
 export function parseTenantKey(key: string): { accountId: string; tenantId: string; id: string; secret: string } | undefined {
   const parts = key.split('.');
   if (parts.length !== 5 || parts[0] !== TENANT_KEY_PREFIX) return undefined;
   const [, accountId, tenantId, id, secret] = parts as [string, string, string, string, string];
+  if (!nameSchema.safeParse(accountId).success || !nameSchema.safeParse(tenantId).success) return undefined;
   return { accountId, tenantId, id, secret };
 }
 

@@ -1,6 +1,7 @@
 import { authenticateCluster } from '../clusters/authenticate.js';
 import type { Cluster, ClusterStore } from '../clusters/cluster.js';
 import { presentedToken } from '../clusters/credentials.js';
+import { assertKeyPart, decodePathParameter } from '../http/path-parameters.js';
 import { readJsonBody, type RawBody } from '../http/request-body.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
 import { alertmanagerStatus, parsePostableAlerts } from './alertmanager-api.js';
@@ -67,11 +68,13 @@ const JSON_TYPES = ['application/json'];
  * and a 2xx is sent only once everything accepted is on its queue.
  */
 export async function handleIngest(request: IngestRequest, deps: IngestDependencies): Promise<IngestResponse> {
+  // An id no cluster can have is refused before the store sees a key it cannot hold.
+  const clusterId = assertKeyPart(request.clusterId, 'clusterId');
   let path = request.path.replace(/^\/+|\/+$/g, '');
   let token = presentedToken(header(request.headers, 'authorization'));
   const inPath = /^t\/([^/]+)\/(.+)$/.exec(path);
   if (inPath !== null) {
-    token = decodeURIComponent(inPath[1]!);
+    token = decodePathParameter(inPath[1]!, 'token');
     path = inPath[2]!;
   }
   const route = `${request.method.toUpperCase()} ${path}`;
@@ -79,7 +82,7 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
   if (!known.includes(route)) throw new UnknownIngestPathError(path, request.method);
 
   const now = deps.now();
-  const cluster = await authenticateCluster(deps.clusters, request.clusterId, token, now);
+  const cluster = await authenticateCluster(deps.clusters, clusterId, token, now);
   await deps.rateLimiter?.take(cluster.id, now);
   if (cluster.signingSecrets !== undefined && cluster.signingSecrets.length > 0) await checkSignature(request, cluster.signingSecrets, deps, now);
   const source = { clusterName: cluster.name };

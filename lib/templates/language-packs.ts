@@ -71,9 +71,10 @@ export const languagePackSchema = z
   .record(z.string().min(1).max(200), z.string().max(2000))
   .refine((pack) => Object.keys(pack).length <= 1000, { message: 'a language pack holds at most 1000 entries' });
 
-/** A language code such as `en`, `zh-cn`, `pt-br`. */
+/** A language code such as `en`, `zh-cn`, `pt-br`; 35 characters is the longest BCP 47 asks implementations to support. */
 export const languageCodeSchema = z
   .string()
+  .max(35)
   .regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i, { message: 'must be a language code such as en or zh-cn' })
   .transform((code) => code.toLowerCase());
 
