@@ -46,7 +46,7 @@ export class DynamoHistoryStore implements HistoryStore {
 
   /**
    * Access patterns: the account's notifications (table), one receiver's
-   * (gsi1), one tenant's (gsi2), each newest first and narrowed to a time
+   * (gsi1), one tenant's (gsi2), each newest (or oldest) first and narrowed to a time
    * range on the sort key; status, channel and alertname filter the pages read.
    */
   async list(accountId: string, options: HistoryQuery): Promise<HistoryPage> {
@@ -98,7 +98,7 @@ export class DynamoHistoryStore implements HistoryStore {
         FilterExpression: filters.join(' AND '),
         ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
         ExpressionAttributeValues: values,
-        ScanIndexForward: false,
+        ScanIndexForward: options.oldestFirst === true,
         Limit: options.limit,
         ExclusiveStartKey: startKey,
       }),

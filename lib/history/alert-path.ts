@@ -1,6 +1,6 @@
 import type { Alert } from '../alert/alert.js';
 import type { AlertRouting } from '../route/route-alerts.js';
-import type { DeliveryStatus, HistoryStore } from './notification-record.js';
+import type { DeliveryStatus, HistoryStore, NotificationRecord } from './notification-record.js';
 
 /** One step of an alert's path through tidings, as "why (not) paged?" needs it. */
 export type AlertPathEntry =
@@ -76,6 +76,41 @@ export function tenantView(entries: readonly AlertPathEntry[], tenantId: string)
 /** How long after routing a notification still counts as part of an alert's path. */
 const NOTIFIED_WINDOW_MS = 24 * 60 * 60_000;
 
+/** The most notified steps shown per receiver: an alert is in a handful of notifications a day (firing, repeats, resolved). */
+const MAX_NOTIFIED_PER_RECEIVER = 50;
+
+/**
+ * History is filtered by fingerprint only after a page is read (a notification
+ * carries a list of fingerprints, which no index can key), so one page of a
+ * busy receiver's notifications can hold none of the alert's. The window is
+ * read page by page instead, oldest first from the routing, where the alert's
+ * notification is (a group wait after it), up to this many pages per receiver
+ * (in DynamoDB a page stops at 1,000 items or 1 MB read, whichever comes
+ * first): finding it does not depend on what else the receiver sent, and
+ * asking costs at most ten queries per receiver.
+ */
+const HISTORY_PAGE_ITEMS = 1000;
+const MAX_HISTORY_PAGES = 10;
+
+/** The receiver's notifications within the window that carried the alert, oldest first. */
+async function notificationsCarrying(
+  accountId: string,
+  fingerprint: string,
+  lookup: { receiver: string; from: string; to: string },
+  history: HistoryStore,
+): Promise<NotificationRecord[]> {
+  const found: NotificationRecord[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < MAX_HISTORY_PAGES && found.length < MAX_NOTIFIED_PER_RECEIVER; pages++) {
+    const query = { ...lookup, fingerprint, oldestFirst: true, limit: HISTORY_PAGE_ITEMS, ...(cursor === undefined ? {} : { cursor }) };
+    const page = await history.list(accountId, query);
+    found.push(...page.items);
+    if (page.cursor === undefined) break;
+    cursor = page.cursor;
+  }
+  return found.slice(0, MAX_NOTIFIED_PER_RECEIVER);
+}
+
 /**
  * An alert's whole path: its routing steps (recorded once per alert as it is
  * routed) and, for each receiver it was routed to, the notifications that
@@ -101,9 +136,10 @@ export async function alertPath(
     }
   }
   const notified = await Promise.all(
-    [...lookups.values()].map(async ({ receiver, from, to }) => {
-      const history = await deps.history.list(accountId, { limit: 50, receiver, from, to, fingerprint });
-      return history.items.map(
+    [...lookups.values()].map(async (lookup) => {
+      const { receiver } = lookup;
+      const records = await notificationsCarrying(accountId, fingerprint, lookup, deps.history);
+      return records.map(
         (record): AlertPathEntry => ({
           stage: 'notified',
           at: record.updatedAt,

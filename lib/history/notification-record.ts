@@ -48,11 +48,13 @@ export interface HistoryQuery {
   alertname?: string;
   /** Only notifications that carried this alert. */
   fingerprint?: string;
+  /** Oldest first instead of newest first, for searches that start from an event and look forward. */
+  oldestFirst?: boolean;
 }
 
 export interface HistoryStore {
   /** Writes or overwrites the record of one notification (every attempt updates the same record), kept for `retentionDays` (or the store's default). */
   record(accountId: string, record: NotificationRecord, retentionDays?: number): Promise<void>;
-  /** Newest first. */
+  /** Newest first, unless `oldestFirst`. */
   list(accountId: string, options: HistoryQuery): Promise<HistoryPage>;
 }

@@ -1,0 +1,137 @@
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { freePort } from '../../infra/local/ports.js';
+import { loadServiceDefinition } from '../../infra/local/serverless-config.js';
+import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
+import { alertPath, type AlertPathEntry } from '../../lib/history/alert-path.js';
+import type { NotificationRecord } from '../../lib/history/notification-record.js';
+
+const region = 'us-east-1';
+const retentionSeconds = 30 * 86_400;
+const routedAt = Date.parse('2026-11-25T10:00:00Z');
+const now = () => new Date(routedAt + 2 * 86_400_000);
+
+let dynamodb: DynamoDbLocal;
+let history: DynamoHistoryStore;
+let paths: DynamoAlertPathStore;
+
+beforeAll(async () => {
+  dynamodb = await startDynamoDbLocal({ port: await freePort() });
+  // The history table exactly as infra/resources.yml declares it.
+  const definition = loadServiceDefinition(fileURLToPath(new URL('../../serverless.yml', import.meta.url)), { stage: `t${process.pid}`, region });
+  const table = definition.resources.HistoryTable!.Properties;
+  const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await client.send(
+    new CreateTableCommand({
+      TableName: table.TableName,
+      BillingMode: table.BillingMode,
+      AttributeDefinitions: table.AttributeDefinitions,
+      KeySchema: table.KeySchema,
+      GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
+    }),
+  );
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  history = new DynamoHistoryStore(documents, table.TableName, retentionSeconds, now);
+  paths = new DynamoAlertPathStore(documents, table.TableName, retentionSeconds);
+});
+
+afterAll(async () => {
+  await dynamodb?.stop();
+});
+
+/** The alert routed to `receivers` at `at`, as the route stage records it. */
+function aRoutedEntry(fingerprint: string, receivers: string[], at = new Date(routedAt).toISOString()): AlertPathEntry {
+  return {
+    stage: 'routed',
+    at,
+    fingerprint,
+    alertname: 'HighErrorRate',
+    status: 'firing',
+    cluster: 'prod-eu',
+    source: 'alertmanager-webhook',
+    tenants: [],
+    routers: [],
+    receivers: receivers.map((receiver) => ({ receiver, outcome: 'delivered', via: ['global receiver'] })),
+  };
+}
+
+/** A notification to global receiver `receiver`, `seconds` after the alert was routed. */
+function aRecord(id: string, receiver: string, seconds: number, fingerprints: string[]): NotificationRecord {
+  const createdAt = new Date(routedAt + seconds * 1000).toISOString();
+  return {
+    notificationId: id,
+    receiver: { accountId: 'acme', name: receiver },
+    channel: 'webhook',
+    groupKey: `{}:{alertname="${id}"}`,
+    status: 'sent',
+    httpStatus: 200,
+    attempts: 1,
+    alertCount: fingerprints.length,
+    fingerprints,
+    alertnames: ['HighErrorRate'],
+    createdAt,
+    updatedAt: createdAt,
+    latencyMs: 40,
+    message: `[FIRING:${fingerprints.length}] HighErrorRate\n${'a realistic rendered message '.repeat(40)}`,
+  };
+}
+
+/** Records many notifications at once, the way delivery records each. */
+async function recordAll(records: NotificationRecord[]): Promise<void> {
+  for (let i = 0; i < records.length; i += 50) await Promise.all(records.slice(i, i + 50).map((record) => history.record('acme', record)));
+}
+
+/** Notifications of other alerts to the same receiver, one every ten seconds from `firstSecond`. */
+const othersTo = (receiver: string, count: number, firstSecond: number, tag: string) =>
+  Array.from({ length: count }, (_, i) => aRecord(`${tag}-${i}`, receiver, firstSecond + 10 * i, [`other-${tag}-${i}`, `other-${tag}-${i}-b`]));
+
+const notifiedSteps = (items: AlertPathEntry[]) =>
+  items.filter((entry): entry is Extract<AlertPathEntry, { stage: 'notified' }> => entry.stage === 'notified');
+
+describe('alertPath against the history table', () => {
+  it('finds the notification that carried the alert when the receiver sent 120 others after it', async () => {
+    // Prepare
+    await paths.record('acme', [aRoutedEntry('fp-busy', ['ops'])]);
+    await recordAll([aRecord('n-alert', 'ops', 30, ['fp-busy', 'fp-neighbour']), ...othersTo('ops', 120, 40, 'busy')]);
+
+    // Act
+    const path = await alertPath('acme', 'fp-busy', { limit: 50 }, { paths, history });
+
+    // Assess
+    expect(notifiedSteps(path.items)).toEqual([expect.objectContaining({ notificationId: 'n-alert', receiver: 'ops', channel: 'webhook', status: 'sent' })]);
+    expect(path.items.map((entry) => entry.stage)).toEqual(['notified', 'routed']);
+  });
+
+  it('finds every notification that carried the alert, newest first, across pages of the receiver history', async () => {
+    // Prepare: firing, then 1,500 others (more than one page), then resolved, then 40 more.
+    await paths.record('acme', [aRoutedEntry('fp-paged', ['paged'])]);
+    await recordAll([
+      aRecord('n-firing', 'paged', 30, ['fp-paged']),
+      ...othersTo('paged', 1500, 40, 'paged'),
+      aRecord('n-resolved', 'paged', 15_045, ['fp-paged']),
+      ...othersTo('paged', 40, 15_050, 'paged-late'),
+    ]);
+
+    // Act
+    const path = await alertPath('acme', 'fp-paged', { limit: 50 }, { paths, history });
+
+    // Assess
+    expect(notifiedSteps(path.items).map((step) => step.notificationId)).toEqual(['n-resolved', 'n-firing']);
+  });
+
+  it('looks only in the history of the receivers the alert was routed to', async () => {
+    // Prepare
+    await paths.record('acme', [aRoutedEntry('fp-scoped', ['ops-scoped'])]);
+    await recordAll([aRecord('n-scoped', 'ops-scoped', 30, ['fp-scoped']), aRecord('n-elsewhere', 'other-scoped', 30, ['fp-scoped']), ...othersTo('ops-scoped', 60, 40, 'scoped')]);
+
+    // Act
+    const path = await alertPath('acme', 'fp-scoped', { limit: 50 }, { paths, history });
+
+    // Assess
+    expect(notifiedSteps(path.items).map((step) => step.notificationId)).toEqual(['n-scoped']);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { alertPath, type AlertPathEntry, type AlertPathStore } from '../../../lib/history/alert-path.js';
+import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../../../lib/history/notification-record.js';
+
+const routedAt = '2026-11-25T10:00:00.000Z';
+
+/** Alert paths holding one routing of `fingerprint` to receiver `ops`. */
+function pathsOf(fingerprint: string): AlertPathStore {
+  const routed: AlertPathEntry = {
+    stage: 'routed',
+    at: routedAt,
+    fingerprint,
+    alertname: 'HighErrorRate',
+    status: 'firing',
+    cluster: 'prod-eu',
+    source: 'alertmanager-webhook',
+    tenants: [],
+    routers: [],
+    receivers: [{ receiver: 'ops', outcome: 'delivered', via: ['global receiver'] }],
+  };
+  return { record: async () => undefined, list: async () => ({ items: [routed] }) };
+}
+
+/**
+ * History as DynamoDB answers it: a page reads `limit` items of the window
+ * first and filters them by fingerprint after, so a page can come back empty
+ * with a cursor. Remembers every query.
+ */
+class PagedHistory implements HistoryStore {
+  readonly queries: HistoryQuery[] = [];
+  constructor(private readonly records: NotificationRecord[]) {}
+  async record(): Promise<void> {}
+  async list(_accountId: string, query: HistoryQuery): Promise<HistoryPage> {
+    this.queries.push(query);
+    const ordered = [...this.records].sort((a, b) => a.createdAt.localeCompare(b.createdAt) * (query.oldestFirst ? 1 : -1));
+    const start = query.cursor === undefined ? 0 : Number(query.cursor);
+    const read = ordered.slice(start, start + query.limit);
+    const items = read.filter((record) => query.fingerprint === undefined || record.fingerprints.includes(query.fingerprint));
+    return start + query.limit < ordered.length ? { items, cursor: String(start + query.limit) } : { items };
+  }
+}
+
+function aRecord(index: number, fingerprints: string[]): NotificationRecord {
+  const createdAt = new Date(Date.parse(routedAt) + (index + 1) * 5000).toISOString();
+  return {
+    notificationId: `n-${index}`,
+    receiver: { accountId: 'acme', name: 'ops' },
+    channel: 'webhook',
+    groupKey: '{}:{}',
+    status: 'sent',
+    attempts: 1,
+    alertCount: fingerprints.length,
+    fingerprints,
+    alertnames: ['HighErrorRate'],
+    createdAt,
+    updatedAt: createdAt,
+    latencyMs: 30,
+  };
+}
+
+describe('alertPath', () => {
+  it('finds the notification of an alert whatever the receiver sent after it, reading its history from the routing on', async () => {
+    const history = new PagedHistory([aRecord(0, ['fp-1']), ...Array.from({ length: 2500 }, (_, i) => aRecord(i + 1, [`other-${i}`]))]);
+
+    const path = await alertPath('acme', 'fp-1', { limit: 50 }, { paths: pathsOf('fp-1'), history });
+
+    expect(path.items.filter((entry) => entry.stage === 'notified')).toEqual([expect.objectContaining({ notificationId: 'n-0', receiver: 'ops' })]);
+    expect(history.queries[0]).toMatchObject({ receiver: 'ops', fingerprint: 'fp-1', oldestFirst: true, from: routedAt });
+  });
+
+  it('reads at most ten pages of one receiver history, however long the window', async () => {
+    const history = new PagedHistory(Array.from({ length: 30_000 }, (_, i) => aRecord(i, [`other-${i}`])));
+
+    await alertPath('acme', 'fp-1', { limit: 50 }, { paths: pathsOf('fp-1'), history });
+
+    expect(history.queries).toHaveLength(10);
+  });
+});
