@@ -257,6 +257,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       receivers: deps.stores.receivers,
       channels: deps.channels,
       now: deps.now,
+      sealer: deps.sealer,
       settingsWithConfig: (draft) => settingsWithConfig(draft, deps),
     });
     return { status: receiver.version === 1 ? 201 : 200, body: receiverView(receiver, deps.channels), headers: etag(receiver.version) };

@@ -3,6 +3,8 @@ import { GroupingOptionsError, resolveGroupingOptions } from '../aggregate/group
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { compileSelector, SelectorValidationError, type SelectorSpec } from '../matchers/selector.js';
 import type { Channel } from '../notify/channel.js';
+import { isMask, maskedSettings, sealReceiverSettings } from '../receivers/receiver-secrets.js';
+import type { SecretSealer } from '../secrets/sealer.js';
 import { formatDuration, parseDuration } from '../receivers/duration.js';
 import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
 import { nameSchema, parseWith } from './api-types.js';
@@ -89,7 +91,7 @@ export function validSelector(spec: SelectorSpec, field: string): SelectorSpec {
   return spec;
 }
 
-/** A receiver as the API shows it: settings redacted by its channel, grouping with its effective values. */
+/** A receiver as the API shows it: secret settings masked, grouping with its effective values. */
 export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>) {
   const channel = channels.get(receiver.channel);
   const grouping = resolveGroupingOptions(receiver.grouping);
@@ -131,6 +133,8 @@ export async function putReceiver(
     receivers: ReceiverStore;
     channels: ReadonlyMap<string, Channel<any>>;
     now: () => Date;
+    /** Seals the channel's secret settings, as config credentials are sealed. */
+    sealer: SecretSealer;
     /** The settings as they will be sent (merged with the receiver's config), so they are checked as such. */
     settingsWithConfig: (draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector' | 'settings'>) => Promise<Record<string, unknown>>;
   },
@@ -140,14 +144,23 @@ export async function putReceiver(
   if (channel === undefined) {
     throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
   }
+  const own = knownSettings(channel, request.settings);
+  // A mask read from an answer and written back would be sealed as the credential: refuse it.
+  const masked = channel.secretSettings.filter((name) => own[name] !== undefined && isMask(own[name]));
+  if (masked.length > 0) {
+    throw new InvalidPayloadError(
+      'secret settings must be sent in full',
+      masked.map((name) => ({ field: `settings.${name}`, message: 'is a masked value from an answer; send the secret itself' })),
+    );
+  }
   const merged = await deps.settingsWithConfig({
     ...owner,
     channel: request.channel,
-    settings: request.settings,
+    settings: own,
     ...(request.configSelector ? { configSelector: request.configSelector } : {}),
   });
   parseWith(channel.settingsSchema, merged, 'settings');
-  const settings = request.settings;
+  const { settings, sealedSettings } = await sealReceiverSettings(own, channel.secretSettings, deps.sealer);
   const grouping = toReceiverGrouping(request.grouping);
   const filter = request.filter === undefined ? undefined : validSelector(request.filter as SelectorSpec, 'filter');
   const ref = { ...owner, name };
@@ -159,6 +172,7 @@ export async function putReceiver(
     channel: request.channel,
     enabled: request.enabled,
     settings,
+    ...(sealedSettings === undefined ? {} : { sealedSettings }),
     ...(grouping === undefined ? {} : { grouping }),
     ...(filter === undefined ? {} : { filter }),
     ...(request.configSelector === undefined ? {} : { configSelector: request.configSelector }),
@@ -192,12 +206,19 @@ export function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undef
 }
 
 /**
- * The receiver's own settings as they may be shown: the channel redacts what
- * it knows to be secret; a receiver whose settings only validate together
- * with its config's credentials shows its setting names, values hidden.
+ * The receiver's own settings as they may be shown: the channel's secret
+ * settings masked (stored masks and legacy plain text alike), settings the
+ * channel does not know left out; under an unknown channel, names only.
  */
 function redactedSettings(receiver: Receiver, channel: Channel<any> | undefined): Record<string, unknown> {
-  const parsed = channel?.settingsSchema.safeParse(receiver.settings);
-  if (channel !== undefined && parsed?.success) return channel.redact(parsed.data);
-  return Object.fromEntries(Object.keys(receiver.settings).map((key) => [key, '<hidden>']));
+  if (channel === undefined) return Object.fromEntries(Object.keys(receiver.settings).map((key) => [key, '<hidden>']));
+  return maskedSettings(knownSettings(channel, receiver.settings), channel.secretSettings);
+}
+
+/** The settings the channel's schema names; anything else is never sent, so it is neither stored nor shown. */
+function knownSettings(channel: Channel<any>, settings: Record<string, unknown>): Record<string, unknown> {
+  const schema = channel.settingsSchema;
+  if (!(schema instanceof z.ZodObject)) return { ...settings };
+  const names = new Set(Object.keys(schema.shape));
+  return Object.fromEntries(Object.entries(settings).filter(([name]) => names.has(name)));
 }

@@ -1,4 +1,5 @@
 import type { Channel } from './channel.js';
+import { withScrubbedErrors } from './channels/provider-error.js';
 import { smtpEmailChannel } from './channels/email-smtp.js';
 import { sesEmailChannel } from './channels/email-ses.js';
 import { pagerDutyChannel } from './channels/pagerduty.js';
@@ -18,7 +19,11 @@ import { telegramChannel } from './channels/telegram.js';
 import { weComAppChannel } from './channels/wecom-app.js';
 import { weComChannel } from './channels/wecom.js';
 
-/** Every channel tidings can deliver to, by receiver `channel` type. Adding a channel is one line here. */
+/**
+ * Every channel tidings can deliver to, by receiver `channel` type, each with
+ * a last scrub of its errors by its declared secret settings. Adding a channel
+ * is one line here.
+ */
 export const channelRegistry: ReadonlyMap<string, Channel<any>> = new Map<string, Channel<any>>(
   [
     webhookChannel,
@@ -39,5 +44,5 @@ export const channelRegistry: ReadonlyMap<string, Channel<any>> = new Map<string
     discordChannel,
     telegramChannel,
     googleChatChannel,
-  ].map((channel) => [channel.type, channel]),
+  ].map((channel: Channel<any>) => [channel.type, withScrubbedErrors(channel)]),
 );

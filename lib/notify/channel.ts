@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AddressPolicy } from '../net/address-policy.js';
 import type { OutboundHttp } from '../net/outbound-http.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
+import { scrubbedSnippet } from '../secrets/scrubber.js';
 
 /** The text forms a channel can ask a notification to be rendered in. */
 export type TemplateKind = 'title' | 'text' | 'markdown' | 'html';
@@ -52,12 +53,18 @@ export class ChannelError extends Error {
 }
 
 /**
- * One notification channel: the schema of its receiver settings, a way to
- * describe them without secrets, and the send itself.
+ * One notification channel: the schema of its receiver settings, which of
+ * them are secret, a way to describe them without secrets, and the send itself.
  */
 export interface Channel<Settings> {
   readonly type: string;
   readonly settingsSchema: z.ZodType<Settings>;
+  /**
+   * The settings that are credentials (tokens, keys, passwords, URLs that
+   * carry a key, auth headers): sealed at rest in receivers, masked in every
+   * API answer, and scrubbed from every error, in all their encoded forms.
+   */
+  readonly secretSettings: readonly string[];
   /** The provider's limit per destination (e.g. a DingTalk robot takes 20 messages a minute); sends beyond it wait. */
   readonly rateLimitPerMinute?: number;
   /** The settings as they may be shown in API responses, history and logs. */
@@ -65,11 +72,15 @@ export interface Channel<Settings> {
   send(settings: Settings, notification: NotificationMessage, context: ChannelContext): Promise<SendOutcome>;
 }
 
-/** Maps an HTTP status to the channel outcome, per the retry table shared by every channel. */
-export function outcomeOfStatus(status: number, body: string, retryAfter?: string): SendOutcome {
+/**
+ * Maps an HTTP status to the channel outcome, per the retry table shared by
+ * every channel. The body goes into the error only after `secrets` are
+ * scrubbed from it, and only then is it cut, so no part of a secret remains.
+ */
+export function outcomeOfStatus(status: number, body: string, retryAfter: string | undefined, secrets: ReadonlyArray<unknown>): SendOutcome {
   if (status >= 200 && status < 300) return { statusCode: status };
   const retryable = status === 429 || status >= 500;
-  const snippet = body.slice(0, 200).replace(/\s+/g, ' ').trim();
+  const snippet = scrubbedSnippet(body, secrets);
   const details: { statusCode: number; retryAfterMs?: number } = { statusCode: status };
   const retryAfterMs = parseRetryAfter(retryAfter);
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;

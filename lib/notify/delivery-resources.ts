@@ -1,6 +1,7 @@
 import type { ChannelConfig } from '../configs/channel-config.js';
 import { mergeConfigSettings, selectConfig } from '../configs/channel-config.js';
 import type { Receiver } from '../receivers/receiver.js';
+import { openReceiverSettings } from '../receivers/receiver-secrets.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { createRenderer } from '../templates/renderer.js';
 import type { NotificationRenderer } from './channel.js';
@@ -39,8 +40,9 @@ export interface PreparedDelivery {
 }
 
 /**
- * Puts together a receiver's delivery: its config's credentials (opened from
- * their sealed form) under the receiver's own settings, and a renderer with
+ * Puts together a receiver's delivery: its config's credentials and its own
+ * secret settings (both opened from their sealed form) under the receiver's
+ * own settings, and a renderer with
  * its language, tenant dictionary and templates (inline over the named set).
  * A tenant receiver only ever sees its own tenant's configs, sets and packs,
  * or the global ones.
@@ -60,6 +62,7 @@ export async function prepareDelivery(
     items.filter((item) => item.tenantId === undefined || item.tenantId === receiver.tenantId);
   const config = selectConfig(receiver, visible(configs));
   const credentials = config === undefined ? {} : (JSON.parse(await sealer.open(config.sealedSettings)) as Record<string, unknown>);
+  const own = await openReceiverSettings(receiver, sealer);
   const presentation = receiver.presentation ?? {};
   const ownFirst = <T extends { tenantId?: string }>(a: T, b: T) => Number(a.tenantId === undefined) - Number(b.tenantId === undefined);
   const set = visible(sets)
@@ -83,5 +86,5 @@ export async function prepareDelivery(
     ...(presentation.timeZone === undefined ? {} : { timeZone: presentation.timeZone }),
     onFallback: (failure) => templateFallbacks.push(`${failure.kind}: ${failure.reason}`),
   });
-  return { settings: mergeConfigSettings(receiver, config, credentials), renderer, templateFallbacks };
+  return { settings: mergeConfigSettings({ ...receiver, settings: own }, config, credentials), renderer, templateFallbacks };
 }

@@ -10,8 +10,14 @@ export interface Receiver {
   /** A key of the channel registry, e.g. `webhook`. */
   channel: string;
   enabled: boolean;
-  /** Channel-specific settings, validated by the channel's schema on write and on use. */
+  /**
+   * Channel-specific settings, validated by the channel's schema on write and
+   * on use. The channel's secret settings appear here masked; their values are
+   * in `sealedSettings` (see receiver-secrets.ts).
+   */
   settings: Record<string, unknown>;
+  /** The channel's secret settings as one sealed JSON object; absent when there are none, or for a receiver stored before sealing. */
+  sealedSettings?: string;
   /** Grouping and timing (Alertmanager's group_by, group_wait, ...); unset fields take the defaults. */
   grouping?: ReceiverGrouping;
   /** Only alerts this selector matches reach the receiver (label selector and/or Alertmanager matchers). */

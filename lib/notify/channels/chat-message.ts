@@ -102,7 +102,7 @@ export function renderWithin(
 /** A POST of a JSON body whose failures map to the shared retry table with the given secrets scrubbed. */
 export async function postJson(
   context: ChannelContext,
-  request: { url: string; body: unknown; headers?: Record<string, string>; timeoutMs: number; secrets: ReadonlyArray<string | undefined> },
+  request: { url: string; body: unknown; headers?: Record<string, string>; timeoutMs: number; secrets: ReadonlyArray<unknown> },
 ): Promise<OutboundResponse> {
   try {
     return await context.http({
@@ -154,18 +154,3 @@ export function baseUrl(url: string): string {
 
 /** Timeout setting shared by the chat channels, as the webhook channel has it. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
-
-/**
- * The parts of a webhook URL that act as credentials (long path segments, query
- * values), so a provider echoing one of them alone is scrubbed too.
- */
-export function urlSecrets(url: string): string[] {
-  try {
-    const parsed = new URL(url);
-    const segments = parsed.pathname.split('/').filter((segment) => segment.length >= 16);
-    const values = [...parsed.searchParams.values()].filter((value) => value.length >= 8);
-    return [url, ...segments, ...values];
-  } catch {
-    return [url];
-  }
-}

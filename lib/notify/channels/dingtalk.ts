@@ -13,7 +13,7 @@ import {
   rendererOf,
   withKeywords,
 } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** The robot's `access_token` from its webhook URL. */
@@ -29,6 +29,8 @@ const settingsSchema = z.object({
   timeoutMs: z.number().int().min(100).max(30_000).default(DEFAULT_TIMEOUT_MS),
 });
 export type DingTalkSettings = z.infer<typeof settingsSchema>;
+
+const secretSettings = ['accessToken', 'secret'];
 
 /** DingTalk rejects request bodies over 20,000 bytes; leave room for the title, mentions and JSON. */
 const TEXT_MAX_BYTES = 18_000;
@@ -55,6 +57,7 @@ export const dingTalkChannel: Channel<DingTalkSettings> = {
   type: 'dingtalk',
   rateLimitPerMinute: 20,
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       accessToken: '<secret>',
@@ -68,7 +71,7 @@ export const dingTalkChannel: Channel<DingTalkSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const secrets = [settings.accessToken, settings.secret];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const mentions = [
         ...settings.atMobiles.map((mobile) => `@${mobile}`),
@@ -88,7 +91,7 @@ export const dingTalkChannel: Channel<DingTalkSettings> = {
         timeoutMs: settings.timeoutMs,
         secrets,
       });
-      return outcomeOfRobot(response);
+      return outcomeOfRobot(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
@@ -106,12 +109,12 @@ function signedUrl(settings: DingTalkSettings, context: ChannelContext): string 
 }
 
 /** DingTalk answers HTTP 200 with `errcode` 0 on success and another code on failure. */
-function outcomeOfRobot(response: OutboundResponse): SendOutcome {
-  if (response.status !== 200) return outcomeOfResponse(response);
+function outcomeOfRobot(response: OutboundResponse, secrets: ReadonlyArray<unknown>): SendOutcome {
+  if (response.status !== 200) return outcomeOfResponse(response, secrets);
   const answer = jsonObject(response.body);
   const code = answer?.errcode;
   if (code === 0) return { statusCode: 200 };
-  const reason = typeof answer?.errmsg === 'string' ? answer.errmsg.slice(0, 200) : 'unreadable response';
+  const reason = typeof answer?.errmsg === 'string' ? scrubbedSnippet(answer.errmsg, secrets) : 'unreadable response';
   if (code === SEND_TOO_FAST) {
     throw new ChannelError(`DingTalk throttled the robot (errcode ${code}): ${reason}`, true, { statusCode: 200, retryAfterMs: THROTTLE_RETRY_MS });
   }

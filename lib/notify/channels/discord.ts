@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import type { OutboundResponse } from '../../net/outbound-http.js';
-import { cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './provider-error.js';
+import { cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf } from './chat-message.js';
+import { channelSecrets, outcomeOfResponse, redactUrl, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** `https://discord.com/api/webhooks/{id}/{token}`: the URL is the secret. */
@@ -15,6 +14,8 @@ const settingsSchema = z.object({
   timeoutMs: z.number().int().min(100).max(30_000).default(DEFAULT_TIMEOUT_MS),
 });
 export type DiscordSettings = z.infer<typeof settingsSchema>;
+
+const secretSettings = ['webhookUrl'];
 
 const CONTENT_MAX = 2000;
 const EMBED_TITLE_MAX = 256;
@@ -33,6 +34,7 @@ const GREEN = 0x2e7d32;
 export const discordChannel: Channel<DiscordSettings> = {
   type: 'discord',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       webhookUrl: redactUrl(settings.webhookUrl),
@@ -43,7 +45,7 @@ export const discordChannel: Channel<DiscordSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const secrets = urlSecrets(settings.webhookUrl);
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const title = rendererOf(context).render('title', notification);
       let body: Record<string, unknown>;
@@ -78,7 +80,7 @@ export const discordChannel: Channel<DiscordSettings> = {
         timeoutMs: settings.timeoutMs,
         secrets,
       });
-      return outcomeOfDiscord(response);
+      return outcomeOfDiscord(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
@@ -86,9 +88,9 @@ export const discordChannel: Channel<DiscordSettings> = {
 };
 
 /** A 429 carries `retry_after` in seconds (fractional) in its JSON body, more precise than Retry-After. */
-function outcomeOfDiscord(response: OutboundResponse): SendOutcome {
-  if (response.status !== 429) return outcomeOfResponse(response);
+function outcomeOfDiscord(response: OutboundResponse, secrets: ReadonlyArray<unknown>): SendOutcome {
+  if (response.status !== 429) return outcomeOfResponse(response, secrets);
   const retryAfter = jsonObject(response.body)?.retry_after;
-  if (typeof retryAfter !== 'number') return outcomeOfResponse(response);
+  if (typeof retryAfter !== 'number') return outcomeOfResponse(response, secrets);
   throw new ChannelError('Discord rate-limited the webhook (HTTP 429)', true, { statusCode: 429, retryAfterMs: Math.ceil(retryAfter * 1000) });
 }

@@ -2,6 +2,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import type { Channel } from '../channel.js';
 import { awsChannelError, isAwsEndpoint, outboundRequestHandler } from './aws-request-handler.js';
+import { channelSecrets, toScrubbedChannelError } from './provider-error.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
 
 /** Static AWS keys: only for operators who opt in (another account's SES, local stand-ins). */
@@ -37,6 +38,9 @@ const settingsSchema = z
   });
 export type SesSettings = z.infer<typeof settingsSchema>;
 
+/** Static keys only; the usual case (the function's role) stores none. */
+const secretSettings = ['credentials'];
+
 /** Subject lines longer than this are cut; RFC 5322 caps a header line at 998 characters. */
 const MAX_SUBJECT_CHARS = 900;
 
@@ -48,6 +52,7 @@ const MAX_SUBJECT_CHARS = 900;
 export const sesEmailChannel: Channel<SesSettings> = {
   type: 'email-ses',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     const { credentials, ...rest } = settings;
     return credentials === undefined ? rest : { ...rest, credentials: { accessKeyId: '<secret>', secretAccessKey: '<secret>' } };
@@ -82,7 +87,8 @@ export const sesEmailChannel: Channel<SesSettings> = {
       );
       return { statusCode: output.$metadata.httpStatusCode ?? 200 };
     } catch (error) {
-      throw awsChannelError(error, 'SES');
+      // The error names the provider's error code, which a hostile endpoint chooses.
+      throw toScrubbedChannelError(awsChannelError(error, 'SES'), channelSecrets({ secretSettings }, settings));
     } finally {
       client.destroy();
     }

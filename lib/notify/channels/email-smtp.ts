@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AddressPolicy } from '../../net/address-policy.js';
 import { ChannelError, type Channel } from '../channel.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
-import { scrubSecrets } from './provider-error.js';
+import { channelSecrets, scrubbedSnippet } from './provider-error.js';
 
 const settingsSchema = z
   .object({
@@ -30,6 +30,9 @@ const settingsSchema = z
   });
 export type SmtpSettings = z.infer<typeof settingsSchema>;
 
+/** The login, user and password: servers echo either in replies, plain or base64 (AUTH PLAIN/LOGIN). */
+const secretSettings = ['auth'];
+
 const MAX_SUBJECT_CHARS = 900;
 
 /**
@@ -43,6 +46,7 @@ const MAX_SUBJECT_CHARS = 900;
 export const smtpEmailChannel: Channel<SmtpSettings> = {
   type: 'email-smtp',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return settings.auth === undefined ? { ...settings } : { ...settings, auth: { user: settings.auth.user, password: '<secret>' } };
   },
@@ -77,7 +81,7 @@ export const smtpEmailChannel: Channel<SmtpSettings> = {
       });
       return { statusCode: 250 };
     } catch (error) {
-      throw smtpChannelError(error, [settings.auth?.password]);
+      throw smtpChannelError(error, channelSecrets({ secretSettings }, settings));
     } finally {
       transport.close();
     }
@@ -93,7 +97,7 @@ const CERTIFICATE_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
  * a 5xx reply (bad login, rejected recipient) and TLS or configuration
  * problems do not. The password is scrubbed from the server's reply text.
  */
-export function smtpChannelError(error: unknown, secrets: ReadonlyArray<string | undefined>): ChannelError {
+export function smtpChannelError(error: unknown, secrets: ReadonlyArray<unknown>): ChannelError {
   if (error instanceof ChannelError) return error;
   const failure = (error ?? {}) as { code?: unknown; originalCode?: unknown; responseCode?: unknown; command?: unknown; response?: unknown };
   const code = typeof failure.code === 'string' ? failure.code : undefined;
@@ -101,7 +105,7 @@ export function smtpChannelError(error: unknown, secrets: ReadonlyArray<string |
   const untrusted = typeof failure.originalCode === 'string' && CERTIFICATE_FAILURE.test(failure.originalCode);
   const responseCode = typeof failure.responseCode === 'number' ? failure.responseCode : undefined;
   const step = typeof failure.command === 'string' ? ` at ${failure.command}` : '';
-  const reply = typeof failure.response === 'string' ? `: ${scrubSecrets(oneLine(failure.response).slice(0, 200), secrets)}` : '';
+  const reply = typeof failure.response === 'string' ? `: ${scrubbedSnippet(failure.response, secrets)}` : '';
   const retryable = responseCode !== undefined ? responseCode < 500 : !untrusted && (code === undefined || TRANSIENT_CODES.has(code));
   const details = responseCode === undefined ? { cause: error } : { statusCode: responseCode, cause: error };
   const reason = untrusted ? `${code ?? 'error'} ${String(failure.originalCode)}` : (code ?? 'error');

@@ -3,7 +3,7 @@ import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import type { OutboundResponse } from '../../net/outbound-http.js';
 import type { NotificationMessage } from '../../pipeline/messages.js';
 import { baseUrl, byteLength, cutChars, DEFAULT_TIMEOUT_MS, hmacSha256Base64, jsonObject, postJson, renderWithin, rendererOf, withKeywords } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 /** Feishu (China) and Lark (international) run the same bot API on different hosts. */
 const HOSTS = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' } as const;
@@ -21,6 +21,8 @@ const settingsSchema = z.object({
   timeoutMs: z.number().int().min(100).max(30_000).default(DEFAULT_TIMEOUT_MS),
 });
 export type FeishuSettings = z.infer<typeof settingsSchema>;
+
+const secretSettings = ['token', 'secret'];
 
 /** Feishu rejects bodies over 20 KB; the card's JSON, header and button take the rest. */
 const BODY_MAX_BYTES = 19_000;
@@ -63,6 +65,7 @@ export const feishuChannel: Channel<FeishuSettings> = {
   type: 'feishu',
   rateLimitPerMinute: 100,
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       token: '<secret>',
@@ -74,7 +77,7 @@ export const feishuChannel: Channel<FeishuSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const secrets = [settings.token, settings.secret];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const title = cutChars(rendererOf(context).render('title', notification), 200);
       const signature =
@@ -97,7 +100,7 @@ export const feishuChannel: Channel<FeishuSettings> = {
         timeoutMs: settings.timeoutMs,
         secrets,
       });
-      return outcomeOfBot(response);
+      return outcomeOfBot(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
@@ -105,15 +108,15 @@ export const feishuChannel: Channel<FeishuSettings> = {
 };
 
 /** Feishu answers 200 with `code` (newer) or `StatusCode` (older) 0 on success. */
-function outcomeOfBot(response: OutboundResponse): SendOutcome {
+function outcomeOfBot(response: OutboundResponse, secrets: ReadonlyArray<unknown>): SendOutcome {
   const answer = jsonObject(response.body);
   const code = answer?.code ?? answer?.StatusCode;
   if (response.status === 200 && code === 0) return { statusCode: 200 };
-  if (response.status !== 200 && typeof code !== 'number') return outcomeOfResponse(response);
+  if (response.status !== 200 && typeof code !== 'number') return outcomeOfResponse(response, secrets);
   // A 200 without a result code may still have been delivered: not retried, so no duplicate.
   if (typeof code !== 'number') throw new ChannelError('Feishu answered without a result code', false, { statusCode: response.status });
   const rawReason = answer?.msg ?? answer?.StatusMessage;
-  const reason = typeof rawReason === 'string' ? rawReason.slice(0, 200) : '';
+  const reason = typeof rawReason === 'string' ? scrubbedSnippet(rawReason, secrets) : '';
   if (code === THROTTLED || response.status === 429) {
     throw new ChannelError(`Feishu throttled the bot (code ${code}): ${reason}`, true, { statusCode: response.status, retryAfterMs: THROTTLE_RETRY_MS });
   }

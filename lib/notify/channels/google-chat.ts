@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Channel } from '../channel.js';
-import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, escapeHtml, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './provider-error.js';
+import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, escapeHtml, postJson, renderWithin, rendererOf } from './chat-message.js';
+import { channelSecrets, outcomeOfResponse, redactUrl, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** `https://chat.googleapis.com/v1/spaces/…/messages?key=…&token=…`: the key and token make it a secret. */
@@ -14,6 +13,8 @@ const settingsSchema = z.object({
   timeoutMs: z.number().int().min(100).max(30_000).default(DEFAULT_TIMEOUT_MS),
 });
 export type GoogleChatSettings = z.infer<typeof settingsSchema>;
+
+const secretSettings = ['webhookUrl'];
 
 /** Text messages are capped at 4096 characters; whole messages at 32,000 bytes. */
 const TEXT_MAX = 4000;
@@ -31,6 +32,7 @@ function cardText(text: string): string {
 export const googleChatChannel: Channel<GoogleChatSettings> = {
   type: 'googlechat',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       webhookUrl: redactUrl(settings.webhookUrl),
@@ -40,7 +42,7 @@ export const googleChatChannel: Channel<GoogleChatSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const secrets = urlSecrets(settings.webhookUrl);
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const title = cutChars(rendererOf(context).render('title', notification), 200);
       const thread = settings.threadKey === undefined ? {} : { thread: { threadKey: settings.threadKey } };
@@ -67,7 +69,7 @@ export const googleChatChannel: Channel<GoogleChatSettings> = {
       const url = new URL(settings.webhookUrl);
       if (settings.threadKey !== undefined) url.searchParams.set('messageReplyOption', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
       const response = await postJson(context, { url: url.toString(), body, timeoutMs: settings.timeoutMs, secrets });
-      return outcomeOfResponse(response);
+      return outcomeOfResponse(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Channel } from '../channel.js';
 import type { NotificationMessage } from '../../pipeline/messages.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
 
 /** PagerDuty's payload severities; anything else in the `severity` label falls back to the default. */
 const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
@@ -30,6 +30,8 @@ const settingsSchema = z.object({
 });
 export type PagerDutySettings = z.infer<typeof settingsSchema>;
 
+const secretSettings = ['routingKey'];
+
 /**
  * PagerDuty Events API v2: a firing group triggers an incident and the same
  * group resolved resolves it, tied together by a `dedup_key` derived from the
@@ -40,11 +42,13 @@ export const pagerDutyChannel: Channel<PagerDutySettings> = {
   type: 'pagerduty',
   rateLimitPerMinute: 120,
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { ...settings, routingKey: '<secret>' };
   },
   async send(settings, notification, context) {
     const event = pagerDutyEvent(settings, notification, renderText('title', notification, context), context.externalURL);
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const response = await context.http({
         method: 'POST',
@@ -53,9 +57,9 @@ export const pagerDutyChannel: Channel<PagerDutySettings> = {
         body: JSON.stringify(event),
         timeoutMs: settings.timeoutMs,
       });
-      return outcomeOfResponse(response);
+      return outcomeOfResponse(response, secrets);
     } catch (error) {
-      throw toScrubbedChannelError(error, [settings.routingKey]);
+      throw toScrubbedChannelError(error, secrets);
     }
   },
 };

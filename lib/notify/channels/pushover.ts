@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChannelError, type Channel } from '../channel.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
-import { outcomeOfResponse, parseJsonBody, scrubSecrets, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, parseJsonBody, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 /** Pushover's documented limits, in characters. */
 const LIMITS = { title: 250, message: 1024, url: 512, urlTitle: 100 } as const;
@@ -34,6 +34,9 @@ const settingsSchema = z
   });
 export type PushoverSettings = z.infer<typeof settingsSchema>;
 
+/** The user key addresses a person or group and is as private as the app token. */
+const secretSettings = ['token', 'user'];
+
 /**
  * Pushover: a form-encoded POST to `/1/messages.json`, success when the body
  * says `status: 1`. Emergency priority (2) is only accepted with `retry` and
@@ -42,6 +45,7 @@ export type PushoverSettings = z.infer<typeof settingsSchema>;
 export const pushoverChannel: Channel<PushoverSettings> = {
   type: 'pushover',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { ...settings, token: '<secret>', user: '<secret>' };
   },
@@ -63,7 +67,7 @@ export const pushoverChannel: Channel<PushoverSettings> = {
     if (settings.sound !== undefined) form.set('sound', settings.sound);
     if (settings.urlTitle !== undefined) form.set('url_title', settings.urlTitle);
 
-    const secrets = [settings.token, settings.user];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const response = await context.http({
         method: 'POST',
@@ -83,14 +87,14 @@ export const pushoverChannel: Channel<PushoverSettings> = {
           statusCode: response.status,
         });
       }
-      return outcomeOfResponse(response);
+      return outcomeOfResponse(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
   },
 };
 
-function describeErrors(errors: unknown, secrets: string[]): string {
+function describeErrors(errors: unknown, secrets: ReadonlyArray<unknown>): string {
   if (!Array.isArray(errors) || errors.length === 0) return 'no reason given';
-  return scrubSecrets(errors.map(String).join('; ').slice(0, 300), secrets);
+  return scrubbedSnippet(errors.map(String).join('; '), secrets, 300);
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
-import { baseUrl, cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './provider-error.js';
+import { baseUrl, cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf } from './chat-message.js';
+import { channelSecrets, outcomeOfResponse, redactUrl, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -29,6 +28,9 @@ const settingsSchema = z
     }
   });
 export type SlackSettings = z.infer<typeof settingsSchema>;
+
+/** An incoming webhook URL is itself the credential; so is a bot token. */
+const secretSettings = ['webhookUrl', 'token'];
 
 /** Block Kit limits: header text 150 characters, section text 3000, 50 blocks per message. */
 const HEADER_MAX = 150;
@@ -69,6 +71,7 @@ function sections(text: string): string[] {
 export const slackChannel: Channel<SlackSettings> = {
   type: 'slack',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       ...(settings.webhookUrl === undefined ? {} : { webhookUrl: redactUrl(settings.webhookUrl) }),
@@ -80,7 +83,7 @@ export const slackChannel: Channel<SlackSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const secrets = [settings.token, ...(settings.webhookUrl === undefined ? [] : urlSecrets(settings.webhookUrl))];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const title = rendererOf(context).render('title', notification);
       const text = renderWithin(context, 'text', notification, BODY_MAX, (rendered) => escapeMrkdwn(rendered).length);
@@ -92,7 +95,7 @@ export const slackChannel: Channel<SlackSettings> = {
 
       if (settings.webhookUrl !== undefined) {
         const response = await postJson(context, { url: settings.webhookUrl, body: message, timeoutMs: settings.timeoutMs, secrets });
-        return outcomeOfResponse(response);
+        return outcomeOfResponse(response, secrets);
       }
       const response = await postJson(context, {
         url: `${baseUrl(settings.apiBaseUrl)}/chat.postMessage`,
@@ -101,7 +104,7 @@ export const slackChannel: Channel<SlackSettings> = {
         timeoutMs: settings.timeoutMs,
         secrets,
       });
-      return outcomeOfWebApi(response.status, response.body, () => outcomeOfResponse(response));
+      return outcomeOfWebApi(response.status, response.body, secrets, () => outcomeOfResponse(response, secrets));
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
@@ -109,11 +112,11 @@ export const slackChannel: Channel<SlackSettings> = {
 };
 
 /** The Web API answers HTTP 200 with `{ok:false,error}`; only the body says whether the message went out. */
-function outcomeOfWebApi(status: number, body: string, byStatus: () => SendOutcome): SendOutcome {
+function outcomeOfWebApi(status: number, body: string, secrets: ReadonlyArray<unknown>, byStatus: () => SendOutcome): SendOutcome {
   if (status !== 200) return byStatus();
   const answer = jsonObject(body);
   if (answer?.ok === true) return { statusCode: status };
-  const error = typeof answer?.error === 'string' ? answer.error : 'unreadable response';
+  const error = typeof answer?.error === 'string' ? scrubbedSnippet(answer.error, secrets) : 'unreadable response';
   const retryable = RETRYABLE_ERRORS.has(error);
   throw new ChannelError(`Slack refused the message: ${error}`, retryable, {
     statusCode: status,

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError, type Channel } from '../channel.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
-import { outcomeOfResponse, parseJsonBody, scrubSecrets, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, parseJsonBody, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   accessKeyId: z.string().min(1).max(128),
@@ -23,6 +23,8 @@ const settingsSchema = z.object({
 });
 export type AliyunSmsSettings = z.infer<typeof settingsSchema>;
 
+const secretSettings = ['accessKeyId', 'accessKeySecret'];
+
 /**
  * Aliyun (Alibaba Cloud) SMS `SendSms`, RPC style, signed with the RPC
  * HMAC-SHA1 scheme: the alert's one-line title fills one variable of an
@@ -31,6 +33,7 @@ export type AliyunSmsSettings = z.infer<typeof settingsSchema>;
 export const aliyunSmsChannel: Channel<AliyunSmsSettings> = {
   type: 'sms-aliyun',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { ...settings, accessKeyId: '<secret>', accessKeySecret: '<secret>' };
   },
@@ -54,7 +57,8 @@ export const aliyunSmsChannel: Channel<AliyunSmsSettings> = {
     };
     const signature = aliyunRpcSignature('GET', params, settings.accessKeySecret);
     const query = `Signature=${aliyunPercentEncode(signature)}&${aliyunCanonicalQuery(params)}`;
-    const secrets = [settings.accessKeySecret, settings.accessKeyId];
+    // The signature is derived from the secret but cannot reveal it; the key id and secret can.
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const response = await context.http({
         method: 'GET',
@@ -65,12 +69,12 @@ export const aliyunSmsChannel: Channel<AliyunSmsSettings> = {
       const body = parseJsonBody(response.body) as { Code?: unknown; Message?: unknown } | undefined;
       if (typeof body?.Code === 'string') {
         if (body.Code === 'OK') return { statusCode: response.status };
-        const reason = scrubSecrets(`${body.Code}${typeof body.Message === 'string' ? `: ${body.Message.slice(0, 200)}` : ''}`, secrets);
+        const reason = scrubbedSnippet(`${body.Code}${typeof body.Message === 'string' ? `: ${body.Message}` : ''}`, secrets);
         throw new ChannelError(`Aliyun SMS refused the message: ${reason}`, isRetryableAliyunCode(body.Code, response.status), {
           statusCode: response.status,
         });
       }
-      outcomeOfResponse(response);
+      outcomeOfResponse(response, secrets);
       throw new ChannelError('Aliyun SMS answered without a result code', true, { statusCode: response.status });
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);

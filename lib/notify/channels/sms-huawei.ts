@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError, type Channel } from '../channel.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
-import { outcomeOfResponse, parseJsonBody, scrubSecrets, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, parseJsonBody, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 import { e164Schema } from './sms-sns.js';
 
 const SEND_PATH = '/sms/batchSendSms/v1';
@@ -27,6 +27,8 @@ const settingsSchema = z.object({
 });
 export type HuaweiSmsSettings = z.infer<typeof settingsSchema>;
 
+const secretSettings = ['appKey', 'appSecret'];
+
 /**
  * Huawei Cloud SMS `batchSendSms/v1` with X-WSSE (UsernameToken) authentication:
  * a form body naming the sender, numbers, template and its one variable.
@@ -35,6 +37,7 @@ export type HuaweiSmsSettings = z.infer<typeof settingsSchema>;
 export const huaweiSmsChannel: Channel<HuaweiSmsSettings> = {
   type: 'sms-huawei',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { ...settings, appKey: '<secret>', appSecret: '<secret>' };
   },
@@ -48,7 +51,7 @@ export const huaweiSmsChannel: Channel<HuaweiSmsSettings> = {
     });
     if (settings.signature !== undefined) form.set('signature', settings.signature);
     const wsse = huaweiWsseHeader(settings.appKey, settings.appSecret, randomBytes(16).toString('hex'), context.now());
-    const secrets = [settings.appSecret, settings.appKey];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const response = await context.http({
         method: 'POST',
@@ -65,12 +68,12 @@ export const huaweiSmsChannel: Channel<HuaweiSmsSettings> = {
       const body = parseJsonBody(response.body) as { code?: unknown; description?: unknown } | undefined;
       if (body?.code === '000000') return { statusCode: response.status };
       if (typeof body?.code === 'string') {
-        const reason = scrubSecrets(`${body.code}${typeof body.description === 'string' ? `: ${body.description.slice(0, 200)}` : ''}`, secrets);
+        const reason = scrubbedSnippet(`${body.code}${typeof body.description === 'string' ? `: ${body.description}` : ''}`, secrets);
         throw new ChannelError(`Huawei SMS refused the message: ${reason}`, response.status === 429 || response.status >= 500, {
           statusCode: response.status,
         });
       }
-      outcomeOfResponse(response);
+      outcomeOfResponse(response, secrets);
       throw new ChannelError('Huawei SMS answered without a result code', true, { statusCode: response.status });
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);

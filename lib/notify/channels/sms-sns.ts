@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import type { Channel } from '../channel.js';
 import { awsChannelError, isAwsEndpoint, outboundRequestHandler } from './aws-request-handler.js';
+import { channelSecrets, toScrubbedChannelError } from './provider-error.js';
 import { awsRegionSchema, staticAwsCredentialsSchema } from './email-ses.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
 
@@ -29,6 +30,9 @@ const settingsSchema = z
   });
 export type SnsSmsSettings = z.infer<typeof settingsSchema>;
 
+/** Static keys only; the usual case (the function's role) stores none. */
+const secretSettings = ['credentials'];
+
 /**
  * SMS through Amazon SNS `Publish` to a phone number, typed Transactional so
  * carriers deliver it with priority. The text is the one-line title, cut to
@@ -37,6 +41,7 @@ export type SnsSmsSettings = z.infer<typeof settingsSchema>;
 export const snsSmsChannel: Channel<SnsSmsSettings> = {
   type: 'sms-sns',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     const { credentials, ...rest } = settings;
     return {
@@ -66,7 +71,8 @@ export const snsSmsChannel: Channel<SnsSmsSettings> = {
       }
       return { statusCode };
     } catch (error) {
-      throw awsChannelError(error, 'SNS');
+      // The error names the provider's error code, which a hostile endpoint chooses.
+      throw toScrubbedChannelError(awsChannelError(error, 'SNS'), channelSecrets({ secretSettings }, settings));
     } finally {
       client.destroy();
     }

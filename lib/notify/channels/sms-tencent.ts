@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError, type Channel } from '../channel.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
-import { outcomeOfResponse, parseJsonBody, scrubSecrets, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, parseJsonBody, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 import { e164Schema } from './sms-sns.js';
 
 const SERVICE = 'sms';
@@ -28,6 +28,8 @@ const settingsSchema = z.object({
 });
 export type TencentSmsSettings = z.infer<typeof settingsSchema>;
 
+const secretSettings = ['secretId', 'secretKey'];
+
 interface TencentResponse {
   Response?: {
     Error?: { Code?: string; Message?: string };
@@ -43,6 +45,7 @@ interface TencentResponse {
 export const tencentSmsChannel: Channel<TencentSmsSettings> = {
   type: 'sms-tencent',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { ...settings, secretId: '<secret>', secretKey: '<secret>' };
   },
@@ -68,7 +71,7 @@ export const tencentSmsChannel: Channel<TencentSmsSettings> = {
       payload,
       timestamp,
     });
-    const secrets = [settings.secretKey, settings.secretId];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const response = await context.http({
         method: 'POST',
@@ -89,17 +92,17 @@ export const tencentSmsChannel: Channel<TencentSmsSettings> = {
       const error = body?.Response?.Error;
       if (error !== undefined) {
         const code = error.Code ?? 'UnknownError';
-        throw new ChannelError(`Tencent SMS refused the message: ${scrubSecrets(`${code}: ${(error.Message ?? '').slice(0, 200)}`, secrets)}`, isRetryableTencentCode(code), {
+        throw new ChannelError(`Tencent SMS refused the message: ${scrubbedSnippet(`${code}: ${error.Message ?? ''}`, secrets)}`, isRetryableTencentCode(code), {
           statusCode: response.status,
         });
       }
-      outcomeOfResponse(response);
+      outcomeOfResponse(response, secrets);
       const statuses = body?.Response?.SendStatusSet ?? [];
       const failed = statuses.filter((status) => status.Code !== 'Ok');
       // Some numbers reached: resending would duplicate those, so only a total failure fails the send.
       if (statuses.length > 0 && failed.length === statuses.length) {
         const code = failed[0]?.Code ?? 'UnknownError';
-        throw new ChannelError(`Tencent SMS sent to no number: ${code}`, isRetryableTencentCode(code), { statusCode: response.status });
+        throw new ChannelError(`Tencent SMS sent to no number: ${scrubbedSnippet(code, secrets)}`, isRetryableTencentCode(code), { statusCode: response.status });
       }
       return { statusCode: response.status };
     } catch (error) {

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Channel } from '../channel.js';
 import type { NotificationMessage } from '../../pipeline/messages.js';
-import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, postJson, renderWithin, rendererOf, urlSecrets } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
-import { redactUrl } from './provider-error.js';
+import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, postJson, renderWithin, rendererOf } from './chat-message.js';
+import { channelSecrets, outcomeOfResponse, redactUrl, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** The Workflows (Power Automate) "post to a channel when a webhook request is received" URL; it carries its own signature. */
@@ -11,6 +10,8 @@ const settingsSchema = z.object({
   timeoutMs: z.number().int().min(100).max(30_000).default(DEFAULT_TIMEOUT_MS),
 });
 export type TeamsSettings = z.infer<typeof settingsSchema>;
+
+const secretSettings = ['webhookUrl'];
 
 /** Teams refuses messages over about 28 KB (HTTP 413). */
 const BODY_MAX_BYTES = 26_000;
@@ -53,17 +54,18 @@ function message(title: string, text: string, notification: NotificationMessage,
 export const teamsChannel: Channel<TeamsSettings> = {
   type: 'teams',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { webhookUrl: redactUrl(settings.webhookUrl), timeoutMs: settings.timeoutMs };
   },
   async send(settings, notification, context) {
-    const secrets = urlSecrets(settings.webhookUrl);
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const title = cutChars(rendererOf(context).render('title', notification), 500);
       const build = (text: string) => message(title, text, notification, context.externalURL);
       const text = renderWithin(context, 'markdown', notification, BODY_MAX_BYTES, (rendered) => byteLength(JSON.stringify(build(rendered))));
       const response = await postJson(context, { url: settings.webhookUrl, body: build(text), timeoutMs: settings.timeoutMs, secrets });
-      return outcomeOfResponse(response);
+      return outcomeOfResponse(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import type { OutboundResponse } from '../../net/outbound-http.js';
 import { baseUrl, cutChars, DEFAULT_TIMEOUT_MS, escapeHtml, jsonObject, postJson, renderWithin, rendererOf } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** `123456:ABC-…` from BotFather; it goes in the URL path. */
@@ -17,6 +17,8 @@ const settingsSchema = z.object({
 });
 export type TelegramSettings = z.infer<typeof settingsSchema>;
 
+const secretSettings = ['botToken'];
+
 /** Telegram's limit on message text, counted after entity parsing (tags do not count, `&amp;` counts as one). */
 const TEXT_MAX = 4096;
 const TITLE_MAX = 256;
@@ -28,6 +30,7 @@ const TITLE_MAX = 256;
 export const telegramChannel: Channel<TelegramSettings> = {
   type: 'telegram',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       botToken: '<secret>',
@@ -39,7 +42,7 @@ export const telegramChannel: Channel<TelegramSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const secrets = [settings.botToken];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const title = cutChars(rendererOf(context).render('title', notification), TITLE_MAX);
       // Cut the plain text, then escape: cutting escaped text could split an entity.
@@ -57,7 +60,7 @@ export const telegramChannel: Channel<TelegramSettings> = {
         timeoutMs: settings.timeoutMs,
         secrets,
       });
-      return outcomeOfBotApi(response);
+      return outcomeOfBotApi(response, secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
@@ -65,12 +68,12 @@ export const telegramChannel: Channel<TelegramSettings> = {
 };
 
 /** The Bot API answers `{ok, error_code, description, parameters:{retry_after}}`, with the HTTP status equal to error_code. */
-function outcomeOfBotApi(response: OutboundResponse): SendOutcome {
+function outcomeOfBotApi(response: OutboundResponse, secrets: ReadonlyArray<unknown>): SendOutcome {
   const answer = jsonObject(response.body);
-  if (answer === undefined) return outcomeOfResponse(response);
+  if (answer === undefined) return outcomeOfResponse(response, secrets);
   if (answer.ok === true && response.status === 200) return { statusCode: 200 };
   const code = typeof answer.error_code === 'number' ? answer.error_code : response.status;
-  const description = typeof answer.description === 'string' ? answer.description.slice(0, 200) : 'unknown error';
+  const description = typeof answer.description === 'string' ? scrubbedSnippet(answer.description, secrets) : 'unknown error';
   const parameters = answer.parameters as { retry_after?: unknown } | undefined;
   const retryAfter = typeof parameters?.retry_after === 'number' ? parameters.retry_after * 1000 : undefined;
   const retryable = code === 429 || code >= 500;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { outcomeOfStatus, type Channel } from '../channel.js';
 import { toAlertmanagerPayload } from '../notification.js';
-import { redactUrl, toScrubbedChannelError } from './provider-error.js';
-import { urlSecrets } from './chat-message.js';
+import { channelSecrets, redactUrl, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
@@ -12,6 +11,9 @@ const settingsSchema = z.object({
 });
 export type WebhookSettings = z.infer<typeof settingsSchema>;
 
+/** The URL may carry a key in its path or query; headers carry API keys and auth. */
+const secretSettings = ['url', 'headers'];
+
 /**
  * Generic webhook: POSTs Alertmanager's webhook JSON (version 4), so anything
  * that already receives Alertmanager notifications receives ours unchanged.
@@ -19,6 +21,7 @@ export type WebhookSettings = z.infer<typeof settingsSchema>;
 export const webhookChannel: Channel<WebhookSettings> = {
   type: 'webhook',
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return {
       url: redactUrl(settings.url),
@@ -28,6 +31,8 @@ export const webhookChannel: Channel<WebhookSettings> = {
   },
   async send(settings, notification, context) {
     const payload = toAlertmanagerPayload(notification, context.externalURL);
+    // Receivers may echo the request back: keep the URL's keys and header values out of the error.
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const response = await context.http({
         method: 'POST',
@@ -37,10 +42,9 @@ export const webhookChannel: Channel<WebhookSettings> = {
         timeoutMs: settings.timeoutMs,
       });
       const retryAfter = response.headers['retry-after'];
-      return outcomeOfStatus(response.status, response.body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      return outcomeOfStatus(response.status, response.body, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, secrets);
     } catch (error) {
-      // Receivers may echo the request back: keep the URL's keys and header values out of the error.
-      throw toScrubbedChannelError(error, [...urlSecrets(settings.url), ...Object.values(settings.headers)]);
+      throw toScrubbedChannelError(error, secrets);
     }
   },
 };

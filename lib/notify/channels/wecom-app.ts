@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError, type Channel, type ChannelContext } from '../channel.js';
 import { baseUrl, byteLength, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
 import { outcomeOfWeCom } from './wecom.js';
 
 const recipients = z.array(z.string().min(1)).max(1000).default([]);
@@ -27,6 +27,9 @@ const settingsSchema = z
     message: 'name at least one recipient in toUser, toParty or toTag',
   });
 export type WeComAppSettings = z.infer<typeof settingsSchema>;
+
+/** Only the app secret: the corp id and agent id identify, they do not authenticate. */
+const secretSettings = ['corpSecret'];
 
 /** App message content limit (text and markdown), in UTF-8 bytes. */
 const CONTENT_MAX_BYTES = 2048;
@@ -68,13 +71,15 @@ function cacheKey(settings: WeComAppSettings): string {
   return `${baseUrl(settings.apiBaseUrl)}|${settings.corpId}|${settings.agentId}|${secret}`;
 }
 
-async function fetchToken(settings: WeComAppSettings, context: ChannelContext, cache: WeComTokenCache): Promise<string> {
+async function fetchToken(settings: WeComAppSettings, context: ChannelContext, cache: WeComTokenCache, secrets: unknown[]): Promise<string> {
   const url = `${baseUrl(settings.apiBaseUrl)}/cgi-bin/gettoken?corpid=${encodeURIComponent(settings.corpId)}&corpsecret=${encodeURIComponent(settings.corpSecret)}`;
   const response = await context.http({ method: 'GET', url, timeoutMs: settings.timeoutMs });
-  outcomeOfWeCom(response, 'access token request');
+  outcomeOfWeCom(response, 'access token request', secrets);
   const answer = jsonObject(response.body);
   const token = answer?.access_token;
   if (typeof token !== 'string' || token === '') throw new ChannelError('WeCom returned no access token', true, { statusCode: response.status });
+  // The access token is a credential too: an echo of it is scrubbed like the secret.
+  secrets.push(token);
   const lifetimeMs = typeof answer?.expires_in === 'number' ? answer.expires_in * 1000 : 7200_000;
   cache.set(cacheKey(settings), token, context.now().getTime() + Math.max(60_000, lifetimeMs - EXPIRY_MARGIN_MS));
   return token;
@@ -85,6 +90,7 @@ export function createWeComAppChannel(cache = new WeComTokenCache()): Channel<We
   return {
     type: 'wecom-app',
     settingsSchema,
+    secretSettings,
     redact(settings) {
       return {
         corpId: settings.corpId,
@@ -99,7 +105,7 @@ export function createWeComAppChannel(cache = new WeComTokenCache()): Channel<We
       };
     },
     async send(settings, notification, context) {
-      const secrets: string[] = [settings.corpSecret];
+      const secrets = channelSecrets({ secretSettings }, settings);
       try {
         const content = renderWithin(context, settings.msgType === 'markdown' ? 'markdown' : 'text', notification, CONTENT_MAX_BYTES, byteLength);
         const message = {
@@ -120,13 +126,13 @@ export function createWeComAppChannel(cache = new WeComTokenCache()): Channel<We
           });
         };
         const key = cacheKey(settings);
-        let response = await post(cache.get(key, context.now().getTime()) ?? (await fetchToken(settings, context, cache)));
+        let response = await post(cache.get(key, context.now().getTime()) ?? (await fetchToken(settings, context, cache, secrets)));
         if (response.status === 200 && STALE_TOKEN_CODES.has(jsonObject(response.body)?.errcode as number)) {
           cache.invalidate(key);
-          response = await post(await fetchToken(settings, context, cache));
+          response = await post(await fetchToken(settings, context, cache, secrets));
         }
-        if (response.status !== 200) return outcomeOfResponse(response);
-        return outcomeOfWeCom(response, 'application message');
+        if (response.status !== 200) return outcomeOfResponse(response, secrets);
+        return outcomeOfWeCom(response, 'application message', secrets);
       } catch (error) {
         throw toScrubbedChannelError(error, secrets);
       }

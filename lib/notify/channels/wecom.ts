@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import type { OutboundResponse } from '../../net/outbound-http.js';
 import { baseUrl, byteLength, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin } from './chat-message.js';
-import { outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';
+import { channelSecrets, outcomeOfResponse, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';
 
 const settingsSchema = z.object({
   /** The robot's `key` from its webhook URL. */
@@ -14,6 +14,8 @@ const settingsSchema = z.object({
 });
 export type WeComSettings = z.infer<typeof settingsSchema>;
 
+const secretSettings = ['key'];
+
 /** WeCom's markdown content limit, in UTF-8 bytes. */
 const CONTENT_MAX_BYTES = 4096;
 /** errcode 45009: API frequency limit (robots take 20 messages a minute). */
@@ -21,13 +23,13 @@ export const WECOM_RATE_LIMITED = 45009;
 const THROTTLE_RETRY_MS = 60_000;
 
 /** Maps WeCom's `{errcode, errmsg}` (sent with HTTP 200) to the outcome; shared with the app-message channel. */
-export function outcomeOfWeCom(response: OutboundResponse, what: string): SendOutcome {
-  if (response.status !== 200) return outcomeOfResponse(response);
+export function outcomeOfWeCom(response: OutboundResponse, what: string, secrets: ReadonlyArray<unknown>): SendOutcome {
+  if (response.status !== 200) return outcomeOfResponse(response, secrets);
   const answer = jsonObject(response.body);
   const code = answer?.errcode;
   if (code === 0) return { statusCode: 200 };
-  // errmsg carries a hint URL but never the key or token.
-  const reason = typeof answer?.errmsg === 'string' ? answer.errmsg.split(',')[0]!.slice(0, 200) : 'unreadable response';
+  // errmsg carries a hint URL after the first comma; the reason comes before it.
+  const reason = typeof answer?.errmsg === 'string' ? scrubbedSnippet(answer.errmsg, secrets).split(',')[0]! : 'unreadable response';
   if (code === WECOM_RATE_LIMITED) {
     throw new ChannelError(`WeCom rate-limited the ${what} (errcode ${code}): ${reason}`, true, { statusCode: 200, retryAfterMs: THROTTLE_RETRY_MS });
   }
@@ -40,11 +42,12 @@ export const weComChannel: Channel<WeComSettings> = {
   type: 'wecom',
   rateLimitPerMinute: 20,
   settingsSchema,
+  secretSettings,
   redact(settings) {
     return { key: '<secret>', mentionUserIds: settings.mentionUserIds, apiBaseUrl: settings.apiBaseUrl, timeoutMs: settings.timeoutMs };
   },
   async send(settings, notification, context) {
-    const secrets = [settings.key];
+    const secrets = channelSecrets({ secretSettings }, settings);
     try {
       const mentions = settings.mentionUserIds.map((id) => `<@${id}>`).join(' ');
       const decorate = (text: string) => (mentions === '' ? text : `${text}\n${mentions}`);
@@ -55,7 +58,7 @@ export const weComChannel: Channel<WeComSettings> = {
         timeoutMs: settings.timeoutMs,
         secrets,
       });
-      return outcomeOfWeCom(response, 'robot message');
+      return outcomeOfWeCom(response, 'robot message', secrets);
     } catch (error) {
       throw toScrubbedChannelError(error, secrets);
     }
