@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableNameProblem } from '../alert/labels.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { toIssues } from '../ingest/alertmanager-webhook.js';
 
@@ -43,11 +44,29 @@ export const nameSchema = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and dashes, at most 63 characters');
 
-/** Validates with a schema, turning failures into a 400 that names each field. */
+/**
+ * Validates with a schema, turning failures into a 400 that names each field.
+ * Keys that cannot be stored (`__proto__`) are refused first: a schema's
+ * record would otherwise drop them without a word.
+ */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
+  const unstorable = unstorableKeys(value, prefix === '' ? [] : [prefix]);
+  if (unstorable.length > 0) throw new InvalidPayloadError('invalid request', unstorable);
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidPayloadError('invalid request', toIssues(result.error, prefix));
   return result.data;
+}
+
+/** Every object key in a parsed JSON body that cannot be stored, with its path. */
+function unstorableKeys(value: unknown, path: string[]): Array<{ field: string; message: string }> {
+  if (value === null || typeof value !== 'object') return [];
+  const issues: Array<{ field: string; message: string }> = [];
+  for (const [key, child] of Object.entries(value)) {
+    const problem = Array.isArray(value) ? undefined : unstorableNameProblem(key);
+    if (problem !== undefined) issues.push({ field: [...path, key].join('.'), message: problem });
+    else issues.push(...unstorableKeys(child, [...path, key]));
+  }
+  return issues;
 }
 
 /** Validates a path parameter that must be a name. */
