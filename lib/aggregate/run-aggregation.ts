@@ -1,7 +1,7 @@
 import type { GroupTimerMessage, NotificationMessage, ReceiverRef, RoutedAlertsMessage } from '../pipeline/messages.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
 import { spillIfLarge, type SpillStore } from '../pipeline/spill.js';
-import { VersionConflictError } from '../receivers/receiver.js';
+import { compareIncarnations, VersionConflictError } from '../receivers/receiver.js';
 import { flushGroup } from './flush.js';
 import { partitionAlerts, type AlertBatch } from './group-key.js';
 import type { AlertInput } from './group-state.js';
@@ -86,11 +86,16 @@ export async function ingestGroup(pending: PendingGroup, deps: AggregationDepend
   const groupId = pending.batch.group.id;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const stored = await deps.groups.get(groupId);
+    // Alerts routed to a receiver deleted since are dropped; a group left by a deleted receiver
+    // of the same name is started afresh (the write is still conditional on it).
+    const life = stored === undefined ? 0 : compareIncarnations(pending.receiver, stored.receiver);
+    if (life < 0) return;
+    const current = life > 0 ? undefined : stored;
     const now = deps.now();
-    const result = ingestAlerts(stored?.state, pending.batch, pending.options, now);
+    const result = ingestAlerts(current?.state, pending.batch, pending.options, now);
     if (result.changed && result.state !== undefined) {
       const next: StoredGroup = { state: result.state, options: pending.options, receiver: pending.receiver };
-      if (stored?.outbox !== undefined) next.outbox = stored.outbox;
+      if (current?.outbox !== undefined) next.outbox = current.outbox;
       try {
         await deps.groups.put(next, stored?.state.version);
       } catch (error) {

@@ -7,6 +7,7 @@ import { isMask, maskedSettings, sealReceiverSettings } from '../receivers/recei
 import type { SecretSealer } from '../secrets/sealer.js';
 import { formatDuration, parseDuration } from '../receivers/duration.js';
 import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
+import { newIncarnation } from '../receivers/receiver.js';
 import { nameSchema, parseWith } from './api-types.js';
 import { validateTemplate } from '../templates/renderer.js';
 import { languageCodeSchema } from '../templates/language-packs.js';
@@ -179,6 +180,7 @@ export async function putReceiver(
     ...(request.presentation === undefined ? {} : { presentation: request.presentation as Receiver['presentation'] }),
     createdAt: current?.createdAt ?? now,
     updatedAt: now,
+    incarnation: current === undefined ? newIncarnation(now) : (current.incarnation ?? current.createdAt),
     version: version + 1,
   };
   await deps.receivers.put(receiver, version);

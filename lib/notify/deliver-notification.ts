@@ -1,7 +1,7 @@
 import type { NotificationMessage } from '../pipeline/messages.js';
 import type { HistoryStore, NotificationRecord } from '../history/notification-record.js';
 import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
-import { receiverLabel } from '../receivers/receiver.js';
+import { receiverLabel, receiverRef, sameIncarnation } from '../receivers/receiver.js';
 import type { PreparedDelivery } from './delivery-resources.js';
 import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
 import { ChannelError, type Channel, type ChannelContext } from './channel.js';
@@ -115,6 +115,9 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
 
   const receiver = await deps.receivers.get(notification.receiver);
   if (receiver === undefined) return finish({ channel: 'unknown', status: 'failed', reason: 'receiver no longer exists' });
+  if (!sameIncarnation(notification.receiver, receiverRef(receiver))) {
+    return finish({ channel: receiver.channel, status: 'failed', reason: 'receiver was deleted and created again since these alerts were routed' });
+  }
   if (!receiver.enabled) return finish({ channel: receiver.channel, status: 'failed', reason: 'receiver is disabled' });
   const channel = deps.channels.get(receiver.channel);
   if (channel === undefined) {

@@ -24,6 +24,8 @@ export const receiverRefSchema = z.object({
   accountId: z.string().min(1),
   tenantId: z.string().min(1).optional(),
   name: z.string().min(1),
+  /** Which life of the receiver (see Receiver.incarnation): a re-created receiver of the same name never gets the old one's alerts. */
+  incarnation: z.string().min(1).optional(),
 });
 export type ReceiverRef = z.infer<typeof receiverRefSchema>;
 

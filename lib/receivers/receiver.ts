@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SelectorSpec } from '../matchers/selector.js';
 import type { ReceiverRef } from '../pipeline/messages.js';
 
@@ -28,6 +29,14 @@ export interface Receiver {
   presentation?: ReceiverPresentation;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set when the receiver is created and kept by its updates: tells a receiver
+   * deleted and created again under the same name (perhaps by a new tenant of
+   * the same name) from the one an alert was routed to. It starts with the
+   * creation time, so later lives sort after earlier ones. Receivers stored
+   * before it existed use `createdAt`.
+   */
+  incarnation?: string;
   /** Incremented on every write; updates must name the version they replace. */
   version: number;
 }
@@ -80,7 +89,28 @@ export class VersionConflictError extends Error {
 }
 
 export function receiverRef(receiver: Receiver): ReceiverRef {
+  const incarnation = receiver.incarnation ?? receiver.createdAt;
   return receiver.tenantId === undefined
-    ? { accountId: receiver.accountId, name: receiver.name }
-    : { accountId: receiver.accountId, tenantId: receiver.tenantId, name: receiver.name };
+    ? { accountId: receiver.accountId, name: receiver.name, incarnation }
+    : { accountId: receiver.accountId, tenantId: receiver.tenantId, name: receiver.name, incarnation };
+}
+
+/** A new receiver's incarnation: its creation time, then a random part for two lives begun in one millisecond. */
+export function newIncarnation(createdAt: string): string {
+  return `${createdAt}/${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Orders two references by the life of the receiver they name: negative when
+ * `a` is of an earlier life than `b`. A reference without an incarnation
+ * (queued before references carried one) counts as any life.
+ */
+export function compareIncarnations(a: ReceiverRef, b: ReceiverRef): number {
+  if (a.incarnation === undefined || b.incarnation === undefined || a.incarnation === b.incarnation) return 0;
+  return a.incarnation < b.incarnation ? -1 : 1;
+}
+
+/** Whether two references name the same life of a receiver. */
+export function sameIncarnation(a: ReceiverRef, b: ReceiverRef): boolean {
+  return compareIncarnations(a, b) === 0;
 }

@@ -198,4 +198,25 @@ describe('ingestGroup and fireTimer', () => {
 
     expect(queue.timers).toHaveLength(1);
   });
+
+  it('starts afresh when the receiver was deleted and created again: the old life\'s alerts never reach the new one', async () => {
+    const { deps, queue, advance } = setup();
+    const life = (incarnation: string, names: string[]) => ({ ...routed(names), receiver: { accountId: 'acme', name: 'ops', incarnation } });
+    const OLD = '2026-11-01T00:00:00.000Z/aaaaaaaa';
+    const NEW = '2026-11-02T00:00:00.000Z/bbbbbbbb';
+    await ingestGroup(collectGroups([{ index: 0, message: life(OLD, ['A', 'A']) }], new Date(T0).toISOString())[0]!, deps);
+
+    const fresh = life(NEW, ['A']);
+    fresh.alerts[0]!.labels = { ...fresh.alerts[0]!.labels, pod: 'new-pod' };
+    fresh.alerts[0]!.fingerprint = '';
+    await ingestGroup(collectGroups([{ index: 0, message: fresh }], new Date(T0).toISOString())[0]!, deps);
+    // A late message of the old life (routed before the delete) changes nothing now.
+    await ingestGroup(collectGroups([{ index: 0, message: life(OLD, ['A']) }], new Date(T0 + 1).toISOString())[0]!, deps);
+    advance(10 * SECOND);
+    for (const { message } of [...queue.timers]) await fireTimer(message, deps);
+
+    expect(queue.notifications).toHaveLength(1);
+    expect(queue.notifications[0]!.receiver.incarnation).toBe(NEW);
+    expect(queue.notifications[0]!.alerts.map((alert) => alert.labels.pod)).toEqual(['new-pod']);
+  });
 });

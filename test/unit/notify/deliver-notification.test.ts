@@ -134,6 +134,16 @@ describe('deliverNotification', () => {
     expect(sends).toBe(0);
   });
 
+  it('does not send alerts routed to a receiver that was since deleted and created again under the same name', async () => {
+    let sends = 0;
+    const { deps } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }), aReceiver({ incarnation: 'second-life' }));
+
+    const record = await deliver(aNotification({ receiver: { accountId: 'acme', name: 'ops', incarnation: 'first-life' } }), attempt(1), deps);
+
+    expect(record).toMatchObject({ status: 'failed', reason: expect.stringMatching(/deleted and created again/) });
+    expect(sends).toBe(0);
+  });
+
   it('sends a notification once: a second delivery of the same id is a duplicate and sends nothing', async () => {
     let sends = 0;
     const { deps, history } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
