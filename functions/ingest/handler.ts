@@ -8,10 +8,13 @@ import { RequestSignatureError } from '../../lib/ingest/request-signing.js';
 import { secretSealer } from '../shared/secrets.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
+import { isDependencyFailure, withDeadline } from '../shared/dependency-failure.js';
 import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';
 import { createLogger } from '../shared/logger.js';
 
 const logger = createLogger('ingest');
+const ANSWER_MARGIN_MS = 1000;
+const RETRY_AFTER_SECONDS = 2;
 
 let dependencies: IngestDependencies | undefined;
 function createDependencies(): IngestDependencies {
@@ -28,10 +31,13 @@ function createDependencies(): IngestDependencies {
 }
 
 /** `/ingest/{clusterId}/{format}`: every signal a cluster sends; see lib/ingest/ingest-request.ts for the formats. */
-export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event) => {
+export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event, context) => {
   try {
     dependencies ??= createDependencies();
-    const response = await handleIngest(
+    // Answer 503 ourselves a second before the function timeout would turn a slow dependency into a bare 500.
+    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+    const budgetMs = Math.max(1000, remainingMs - ANSWER_MARGIN_MS);
+    const response = await withDeadline(handleIngest(
       {
         clusterId: event.pathParameters?.clusterId ?? '',
         path: event.pathParameters?.proxy ?? '',
@@ -40,13 +46,18 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(asy
         body: rawBody(event),
       },
       dependencies,
-    );
+    ), budgetMs);
     logger.debug('ingest answered', { clusterId: event.pathParameters?.clusterId, status: response.status });
     return response.body === undefined ? { statusCode: response.status, body: '' } : json(response.status, response.body);
   } catch (error) {
     if (error instanceof UnknownIngestPathError) return json(404, { error: error.message });
     if (error instanceof RequestSignatureError) return json(401, { error: error.message });
     if (error instanceof RateLimitedError) return json(429, { error: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
+    if (isDependencyFailure(error)) {
+      // Nothing or not everything was queued; the same request, sent again, is safe.
+      logger.warn('ingest dependency unavailable', { error: (error as Error).message });
+      return json(503, { error: 'temporarily unavailable; retry' }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    }
     return errorResponse(error, logger);
   }
 });

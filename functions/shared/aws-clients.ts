@@ -5,6 +5,19 @@ import { SqsQueuePublisher } from '../../lib/aws/sqs-queue-publisher.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
 import { requireEnv } from './environment.js';
 
+/**
+ * Sockets for every SDK client. Connections are kept alive and reused; a
+ * connection that cannot be made within 2 s fails (the SDK retries it) rather
+ * than waiting on the OS's timeout, so a caller learns of a dead dependency
+ * in time to answer 503. 50 sockets per client is the SDK's own default, kept
+ * explicit: the local stack runs every function on these same clients.
+ */
+const REQUEST_HANDLER = {
+  connectionTimeout: 2000,
+  httpAgent: { keepAlive: true, maxSockets: 50 },
+  httpsAgent: { keepAlive: true, maxSockets: 50 },
+};
+
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 
@@ -14,7 +27,7 @@ let sqsClient: SQSClient | undefined;
  * which is how the local stack points the same code at its stand-ins.
  */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: REQUEST_HANDLER }), { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
   return documentClient;
 }
 
@@ -27,7 +40,7 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export const DOCUMENT_MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: true } as const;
 
 export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({});
+  sqsClient ??= new SQSClient({ requestHandler: REQUEST_HANDLER });
   return sqsClient;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -42,10 +42,15 @@ async function loadFauxqs() {
  * Starts fauxqs on 127.0.0.1. Two adaptations: queue URLs take the host the
  * client used (fauxqs's default host does not resolve here) and queues are
  * found by name, so a URL from before a restart on another port still works.
- * With `dataDir`, messages (ready, delayed and in flight, the last as ready
- * again, as if their visibility timeout ran out) are written to
- * `sqs-messages.json` every second and on stop, and restored by `restore()`
- * once the queues exist.
+ *
+ * With `dataDir`, messages survive a stop and a crash: every message a queue
+ * accepts and every deletion is appended to a journal before fauxqs answers,
+ * so a message the sender was told is queued is on disk (in the OS's cache,
+ * which a killed process does not lose). Every few seconds and on stop the
+ * queues are written whole to `sqs-messages.json` and the journal restarts.
+ * `restore()`, once the queues exist, loads the snapshot and replays the
+ * journal; messages that were in flight come back visible, as after their
+ * visibility timeout.
  */
 export async function startSqsLocal(options: { port: number; dataDir?: string }): Promise<SqsLocal & { restore(): void }> {
   const { buildApp, SqsStore, SnsStore, S3Store } = await loadFauxqs();
@@ -53,14 +58,113 @@ export async function startSqsLocal(options: { port: number; dataDir?: string })
   sqsStore.host = '';
   const byUrl = sqsStore.getQueue.bind(sqsStore);
   sqsStore.getQueue = (url: string) => byUrl(url) ?? sqsStore.getQueueByName(String(url).split('/').pop());
+  const persistence = options.dataDir === undefined ? undefined : new QueuePersistence(options.dataDir, sqsStore);
   const app = buildApp({ logger: false, stores: { sqsStore, snsStore: new SnsStore(), s3Store: new S3Store() } });
   await app.listen({ port: options.port, host: '127.0.0.1' });
 
-  const snapshotPath = options.dataDir === undefined ? undefined : join(options.dataDir, 'sqs-messages.json');
-  let lastWritten = '';
-  const snapshot = () => {
-    if (snapshotPath === undefined) return;
-    const queues: QueueSnapshot[] = [...sqsStore.queues.values()].map((queue: any) => ({
+  return {
+    endpoint: `http://127.0.0.1:${options.port}`,
+    restore: () => persistence?.restore(),
+    async stop() {
+      // Stop answering first, so nothing is accepted after the last snapshot.
+      await app.close();
+      persistence?.close();
+    },
+  };
+}
+
+const SNAPSHOT_FILE = 'sqs-messages.json';
+const JOURNAL_PREFIX = 'sqs-journal.';
+/** How often the journal is folded into a whole snapshot (only when something changed). */
+const COMPACT_EVERY_MS = 5000;
+
+type JournalEntry = { q: string; send: StoredMessage } | { q: string; delete: string };
+
+/**
+ * The snapshot names the journal generation that continues it; journals of
+ * that generation or later are replayed on top of it, so a crash at any
+ * point of a compaction loses nothing (a replayed entry that the snapshot
+ * already holds changes nothing).
+ */
+class QueuePersistence {
+  private generation = 0;
+  private journal: number | undefined;
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly store: any,
+  ) {
+    const createQueue = store.createQueue.bind(store);
+    store.createQueue = (...args: unknown[]) => this.watch(createQueue(...args));
+  }
+
+  /** Journals what a queue accepts and deletes, before fauxqs answers the request. */
+  private watch(queue: any): any {
+    const enqueue = queue.enqueue.bind(queue);
+    const deleteMessage = queue.deleteMessage.bind(queue);
+    queue.enqueue = (message: StoredMessage) => {
+      this.append({ q: queue.name, send: message });
+      return enqueue(message);
+    };
+    queue.deleteMessage = (receiptHandle: string) => {
+      const entry = queue.inflightMessages.get(receiptHandle);
+      if (entry !== undefined) this.append({ q: queue.name, delete: entry.message.messageId });
+      return deleteMessage(receiptHandle);
+    };
+    return queue;
+  }
+
+  private append(entry: JournalEntry): void {
+    if (this.journal === undefined) return;
+    writeSync(this.journal, JSON.stringify(entry) + '\n');
+    this.dirty = true;
+  }
+
+  restore(): void {
+    const byQueue = new Map<string, Map<string, StoredMessage>>();
+    const snapshotPath = join(this.dir, SNAPSHOT_FILE);
+    if (existsSync(snapshotPath)) {
+      const saved = JSON.parse(readFileSync(snapshotPath, 'utf8')) as QueueSnapshot[] | { journal: number; queues: QueueSnapshot[] };
+      // Snapshots written before the journal existed are a bare array.
+      const queues = Array.isArray(saved) ? saved : saved.queues;
+      this.generation = Array.isArray(saved) ? 0 : saved.journal;
+      for (const queue of queues) byQueue.set(queue.name, new Map(queue.messages.map((m) => [m.messageId, m])));
+    }
+    for (const generation of this.journalGenerations().filter((g) => g >= this.generation)) {
+      for (const line of readFileSync(this.journalPath(generation), 'utf8').split('\n')) {
+        let entry: JournalEntry;
+        try {
+          entry = JSON.parse(line) as JournalEntry;
+        } catch {
+          continue; // an empty last line, or one cut short by a crash mid-write (its sender got no answer)
+        }
+        if ('send' in entry) {
+          // A message moved to a dead-letter queue is sent there; it leaves the queue it came from.
+          for (const messages of byQueue.values()) messages.delete(entry.send.messageId);
+          if (!byQueue.has(entry.q)) byQueue.set(entry.q, new Map());
+          byQueue.get(entry.q)!.set(entry.send.messageId, entry.send);
+        } else {
+          byQueue.get(entry.q)?.delete(entry.delete);
+        }
+      }
+    }
+    for (const [name, messages] of byQueue) {
+      const queue = this.store.getQueueByName(name);
+      if (queue === undefined) continue;
+      for (const message of messages.values()) queue.enqueue({ ...message });
+    }
+    this.compact();
+    this.timer = setInterval(() => this.dirty && this.compact(), COMPACT_EVERY_MS);
+    this.timer.unref();
+  }
+
+  /** A whole snapshot, then a fresh journal; everything here is synchronous, so no message slips between. */
+  private compact(): void {
+    const next = this.generation + 1;
+    const journal = openSync(this.journalPath(next), 'w');
+    const queues: QueueSnapshot[] = [...this.store.queues.values()].map((queue: any) => ({
       name: queue.name,
       messages: [
         ...queue.messages,
@@ -68,36 +172,33 @@ export async function startSqsLocal(options: { port: number; dataDir?: string })
         ...[...queue.inflightMessages.values()].map((entry: any) => entry.message),
       ],
     }));
-    const text = JSON.stringify(queues);
-    if (text === lastWritten) return;
-    writeFileSync(`${snapshotPath}.tmp`, text);
+    const snapshotPath = join(this.dir, SNAPSHOT_FILE);
+    writeFileSync(`${snapshotPath}.tmp`, JSON.stringify({ journal: next, queues }));
     renameSync(`${snapshotPath}.tmp`, snapshotPath);
-    lastWritten = text;
-  };
-  // Snapshots start only once restore() has run, so an early snapshot of the still-empty queues cannot overwrite the saved ones.
-  let timer: NodeJS.Timeout | undefined;
+    if (this.journal !== undefined) closeSync(this.journal);
+    this.journal = journal;
+    this.generation = next;
+    this.dirty = false;
+    for (const old of this.journalGenerations().filter((g) => g < next)) rmSync(this.journalPath(old), { force: true });
+  }
 
-  return {
-    endpoint: `http://127.0.0.1:${options.port}`,
-    restore() {
-      if (snapshotPath === undefined) return;
-      if (existsSync(snapshotPath)) {
-        const queues = JSON.parse(readFileSync(snapshotPath, 'utf8')) as QueueSnapshot[];
-        for (const saved of queues) {
-          const queue = sqsStore.getQueueByName(saved.name);
-          if (queue === undefined) continue;
-          for (const message of saved.messages) queue.enqueue({ ...message });
-        }
-      }
-      timer = setInterval(snapshot, 1000);
-      timer.unref();
-    },
-    async stop() {
-      if (timer !== undefined) {
-        clearInterval(timer);
-        snapshot();
-      }
-      await app.close();
-    },
-  };
+  /** The last snapshot, taken once nothing can reach the queues any more. */
+  close(): void {
+    if (this.journal === undefined) return;
+    clearInterval(this.timer);
+    this.compact();
+    closeSync(this.journal);
+    this.journal = undefined;
+  }
+
+  private journalPath(generation: number): string {
+    return join(this.dir, `${JOURNAL_PREFIX}${generation}.ndjson`);
+  }
+
+  private journalGenerations(): number[] {
+    return readdirSync(this.dir)
+      .map((name) => (name.startsWith(JOURNAL_PREFIX) ? Number(name.slice(JOURNAL_PREFIX.length).split('.')[0]) : NaN))
+      .filter((generation) => Number.isInteger(generation))
+      .sort((a, b) => a - b);
+  }
 }

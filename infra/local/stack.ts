@@ -10,7 +10,7 @@ import { startHttpGateway, type HttpHandler } from './http-gateway.js';
 import { assertPortFree, freePort } from './ports.js';
 import { createLocalResources, resolveIntrinsics } from './resources.js';
 import { loadServiceDefinition } from './serverless-config.js';
-import { startSqsLocal } from './sqs-local.js';
+import { startSqsLocal, type SqsLocal } from './sqs-local.js';
 import { SqsPoller, type PollerOptions, type SqsHandler } from './sqs-poller.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,6 +44,13 @@ export interface LocalStack {
   stage: string;
   /** Queue URLs and table names by CloudFormation logical id. */
   resources: Map<string, { ref: string; arn: string }>;
+  /** DynamoDB Local's JVM, so callers can check it is gone after stop(). */
+  dynamodbPid: number;
+  /**
+   * Stops in order: HTTP stops accepting and finishes the requests it has,
+   * pollers finish their batches (deleting what succeeded), then SQS writes its
+   * last snapshot and DynamoDB Local stops. Safe to call more than once.
+   */
   stop(): Promise<void>;
 }
 
@@ -69,21 +76,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   if (options.dataDir !== undefined) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
 
-  const stoppers: Array<() => Promise<unknown>> = [];
-  const stop = async () => {
-    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
-  };
+  // Filled in as parts start; stop() stops whichever exist, in this order.
+  const parts: { closeHttp?: () => Promise<void>; pollers?: SqsPoller[]; sqs?: SqsLocal; dynamodb?: DynamoDbLocal } = {};
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const steps: Array<[string, (() => Promise<unknown>) | undefined]> = [
+        // HTTP first: a sender is answered only for work that is then carried through.
+        ['HTTP', parts.closeHttp],
+        // Then the pollers finish their batches while the queues and tables they use are still there.
+        ['pollers', parts.pollers && (() => Promise.all(parts.pollers!.map((poller) => poller.stop())))],
+        ['SQS', parts.sqs && (() => parts.sqs!.stop())],
+        ['DynamoDB Local', parts.dynamodb && (() => parts.dynamodb!.stop())],
+      ];
+      for (const [name, run] of steps) await run?.().catch((error) => console.error(`local stack: stopping ${name} failed:`, error));
+    })());
   try {
-    const [dynamodb, sqsLocal] = await Promise.all([
+    // Both are awaited before either failure is thrown, so a started one is always stopped.
+    const [dynamodbStart, sqsStart] = await Promise.allSettled([
       startDynamoDbLocal({
         port: dynamodbPort!,
         ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
       }),
       startSqsLocal({ port: sqsPort!, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) }),
-    ]).catch(async (error) => {
-      throw error;
-    }) as [DynamoDbLocal, Awaited<ReturnType<typeof startSqsLocal>>];
-    stoppers.push(() => dynamodb.stop(), () => sqsLocal.stop());
+    ]);
+    if (dynamodbStart.status === 'fulfilled') parts.dynamodb = dynamodbStart.value;
+    if (sqsStart.status === 'fulfilled') parts.sqs = sqsStart.value;
+    if (dynamodbStart.status === 'rejected') throw dynamodbStart.reason;
+    if (sqsStart.status === 'rejected') throw sqsStart.reason;
+    const dynamodb = dynamodbStart.value;
+    const sqsLocal = sqsStart.value;
 
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -129,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     );
 
+    const httpRoutes = definition.functions.filter((fn) => fn.http.length > 0);
     const server: Server = await startHttpGateway(
       definition.functions.flatMap((fn) =>
         fn.http.map((trigger) => ({
@@ -141,13 +164,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ),
       { port: httpPort!, region },
     );
-    stoppers.push(
-      () =>
-        new Promise<void>((resolveClose) => {
-          server.close(() => resolveClose());
-          server.closeAllConnections();
-        }),
-    );
+    const longestHttpTimeout = Math.max(1, ...httpRoutes.map((fn) => fn.timeoutSeconds));
+    parts.closeHttp = drainOnClose(server, longestHttpTimeout * 1000 + 1000);
 
     const pollers = definition.functions.flatMap((fn) =>
       fn.sqs.map((trigger) => {
@@ -168,7 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
       }),
     );
-    stoppers.push(() => Promise.all(pollers.map((poller) => poller.stop())));
+    parts.pollers = pollers;
 
     return {
       httpUrl,
@@ -176,12 +194,39 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsEndpoint: sqsLocal.endpoint,
       stage,
       resources,
+      dynamodbPid: dynamodb.pid,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Returns a close that stops accepting connections and lets requests already
+ * received finish (their senders get the answer they were promised), closing
+ * keep-alive connections as soon as they are idle; after `graceMs` the rest
+ * are cut. Registered at start, so requests in flight at close are covered.
+ */
+function drainOnClose(server: Server, graceMs: number): () => Promise<void> {
+  let closing = false;
+  server.on('request', (_request, response) =>
+    response.once('finish', () => {
+      // Otherwise the connection would sit idle until its keep-alive timeout.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    }),
+  );
+  return () =>
+    new Promise<void>((resolve) => {
+      closing = true;
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
 }
 
 /** `dist/functions/ingest/handler.handler` (the bundle Lambda runs) -> the `handler` export of functions/ingest/handler.ts. */

@@ -42,22 +42,25 @@ try {
 
   Admin API     ${stack.httpUrl}/v1        Authorization: Bearer ${adminKey}
   Ingest        ${stack.httpUrl}/ingest/<cluster id>/alertmanager
-  DynamoDB      ${stack.dynamodbEndpoint}
+  DynamoDB      ${stack.dynamodbEndpoint}  (DynamoDB Local, pid ${stack.dynamodbPid})
   SQS           ${stack.sqsEndpoint}
   Outbound allowed to private addresses: ${outboundAllowCidrs || '(none)'}
 
 Press Ctrl-C to stop.`);
   let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C: leave now. The exit hook kills DynamoDB Local; batches cut short run again after a restart.
+      console.log(`\n${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
     stopping = true;
-    console.log('\nstopping...');
+    console.log('\nstopping: HTTP first, then the pollers finish their batches, then SQS and DynamoDB Local...');
     await stack.stop();
     console.log('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
 } catch (error) {
   if (error instanceof PortInUseError) {
     console.error(`tidings: ${error.message}. Stop whatever uses it, or choose another port (--port, --dynamodb-port, --sqs-port).`);
