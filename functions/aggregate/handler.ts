@@ -3,24 +3,33 @@ import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage } from '../../lib/pipeline/messages.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
-import { requireEnv } from '../shared/environment.js';
+import { integerEnv, requireEnv } from '../shared/environment.js';
+import { batchMuters } from '../../lib/aggregate/mute-state.js';
+import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { configStores, dynamoRoutingSource } from '../../lib/aws/dynamo-config.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('aggregate');
 
-let dependencies: AggregationDependencies | undefined;
-function createDependencies(): AggregationDependencies {
+let dependencies: ReturnType<typeof createDependencies> | undefined;
+function createDependencies() {
+  const documents = dynamoDocumentClient();
+  const stores = configStores(documents, { config: requireEnv('CONFIG_TABLE'), state: requireEnv('STATE_TABLE') });
   return {
-    groups: new DynamoGroupStore(dynamoDocumentClient(), requireEnv('STATE_TABLE')),
-    spill: new DynamoSpillStore(dynamoDocumentClient(), requireEnv('STATE_TABLE')),
+    groups: new DynamoGroupStore(documents, requireEnv('STATE_TABLE')),
+    spill: new DynamoSpillStore(documents, requireEnv('STATE_TABLE')),
     queue: queuePublisher('groups', 'delivery'),
     now: () => Date.now(),
+    // Read at every batch, not cached: a silence written through the API applies from the next flush.
+    muteSource: dynamoRoutingSource(stores),
+    trail: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
   };
 }
 
 /**
- * groups queue -> group state, timers and the delivery queue. Routed alerts of
+ * groups queue -> group state, timers and the delivery queue. At each flush
+ * inhibition and silences are decided with the state stored at that moment. Routed alerts of
  * the whole batch are merged per group (one read and one write per group),
  * timers flush groups. A record fails only with the groups it contributed to.
  */
@@ -29,7 +38,7 @@ export const handler = sqsRecordHandler(
   { queueUrl: () => requireEnv('GROUPS_QUEUE_URL'), ...deadLetterOptions('groups'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
-    const deps = dependencies;
+    const deps: AggregationDependencies = { ...dependencies, muterFor: batchMuters(dependencies.muteSource) };
     const parsed: Array<GroupsQueueMessage | Error> = records.map((record) => {
       try {
         return parseMessage(groupsQueueMessageSchema, record.body);

@@ -1,7 +1,7 @@
 import { configStores, dynamoRoutingSource } from '../../lib/aws/dynamo-config.js';
 import { alertBatchMessageSchema, parseMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
 import { chunkBySize } from '../../lib/pipeline/queue.js';
-import { routeAlerts } from '../../lib/route/route-alerts.js';
+import { routeAlerts, tenantsSeeing } from '../../lib/route/route-alerts.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { routedEntries } from '../../lib/history/alert-path.js';
 import { cachedRoutingSource, loadRoutingSnapshot } from '../../lib/route/routing-source.js';
@@ -24,7 +24,7 @@ function createDependencies() {
   };
 }
 
-/** alerts queue -> groups queue: decides which receivers get each alert, and why. */
+/** alerts queue -> groups queue: decides which receivers get each alert, and why (mutes are decided when groups flush). */
 export const handler = sqsRecordHandler(
   logger,
   { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), ...deadLetterOptions('alerts'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
@@ -40,7 +40,7 @@ export const handler = sqsRecordHandler(
       );
       await Promise.all([
         queue.send('groups', bodies),
-        stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt),
+        stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt, (alert) => tenantsSeeing(alert, snapshot)),
         paths.record(batch.accountId, routedEntries(batch.alerts, decisions, new Date().toISOString())),
       ]);
       const unrouted = decisions.filter((decision) => !decision.receivers.some((r) => r.outcome === 'delivered'));

@@ -75,6 +75,11 @@ export interface GroupState {
   alerts: Record<string, GroupedAlert>;
   tombstones: Record<string, AlertTombstone>;
   nflog: NotificationLogEntry | null;
+  /**
+   * Alerts muted at the last flush, by fingerprint, with what muted them (see
+   * `muteKey`): lets the alert trail record a mute once, when it begins or changes.
+   */
+  muted?: Record<string, string>;
 }
 
 /** An alert's timestamp cannot be read; permanent, the message is malformed. */

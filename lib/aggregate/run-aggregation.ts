@@ -1,8 +1,10 @@
 import type { GroupTimerMessage, NotificationMessage, ReceiverRef, RoutedAlertsMessage } from '../pipeline/messages.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
 import { spillIfLarge, type SpillStore } from '../pipeline/spill.js';
-import { compareIncarnations, VersionConflictError } from '../receivers/receiver.js';
-import { flushGroup } from './flush.js';
+import { compareIncarnations, receiverLabel, VersionConflictError } from '../receivers/receiver.js';
+import type { AlertPathEntry, AlertPathStore } from '../history/alert-path.js';
+import { describeMute, type Muter } from '../silence/muter.js';
+import { flushGroup, type MuteChange } from './flush.js';
 import { partitionAlerts, type AlertBatch } from './group-key.js';
 import type { AlertInput } from './group-state.js';
 import type { GroupOutbox, GroupStore, StoredGroup } from './group-store.js';
@@ -13,6 +15,10 @@ import { sqsDelay, timerAction } from './timer.js';
 
 export interface AggregationDependencies {
   groups: GroupStore;
+  /** What mutes alerts for a receiver at a flush (silences and inhibition as they stand then); absent: nothing does. */
+  muterFor?: (receiver: ReceiverRef) => Promise<Muter>;
+  /** Where a flush records the mutes that began or changed, for the alert trail. */
+  trail?: Pick<AlertPathStore, 'record'>;
   /** Where notifications too large for a queue message go. */
   spill: SpillStore;
   queue: QueuePublisher;
@@ -134,7 +140,9 @@ export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDepen
       await deps.queue.send('groups', [JSON.stringify(hop)], { delaySeconds: action.delay.delaySeconds });
       return;
     }
-    const result = flushGroup(stored.state, stored.options, now);
+    const muter = await deps.muterFor?.(stored.receiver);
+    const at = new Date(now);
+    const result = flushGroup(stored.state, stored.options, now, muter === undefined ? undefined : (alert) => muter.mutes(alert, at));
     if (!result.due) return;
     const outbox: GroupOutbox = {
       scheduledFor: timer.scheduledFor,
@@ -148,7 +156,7 @@ export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDepen
       if (error instanceof VersionConflictError) continue;
       throw error;
     }
-    await dispatch(stored, outbox, deps, now);
+    await Promise.all([dispatch(stored, outbox, deps, now), recordMutes(stored.receiver, result.muteChanges, at, deps)]);
     return;
   }
   throw new GroupContentionError(timer.groupId);
@@ -166,6 +174,19 @@ async function dispatch(group: StoredGroup, outbox: GroupOutbox, deps: Aggregati
     outbox.nextFlushAt === null ? undefined : sendTimer(deps, { groupId, accountId }, outbox.nextFlushAt, now),
   ]);
   await deps.groups.markDispatched(groupId, outbox.scheduledFor);
+}
+
+/** Writes the mutes a flush began or changed to the alert trail: "silenced by X" or "inhibited by Y" for this receiver. */
+async function recordMutes(receiver: ReceiverRef, changes: readonly MuteChange[], at: Date, deps: AggregationDependencies): Promise<void> {
+  if (changes.length === 0 || deps.trail === undefined) return;
+  const entries: AlertPathEntry[] = changes.map(({ alert, reason }) => ({
+    stage: reason.kind === 'silence' ? 'silenced' : 'inhibited',
+    at: at.toISOString(),
+    fingerprint: alert.fingerprint,
+    receiver: receiverLabel(receiver),
+    detail: describeMute(reason),
+  }));
+  await deps.trail.record(receiver.accountId, entries);
 }
 
 /** Timers carry the account so that a dead-letter replay for an account can select them. */

@@ -498,7 +498,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       source: 'generic',
       cluster: body.labels[CLUSTER_LABEL] ?? '',
     };
-    const snapshot = await loadRoutingSnapshot(accountId, [alert], dynamoRoutingSource(deps.stores));
+    const snapshot = await loadRoutingSnapshot(accountId, [alert], dynamoRoutingSource(deps.stores), { withMutes: true });
     const [decision] = routeAlerts([alert], snapshot, deps.now()).decisions;
     if (tenantId === undefined) return ok(decision);
     // A tenant sees only what concerns its own receivers, never other tenants' or global ones.

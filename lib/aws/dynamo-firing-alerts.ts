@@ -7,6 +7,8 @@ const OPEN_ENDED_TTL_SECONDS = 86_400;
 /** An alert as the firing set keeps it. */
 export type FiringAlert = Pick<Alert, 'labels' | 'annotations' | 'fingerprint' | 'status' | 'startsAt' | 'endsAt' | 'generatorURL'> & {
   updatedAt: string;
+  /** The tenants that may see the alert, as routing found them: a tenant's inhibit rules use only these sources. */
+  tenants?: string[];
 };
 
 /**
@@ -44,8 +46,8 @@ export class DynamoFiringAlerts {
     return alerts;
   }
 
-  /** Records a batch: firing alerts are put, resolved ones deleted. */
-  async record(accountId: string, alerts: readonly Alert[], receivedAt: string): Promise<void> {
+  /** Records a batch: firing alerts are put (with the tenants that may see each), resolved ones deleted. */
+  async record(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf: (alert: Alert) => string[] = () => []): Promise<void> {
     const latest = new Map(alerts.map((alert) => [alert.fingerprint, alert]));
     const requests = [...latest.values()].map((alert) => {
       const key = { pk: `FIRING#${accountId}`, sk: alert.fingerprint };
@@ -62,6 +64,8 @@ export class DynamoFiringAlerts {
         generatorURL: alert.generatorURL,
         updatedAt: receivedAt,
       };
+      const tenants = tenantsOf(alert);
+      if (tenants.length > 0) stored.tenants = tenants;
       return { PutRequest: { Item: { ...key, alert: stored, expiresAt } } };
     });
     for (let i = 0; i < requests.length; i += 25) {

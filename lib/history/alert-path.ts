@@ -20,6 +20,15 @@ export type AlertPathEntry =
       receivers: Array<Pick<AlertRouting['receivers'][number], 'receiver' | 'outcome' | 'via' | 'detail'>>;
     }
   | {
+      /** A flush left the alert out of the receiver's message: recorded when the mute begins or changes. */
+      stage: 'silenced' | 'inhibited';
+      at: string;
+      fingerprint: string;
+      receiver: string;
+      /** `silence <ids>` or `inhibit rule <id> by alert <fingerprint>`. */
+      detail: string;
+    }
+  | {
       stage: 'notified';
       at: string;
       fingerprint: string;
@@ -67,7 +76,7 @@ export function tenantView(entries: readonly AlertPathEntry[], tenantId: string)
   const visible = entries.some((e) => e.stage === 'routed' && e.tenants.some((t) => t.tenantId === tenantId));
   if (!visible) return [];
   return entries.flatMap((entry): AlertPathEntry[] => {
-    if (entry.stage === 'notified') return entry.receiver.startsWith(prefix) ? [entry] : [];
+    if (entry.stage !== 'routed') return entry.receiver.startsWith(prefix) ? [entry] : [];
     const own = entry.receivers.filter((r) => r.receiver.startsWith(prefix));
     return entry.tenants.some((t) => t.tenantId === tenantId) ? [{ ...entry, tenants: entry.tenants.filter((t) => t.tenantId === tenantId), routers: [], receivers: own }] : [];
   });

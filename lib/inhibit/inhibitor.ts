@@ -7,8 +7,8 @@ import { parseTimestamp } from '../silence/timestamp.js';
 import { compileInhibitRule } from './rule.js';
 import type { CompiledInhibitRule, InhibitRule } from './rule.js';
 
-/** The parts of a stored firing alert that inhibition needs. */
-export type InhibitionSource = Pick<Alert, 'labels' | 'fingerprint' | 'status' | 'endsAt'>;
+/** The parts of a stored firing alert that inhibition needs, with the tenants that may see it (for tenants' inhibit rules). */
+export type InhibitionSource = Pick<Alert, 'labels' | 'fingerprint' | 'status' | 'endsAt'> & { tenants?: readonly string[] };
 
 /** Which rule muted an alert, and which firing alert it was. */
 export interface Inhibition {

@@ -5,7 +5,7 @@ import { Inhibitor, type InhibitionSource } from '../inhibit/inhibitor.js';
 import { compileSelector, type Selector } from '../matchers/selector.js';
 import type { RoutedAlertsMessage } from '../pipeline/messages.js';
 import { receiverLabel, receiverRef, type Receiver } from '../receivers/receiver.js';
-import { combineMuters, type MuteReason, type Muter, type ReceiverOwner } from '../silence/muter.js';
+import { combineMuters, describeMute, type MuteReason, type Muter, type ReceiverOwner } from '../silence/muter.js';
 import { createSilenceMuter } from '../silence/silencer.js';
 import type { Silence } from '../silence/silence.js';
 import { accessKey, type AccessEntry } from '../tenancy/tenant.js';
@@ -87,6 +87,13 @@ export function routeAlerts(alerts: readonly Alert[], snapshot: RoutingSnapshot,
   return { messages, decisions };
 }
 
+/** The tenants that may see an alert: those with access to its (cluster, namespace). */
+export function tenantsSeeing(alert: Alert, snapshot: Pick<RoutingSnapshot, 'access'>): string[] {
+  const namespace = alert.labels.namespace;
+  if (namespace === undefined) return [];
+  return [...new Set((snapshot.access.get(accessKey(alert.cluster, namespace)) ?? []).map((entry) => entry.tenantId))];
+}
+
 /** Per-snapshot caches: compiled selectors, patterns and muters are built once per batch, not per alert. */
 class RoutingContext {
   private readonly selectors = new WeakMap<object, Selector>();
@@ -156,7 +163,7 @@ class RoutingContext {
         decisions.push({
           ...base,
           outcome: mute.kind === 'silence' ? 'silenced' : 'inhibited',
-          detail: mute.kind === 'silence' ? `silence ${mute.silenceIds.join(', ')}` : `inhibit rule ${mute.ruleId} by alert ${mute.sourceFingerprint}`,
+          detail: describeMute(mute),
           mute,
         });
         continue;

@@ -23,18 +23,26 @@ export interface RoutingSource {
 
 /**
  * Gathers what routing one batch needs: the account's settings, global
- * receivers, routers, silences, inhibit rules and firing alerts, then the
- * access entries of every namespace involved, then the receivers of the
- * tenants that can matter. Cost grows with the tenants involved in the batch,
- * never with the account's total number of tenants or receivers.
+ * receivers, routers, then the access entries of every namespace involved,
+ * then the receivers of the tenants that can matter. Cost grows with the
+ * tenants involved in the batch, never with the account's total number of
+ * tenants or receivers. Silences, inhibit rules and firing alerts are read
+ * only `withMutes`: the pipeline decides mutes when a group flushes, and only
+ * the explain endpoint asks what would mute an alert now.
  */
-export async function loadRoutingSnapshot(accountId: string, alerts: readonly Alert[], source: RoutingSource): Promise<RoutingSnapshot> {
+export async function loadRoutingSnapshot(
+  accountId: string,
+  alerts: readonly Alert[],
+  source: RoutingSource,
+  { withMutes = false }: { withMutes?: boolean } = {},
+): Promise<RoutingSnapshot> {
+  const none = async () => [];
   const [settings, globalReceivers, routers, silences, inhibitRules] = await Promise.all([
     source.settings(accountId),
     source.globalReceivers(accountId),
     source.routers(accountId),
-    source.silences(accountId),
-    source.inhibitRules(accountId),
+    withMutes ? source.silences(accountId) : none(),
+    withMutes ? source.inhibitRules(accountId) : none(),
   ]);
   // The firing set only matters as inhibition sources: an account without inhibit rules does not read it.
   const storedFiring = inhibitRules.length === 0 ? [] : await source.firingAlerts(accountId);

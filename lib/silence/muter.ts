@@ -31,6 +31,11 @@ export type MuteReason =
       sourceFingerprint: string;
     };
 
+/** A mute in words, for the alert trail and the explain endpoint. */
+export function describeMute(reason: MuteReason): string {
+  return reason.kind === 'silence' ? `silence ${reason.silenceIds.join(', ')}` : `inhibit rule ${reason.ruleId} by alert ${reason.sourceFingerprint}`;
+}
+
 /**
  * Silences and inhibition share this shape, as in Alertmanager, so the route
  * stage can run any list of them and report the first reason.

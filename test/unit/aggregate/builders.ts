@@ -1,11 +1,13 @@
 import type { LabelSet } from '../../../lib/alert/alert.js';
 import { ZERO_TIME } from '../../../lib/alert/alert.js';
 import { fingerprint } from '../../../lib/alert/fingerprint.js';
+import type { MuteReason } from '../../../lib/silence/muter.js';
 import type {
   AlertInput,
   FlushDone,
   GroupNotification,
   GroupState,
+  GroupedAlert,
   GroupTarget,
   GroupingOptions,
   GroupingOptionsInput,
@@ -72,6 +74,10 @@ export class GroupSimulator {
   now = T0;
   /** Called with the state a flush ran on and what it produced, for checks at each flush. */
   onFlush: ((before: GroupState, result: FlushDone, at: number) => void) | undefined;
+  /** What mutes an alert at a flush (silences and inhibition as they stand then); nothing by default. */
+  mutes: (alert: GroupedAlert, at: number) => MuteReason | undefined = () => undefined;
+  /** Every mute the flushes reported as new or changed, for the alert trail. */
+  readonly muteChanges: Array<{ at: number; fingerprint: string; reason: MuteReason }> = [];
 
   constructor(options: GroupingOptionsInput = {}, readonly target: GroupTarget = TARGET) {
     this.options = resolveGroupingOptions(options);
@@ -95,8 +101,9 @@ export class GroupSimulator {
       if (!due || due.nextFlushAt === null) break;
       const flushAt = Math.max(due.nextFlushAt, this.now);
       this.now = flushAt;
-      const result = flushGroup(due, this.options, flushAt);
+      const result = flushGroup(due, this.options, flushAt, (alert) => this.mutes(alert, flushAt));
       if (!result.due) throw new Error('simulator flushed a group that was not due');
+      for (const change of result.muteChanges) this.muteChanges.push({ at: flushAt, fingerprint: change.alert.fingerprint, reason: change.reason });
       this.onFlush?.(due, result, flushAt);
       this.states.set(due.group.id, result.state);
       if (result.notification) this.sent.push({ at: flushAt, notification: result.notification });
