@@ -1,22 +1,28 @@
 /**
  * Figure 3: each function bundled exactly as deployed (infra/build.ts:
- * esbuild, minified, tree-shaken, AWS SDK bundled), its size, and the time to
- * import the bundle in a fresh Node process: the module-init part of a cold
- * start (Lambda adds runtime start and code download on top).
+ * esbuild, minified, tree-shaken, AWS SDK bundled, code split), the size of
+ * what its import loads and of its whole package, and the time to import the
+ * bundle in a fresh Node process: the module-init part of a cold start
+ * (Lambda adds runtime start and code download on top). Targets from the
+ * cold-start issue: at most 500 KB loaded at init and 100 ms of module init.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { buildFunctions } from '../infra/build.js';
+
+/** The issue's targets: bytes loaded at init (minified) and module init time. */
+export const COLD_START_TARGETS = { initialBytes: 500_000, initMs: 100 } as const;
 
 export interface ColdStartRow {
   function: string;
-  bundleBytes: number;
-  gzipBytes: number;
+  /** Minified JavaScript the handler's import loads: the entry and its static chunks. */
+  initialBytes: number;
+  /** Minified JavaScript in the package, chunks loaded on first need included. */
+  totalBytes: number;
   /** Median of `runs` fresh processes. */
   initMedianMs: number;
   initMinMs: number;
@@ -47,31 +53,26 @@ const run = promisify(execFile);
 export async function measureColdStart(runs: number, log: (line: string) => void): Promise<ColdStartRow[]> {
   const outDir = mkdtempSync(join(tmpdir(), 'tidings-bench-build-'));
   try {
-    const names = (await buildFunctions(outDir)).sort();
-    const rows: ColdStartRow[] = [];
-    for (const name of names) {
-      const bundle = join(outDir, 'functions', name, 'handler.mjs');
-      const code = readFileSync(bundle);
-      const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(performance.now() - t);`;
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
+    const built = (await buildFunctions(outDir)).sort((a, b) => a.name.localeCompare(b.name));
+    const times = new Map<string, number[]>(built.map(({ name }) => [name, []]));
+    // Round by round over the functions, so that a burst of other work on the machine skews them all alike.
+    for (let i = 0; i < runs; i++) {
+      for (const { name, entry } of built) {
+        const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(performance.now() - t);`;
         // A clean environment, as a Lambda sandbox has: PATH only, plus what the function needs.
         const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
           env: { PATH: process.env.PATH ?? '', ...INIT_ENV },
         });
-        times.push(Number(stdout.trim()));
+        times.get(name)!.push(Number(stdout.trim()));
       }
-      times.sort((a, b) => a - b);
-      rows.push({
-        function: name,
-        bundleBytes: code.length,
-        gzipBytes: gzipSync(code).length,
-        initMedianMs: times[Math.floor(times.length / 2)]!,
-        initMinMs: times[0]!,
-        initMaxMs: times[times.length - 1]!,
-        runs,
-      });
-      log(`  ${name}: ${(code.length / 1024).toFixed(0)} KiB, init ${rows.at(-1)!.initMedianMs.toFixed(1)} ms`);
+    }
+    const rows = built.map(({ name, initialBytes, totalBytes }): ColdStartRow => {
+      const sorted = times.get(name)!.sort((a, b) => a - b);
+      return { function: name, initialBytes, totalBytes, initMedianMs: sorted[Math.floor(sorted.length / 2)]!, initMinMs: sorted[0]!, initMaxMs: sorted.at(-1)!, runs };
+    });
+    for (const row of rows) {
+      const met = row.initialBytes <= COLD_START_TARGETS.initialBytes && row.initMedianMs <= COLD_START_TARGETS.initMs;
+      log(`  ${row.function}: ${(row.initialBytes / 1000).toFixed(0)} KB at init (${(row.totalBytes / 1000).toFixed(0)} KB in all), init ${row.initMedianMs.toFixed(1)} ms, ${met ? 'within' : 'OVER'} target`);
     }
     return rows;
   } finally {

@@ -3,6 +3,9 @@
  * writes bench/results/latest.md and latest.json. Starts and stops its own
  * local stack (in memory, random ports, 127.0.0.1 only). A benchmark, not a
  * test: nothing here asserts on timings.
+ *
+ * `npm run bench -- --only cold-start` (or `scale`, `pipeline`) runs one part
+ * and only prints its report: latest.md keeps whole runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,15 +17,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // buildFunctions() and the stack resolve paths from the project root.
 process.chdir(fileURLToPath(new URL('../', import.meta.url)));
 
-const { measureColdStart } = await import('./cold-start.js');
-const { measureLatency } = await import('./latency.js');
-const { startBenchPipeline } = await import('./pipeline.js');
 const { renderMarkdown } = await import('./report.js');
-const { measureRequestCounts } = await import('./request-counts.js');
-const { measureFilter, measureRouting, measureTenantRouting } = await import('./scale.js');
-const { measureThroughput } = await import('./throughput.js');
 
 type Results = import('./report.js').BenchResults;
+
+const PARTS = ['scale', 'cold-start', 'pipeline'] as const;
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
+if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
+  console.error(`--only takes one of ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+const runs = (part: (typeof PARTS)[number]) => only === undefined || only === part;
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -35,23 +41,37 @@ const results: Results = {
 };
 
 // The in-memory figures first, while nothing else runs on the 2 cores.
-log('4. scale: routing vs receivers');
-results.routing = measureRouting([10, 1_000, 100_000], log);
-log('4. scale: routing vs receivers across 10,000 tenants');
-results.tenantRouting = await measureTenantRouting([10, 1_000, 100_000], log);
-log('4. scale: filter vs rules');
-results.filter = measureFilter([10, 1_000, 10_000], log);
-log('3. cold start: building the functions and importing each bundle in fresh processes');
-results.coldStart = await measureColdStart(9, log);
+if (runs('scale')) {
+  const { measureFilter, measureRouting, measureTenantRouting } = await import('./scale.js');
+  log('4. scale: routing vs receivers');
+  results.routing = measureRouting([10, 1_000, 100_000], log);
+  log('4. scale: routing vs receivers across 10,000 tenants');
+  results.tenantRouting = await measureTenantRouting([10, 1_000, 100_000], log);
+  log('4. scale: filter vs rules');
+  results.filter = measureFilter([10, 1_000, 10_000], log);
+}
+if (runs('cold-start')) {
+  const { measureColdStart } = await import('./cold-start.js');
+  log('3. cold start: building the functions and importing each bundle in fresh processes');
+  results.coldStart = await measureColdStart(9, log);
+}
+if (runs('pipeline')) await measurePipeline();
 
-log('starting the local stack (DynamoDB Local + fauxqs, in memory)');
-const pipeline = await startBenchPipeline();
-// Never leave DynamoDB Local running: stop the stack on Ctrl-C or kill, and survive a closed stdout (`| head`).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the local stack`);
-    void pipeline.stop().finally(() => process.exit(130));
-  });
+/** Figures 1, 2 and 5, on the local stack. */
+async function measurePipeline(): Promise<void> {
+  // Imported only for this part: the stack and its helpers are the heaviest modules here.
+  const { measureLatency } = await import('./latency.js');
+  const { startBenchPipeline } = await import('./pipeline.js');
+  const { measureRequestCounts } = await import('./request-counts.js');
+  const { measureThroughput } = await import('./throughput.js');
+  log('starting the local stack (DynamoDB Local + fauxqs, in memory)');
+  const pipeline = await startBenchPipeline();
+  // Never leave DynamoDB Local running: stop the stack on Ctrl-C or kill, and survive a closed stdout (`| head`).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the local stack`);
+      void pipeline.stop().finally(() => process.exit(130));
+    });
 }
 process.stdout.on('error', () => undefined);
 try {
@@ -81,12 +101,15 @@ try {
   log('stopping the local stack');
   await pipeline.stop();
 }
+}
 
 results.durationSeconds = (performance.now() - started) / 1000;
 results.machine.loadAverageAtEnd = loadavg()[0]!;
 const markdown = renderMarkdown(results);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.md', markdown);
-writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${markdown}`);
-log('wrote bench/results/latest.md and bench/results/latest.json');
+if (only === undefined) {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.md', markdown);
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+  log('wrote bench/results/latest.md and bench/results/latest.json');
+}

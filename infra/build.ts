@@ -1,21 +1,59 @@
-import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** What one function's build produced. */
+export interface BuiltFunction {
+  name: string;
+  /** The handler module Lambda imports. */
+  entry: string;
+  /** Bytes of JavaScript loaded when the handler module is imported: the entry and the chunks it imports statically. */
+  initialBytes: number;
+  /** Bytes of JavaScript in the package, lazily loaded chunks included. */
+  totalBytes: number;
+}
+
 /**
- * Bundles each function as Lambda runs it: one minified, tree-shaken ESM file
- * per function with the AWS SDK bundled in (pinned versions rather than
- * whatever the runtime ships), written to dist/functions/<name>/handler.mjs.
+ * handlebars requires `source-map` only to offer source maps of compiled
+ * templates, which we never ask for; without it handlebars uses its own
+ * string builder, which produces the same template code.
  */
-export async function buildFunctions(outDir = 'dist'): Promise<string[]> {
+const withoutHandlebarsSourceMaps: Plugin = {
+  name: 'without-handlebars-source-maps',
+  setup(build) {
+    build.onResolve({ filter: /^source-map$/ }, (args) =>
+      args.importer.includes('/node_modules/handlebars/') ? { path: 'source-map', namespace: 'empty-module' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/**
+ * Bundles each function as Lambda runs it: minified, tree-shaken ESM with the
+ * AWS SDK bundled in (pinned versions rather than whatever the runtime ships),
+ * written to dist/functions/<name>/handler.mjs. Code behind a dynamic
+ * `import()` (the channels' SDKs and nodemailer, rarely used credential
+ * providers) goes to chunks/ beside it and loads only when first needed.
+ * Each function's esbuild metafile goes to dist/meta/<name>.json, outside the
+ * package, to see what a bundle is made of.
+ */
+export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> {
   const names = readdirSync('functions', { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
     .map((entry) => entry.name);
-  await Promise.all(
-    names.map((name) =>
-      build({
-        entryPoints: [join('functions', name, 'handler.ts')],
-        outfile: join(outDir, 'functions', name, 'handler.mjs'),
+  mkdirSync(join(outDir, 'meta'), { recursive: true });
+  return Promise.all(
+    names.map(async (name) => {
+      const outdir = join(outDir, 'functions', name);
+      const source = join('functions', name, 'handler.ts');
+      // Chunk names carry content hashes: stale ones from an earlier build must not end up in the package.
+      rmSync(outdir, { recursive: true, force: true });
+      const result = await build({
+        entryPoints: { handler: source },
+        outdir,
+        outExtension: { '.js': '.mjs' },
+        chunkNames: 'chunks/[name]-[hash]',
+        splitting: true,
         bundle: true,
         minify: true,
         treeShaking: true,
@@ -23,17 +61,46 @@ export async function buildFunctions(outDir = 'dist'): Promise<string[]> {
         platform: 'node',
         target: 'node22',
         format: 'esm',
+        // The SDK's ES modules, not its CommonJS builds (esbuild's default for node), so unused commands and protocols are shaken out.
+        mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; give ESM bundles one.
         banner: { js: "import { createRequire as __tidingsRequire } from 'node:module'; const require = __tidingsRequire(import.meta.url);" },
+        plugins: [withoutHandlebarsSourceMaps],
+        metafile: true,
         legalComments: 'none',
         logLevel: 'warning',
-      }),
-    ),
+      });
+      writeFileSync(join(outDir, 'meta', `${name}.json`), JSON.stringify(result.metafile));
+      return { name, entry: join(outdir, 'handler.mjs'), ...bundleSizes(result.metafile, source) };
+    }),
   );
-  return names;
+}
+
+/** The output files the entry built from `source` loads when imported: itself and its static imports, transitively. */
+export function outputsLoadedAtInit(metafile: Metafile, source: string): string[] {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === source);
+  if (entry === undefined) throw new Error(`no output built from ${source}`);
+  const loaded = new Set([entry]);
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    for (const imported of outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external && !loaded.has(imported.path)) {
+        loaded.add(imported.path);
+        pending.push(imported.path);
+      }
+    }
+  }
+  return [...loaded];
+}
+
+function bundleSizes(metafile: Metafile, source: string): Pick<BuiltFunction, 'initialBytes' | 'totalBytes'> {
+  const outputs = metafile.outputs;
+  const bytes = (files: string[]) => files.filter((file) => file.endsWith('.mjs')).reduce((sum, file) => sum + outputs[file]!.bytes, 0);
+  return { initialBytes: bytes(outputsLoadedAtInit(metafile, source)), totalBytes: bytes(Object.keys(outputs)) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const names = await buildFunctions();
-  console.log(`built ${names.length} functions into dist/functions: ${names.join(', ')}`);
+  const built = await buildFunctions();
+  console.log(`built ${built.length} functions into dist/functions: ${built.map((f) => f.name).join(', ')}`);
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fingerprint } from '../alert/fingerprint.js';
 import { CLUSTER_LABEL, ZERO_TIME, type Alert } from '../alert/alert.js';
 import type { ConfigStores, StoredInhibitRule } from '../aws/dynamo-config.js';

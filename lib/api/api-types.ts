@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { unstorableNameProblem } from '../alert/labels.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { toIssues } from '../ingest/alertmanager-webhook.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GroupingOptionsError, resolveGroupingOptions } from '../aggregate/grouping-options.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { compileSelector, SelectorValidationError, type SelectorSpec } from '../matchers/selector.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigStores } from '../aws/dynamo-config.js';
 import { DynamoObjectStore } from '../aws/dynamo-object-store.js';
 import { ruleSetInputs } from '../filter/filter-signals.js';

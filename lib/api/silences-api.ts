@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { fromApiMatcher, toApiMatcher, type ApiMatcher } from '../matchers/api-matcher.js';
 import { MatcherParseError, parseMatchers } from '../matchers/parse.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigStores } from '../aws/dynamo-config.js';
 import { configId } from '../configs/channel-config.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLUSTER_LABEL, ZERO_TIME, type Alert, type LabelSet } from '../alert/alert.js';
 import { rfc3339 } from '../alert/alert-schema.js';
 import { fingerprint } from '../alert/fingerprint.js';

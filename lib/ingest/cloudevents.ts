@@ -1,5 +1,5 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ZERO_TIME, type Alert, type AlertStatus, type LabelSet } from '../alert/alert.js';
 import { rfc3339 } from '../alert/alert-schema.js';
 import {

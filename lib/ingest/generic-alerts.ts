@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ZERO_TIME, type Alert } from '../alert/alert.js';
 import { buildAlert, toIssues, type IngestSource, type ParsedBatch } from './alertmanager-webhook.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';

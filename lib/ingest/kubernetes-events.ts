@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_MESSAGE_BYTES } from '../pipeline/queue.js';
 import { toIssues } from './alertmanager-webhook.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ZERO_TIME, type Alert, type LabelSet } from '../alert/alert.js';
 import { rfc3339 } from '../alert/alert-schema.js';
 import { alertTextBytes, LABEL_NAME, labelNameProblem, MAX_ALERT_TEXT_BYTES, unstorableNameProblem } from '../alert/labels.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chunkBySize, MAX_MESSAGE_BYTES } from '../pipeline/queue.js';
 import type { KubernetesAuditSignal } from './kubernetes-audit.js';
 import type { KubernetesEventSignal } from './kubernetes-events.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentMessageError } from './permanent-error.js';
 import { alertSchema } from '../alert/alert-schema.js';
 import { labelSetSchema } from '../alert/alert-schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentMessageError } from './permanent-error.js';
 import { MAX_MESSAGE_BYTES, queueBytes } from './queue.js';
 

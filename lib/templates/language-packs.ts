@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A translation dictionary: lower-cased keys to text; `{0}`, `{1}` are replaced by the helper's arguments. */
 export type LanguagePack = Readonly<Record<string, string>>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ChannelError } from '../channel.js';
 import { ForbiddenDestinationError, OutboundNetworkError, type OutboundHttp } from '../../net/outbound-http.js';
 
@@ -46,6 +47,60 @@ export function outboundRequestHandler(http: OutboundHttp, timeoutMs: number) {
     },
     destroy() {},
   };
+}
+
+/** The settings the AWS channels share that shape their SDK client. */
+export interface AwsClientSettings {
+  region: string;
+  endpoint?: string | undefined;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined } | undefined;
+  timeoutMs: number;
+}
+
+/** What an AWS channel passes to its SDK client's constructor. */
+export type AwsClientConfig = ReturnType<typeof awsClientConfig>;
+
+function awsClientConfig(settings: AwsClientSettings, http: OutboundHttp) {
+  return {
+    region: settings.region,
+    ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+    ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
+    requestHandler: outboundRequestHandler(http, settings.timeoutMs),
+    // The delivery queue owns retries and their backoff; the SDK must not multiply them.
+    maxAttempts: 1,
+  };
+}
+
+/** More distinct destinations than this in one process is unusual; the least recently used client is dropped. */
+const MAX_CLIENTS_PER_HTTP = 64;
+
+/**
+ * An AWS channel's SDK clients, one per region, endpoint, credentials and
+ * timeout, built on the first send there and reused by later sends (a client
+ * per send resolved the role's credentials and endpoint again every time).
+ * Kept per `OutboundHttp` as well, since the client sends through it. A
+ * dropped client needs no `destroy()`: its request handler holds no sockets.
+ */
+export class AwsClientCache<Client> {
+  readonly #clients = new WeakMap<OutboundHttp, Map<string, Client>>();
+
+  get(settings: AwsClientSettings, http: OutboundHttp, create: (config: AwsClientConfig) => Client): Client {
+    let clients = this.#clients.get(http);
+    if (clients === undefined) this.#clients.set(http, (clients = new Map()));
+    // Hashed so that the map keys hold no credentials.
+    const key = createHash('sha256')
+      .update(JSON.stringify([settings.region, settings.endpoint ?? null, settings.timeoutMs, settings.credentials ?? null]))
+      .digest('base64');
+    let client = clients.get(key);
+    if (client === undefined) {
+      client = create(awsClientConfig(settings, http));
+      if (clients.size >= MAX_CLIENTS_PER_HTTP) clients.delete(clients.keys().next().value!);
+    } else {
+      clients.delete(key);
+    }
+    clients.set(key, client);
+    return client;
+  }
 }
 
 function requestUrl(request: SdkHttpRequest): string {

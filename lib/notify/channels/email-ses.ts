@@ -1,7 +1,7 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import * as z from 'zod';
 import type { Channel } from '../channel.js';
-import { awsChannelError, isAwsEndpoint, outboundRequestHandler } from './aws-request-handler.js';
+import { AwsClientCache, awsChannelError, isAwsEndpoint } from './aws-request-handler.js';
 import { channelSecrets, toScrubbedChannelError } from './provider-error.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
 
@@ -44,6 +44,8 @@ const secretSettings = ['credentials'];
 /** Subject lines longer than this are cut; RFC 5322 caps a header line at 998 characters. */
 const MAX_SUBJECT_CHARS = 900;
 
+const clients = new AwsClientCache<SESv2Client>();
+
 /**
  * Email through Amazon SES v2 `SendEmail`: the AWS-native path, since Lambda
  * cannot open outbound SMTP on port 25. Sends one message with an HTML and a
@@ -58,14 +60,9 @@ export const sesEmailChannel: Channel<SesSettings> = {
     return credentials === undefined ? rest : { ...rest, credentials: { accessKeyId: '<secret>', secretAccessKey: '<secret>' } };
   },
   async send(settings, notification, context) {
-    const client = new SESv2Client({
-      region: settings.region,
-      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-      ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
-      requestHandler: outboundRequestHandler(context.http, settings.timeoutMs),
-      // The delivery queue owns retries and their backoff; the SDK must not multiply them.
-      maxAttempts: 1,
-    });
+    // Loaded with the first SES send: the functions that validate or rarely send email need not load the SDK.
+    const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+    const client = clients.get(settings, context.http, (config) => new SESv2Client(config));
     const subject = truncateChars(oneLine(renderText('title', notification, context)), MAX_SUBJECT_CHARS);
     try {
       const output = await client.send(
@@ -89,8 +86,6 @@ export const sesEmailChannel: Channel<SesSettings> = {
     } catch (error) {
       // The error names the provider's error code, which a hostile endpoint chooses.
       throw toScrubbedChannelError(awsChannelError(error, 'SES'), channelSecrets({ secretSettings }, settings));
-    } finally {
-      client.destroy();
     }
   },
 };

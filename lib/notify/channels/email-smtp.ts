@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AddressPolicy } from '../../net/address-policy.js';
 import { ChannelError, type Channel } from '../channel.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
@@ -53,6 +52,8 @@ export const smtpEmailChannel: Channel<SmtpSettings> = {
   async send(settings, notification, context) {
     const address = await resolvePermittedAddress(settings.host, context.addressPolicy ?? new AddressPolicy());
     const servername = isIP(settings.host) === 0 ? settings.host : undefined;
+    // Loaded with the first SMTP send: nodemailer is the largest module of the functions that carry channels.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: address,
       port: settings.port,

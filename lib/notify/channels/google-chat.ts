@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel } from '../channel.js';
 import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, escapeHtml, postJson, renderWithin, rendererOf } from './chat-message.js';
 import { channelSecrets, outcomeOfResponse, redactUrl, toScrubbedChannelError } from './provider-error.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel } from '../channel.js';
 import type { NotificationMessage } from '../../pipeline/messages.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';

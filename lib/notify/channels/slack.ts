@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelError, type Channel, type SendOutcome } from '../channel.js';
 import { baseUrl, cutChars, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin, rendererOf } from './chat-message.js';
 import { channelSecrets, outcomeOfResponse, redactUrl, scrubbedSnippet, toScrubbedChannelError } from './provider-error.js';

@@ -1,7 +1,7 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import * as z from 'zod';
 import type { Channel } from '../channel.js';
-import { awsChannelError, isAwsEndpoint, outboundRequestHandler } from './aws-request-handler.js';
+import { AwsClientCache, awsChannelError, isAwsEndpoint } from './aws-request-handler.js';
 import { channelSecrets, toScrubbedChannelError } from './provider-error.js';
 import { awsRegionSchema, staticAwsCredentialsSchema } from './email-ses.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
@@ -33,6 +33,8 @@ export type SnsSmsSettings = z.infer<typeof settingsSchema>;
 /** Static keys only; the usual case (the function's role) stores none. */
 const secretSettings = ['credentials'];
 
+const clients = new AwsClientCache<SNSClient>();
+
 /**
  * SMS through Amazon SNS `Publish` to a phone number, typed Transactional so
  * carriers deliver it with priority. The text is the one-line title, cut to
@@ -50,13 +52,9 @@ export const snsSmsChannel: Channel<SnsSmsSettings> = {
     };
   },
   async send(settings, notification, context) {
-    const client = new SNSClient({
-      region: settings.region,
-      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-      ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
-      requestHandler: outboundRequestHandler(context.http, settings.timeoutMs),
-      maxAttempts: 1,
-    });
+    // Loaded with the first SNS send: the functions that validate or rarely send SMS need not load the SDK.
+    const { PublishCommand, SNSClient } = await import('@aws-sdk/client-sns');
+    const client = clients.get(settings, context.http, (config) => new SNSClient(config));
     const message = truncateChars(oneLine(renderText('title', notification, context)), settings.maxLength) || 'alert';
     const attributes = {
       'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
@@ -73,8 +71,6 @@ export const snsSmsChannel: Channel<SnsSmsSettings> = {
     } catch (error) {
       // The error names the provider's error code, which a hostile endpoint chooses.
       throw toScrubbedChannelError(awsChannelError(error, 'SNS'), channelSecrets({ secretSettings }, settings));
-    } finally {
-      client.destroy();
     }
   },
 };

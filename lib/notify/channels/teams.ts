@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel } from '../channel.js';
 import type { NotificationMessage } from '../../pipeline/messages.js';
 import { byteLength, cutChars, DEFAULT_TIMEOUT_MS, postJson, renderWithin, rendererOf } from './chat-message.js';

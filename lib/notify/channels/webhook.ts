@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { outcomeOfStatus, type Channel } from '../channel.js';
 import { toAlertmanagerPayload } from '../notification.js';
 import { channelSecrets, redactUrl, toScrubbedChannelError } from './provider-error.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelError, type Channel, type ChannelContext } from '../channel.js';
 import { baseUrl, byteLength, DEFAULT_TIMEOUT_MS, jsonObject, postJson, renderWithin } from './chat-message.js';
 import { channelSecrets, outcomeOfResponse, toScrubbedChannelError } from './provider-error.js';

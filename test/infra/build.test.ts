@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctions, outputsLoadedAtInit, type BuiltFunction } from '../../infra/build.js';
+
+/** Modules only some sends need: loaded with the first such send, never at module init. */
+const LOADED_WHEN_FIRST_NEEDED = ['node_modules/nodemailer/', 'node_modules/@aws-sdk/client-sesv2/', 'node_modules/@aws-sdk/client-sns/', 'node_modules/@aws-sdk/client-kms/'];
+
+describe('buildFunctions', () => {
+  let outDir: string;
+  let built: BuiltFunction[];
+  const metafile = (name: string): Metafile => JSON.parse(readFileSync(join(outDir, 'meta', `${name}.json`), 'utf8')) as Metafile;
+  const inputsAtInit = (name: string) => outputsLoadedAtInit(metafile(name), `functions/${name}/handler.ts`).flatMap((file) => Object.keys(metafile(name).outputs[file]!.inputs));
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'tidings-build-test-'));
+    built = await buildFunctions(outDir);
+  }, 120_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('builds every function into its own folder, chunks included, as serverless.yml packages it', () => {
+    expect(built.map((f) => f.name).sort()).toEqual(['aggregate', 'api', 'deliver', 'filter', 'ingest', 'route']);
+    for (const { name, entry } of built) {
+      expect(entry).toBe(join(outDir, 'functions', name, 'handler.mjs'));
+      const chunks = readdirSync(join(outDir, 'functions', name, 'chunks'));
+      expect(chunks.every((chunk) => chunk.endsWith('.mjs') || chunk.endsWith('.mjs.map'))).toBe(true);
+    }
+  });
+
+  it('loads no channel SDK, nodemailer or KMS client at module init', () => {
+    for (const { name } of built) {
+      const heavy = inputsAtInit(name).filter((input) => LOADED_WHEN_FIRST_NEEDED.some((module) => input.includes(module)));
+      expect(heavy, name).toEqual([]);
+    }
+  });
+
+  it('ships the lazily loaded modules in the package of the functions that send', () => {
+    for (const name of ['api', 'deliver']) {
+      const inputs = Object.values(metafile(name).outputs).flatMap((output) => Object.keys(output.inputs));
+      for (const module of LOADED_WHEN_FIRST_NEEDED) expect(inputs.some((input) => input.includes(module)), `${name}: ${module}`).toBe(true);
+    }
+  });
+
+  it('bundles the SDK from its ES modules, with zod shaken and without handlebars source maps', () => {
+    for (const { name } of built) {
+      const inputs = inputsAtInit(name);
+      expect(inputs.filter((input) => /node_modules\/@aws-sdk\/[^/]+\/dist-cjs\//.test(input)), name).toEqual([]);
+      expect(inputs.filter((input) => input.includes('node_modules/zod/v4/locales/') && !input.endsWith('/en.js')), name).toEqual([]);
+      expect(inputs.filter((input) => input.includes('node_modules/source-map/')), name).toEqual([]);
+    }
+  });
+});
