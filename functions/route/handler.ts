@@ -36,7 +36,7 @@ export const handler = sqsRecordHandler(
       const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, source);
       const { messages, decisions } = routeAlerts(batch.alerts, snapshot, new Date());
       const bodies = messages.flatMap((message) =>
-        chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, alerts } satisfies RoutedAlertsMessage)),
+        chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, receivedAt: batch.receivedAt, alerts } satisfies RoutedAlertsMessage)),
       );
       await Promise.all([
         queue.send('groups', bodies),

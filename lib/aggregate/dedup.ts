@@ -4,7 +4,7 @@
  * which is what keeps timers sparse.
  */
 import type { GroupedAlert, GroupState, NotificationLogEntry } from './group-state.js';
-import { isResolvedAt, parseAlertTime } from './group-state.js';
+import { isResolvedAt, parseAlertTime, timeoutClock, TIMEOUT_GRACE_MS } from './group-state.js';
 import type { GroupingOptions } from './grouping-options.js';
 
 /** Why a notification is sent; the same words as Alertmanager's `notification_reason`. */
@@ -21,13 +21,14 @@ export interface AlertsAt {
   resolved: GroupedAlert[];
 }
 
-/** Splits the group's alerts into firing and resolved at `now`. */
+/** Splits the group's alerts into firing and resolved at `now`, judging timeouts by the group's {@link timeoutClock}. */
 export function alertsAt(state: GroupState, now: number): AlertsAt {
   const firing: GroupedAlert[] = [];
   const resolved: GroupedAlert[] = [];
+  const clock = timeoutClock(state, now);
   for (const fp of Object.keys(state.alerts).sort()) {
     const alert = state.alerts[fp];
-    if (alert) (isResolvedAt(alert, now) ? resolved : firing).push(alert);
+    if (alert) (isResolvedAt(alert, clock) ? resolved : firing).push(alert);
   }
   return { firing, resolved };
 }
@@ -80,7 +81,8 @@ export function nextUsefulFlush(state: GroupState, options: GroupingOptions, now
     wake = entry.notifiedAt + options.repeatIntervalMs;
     for (const alert of firing) {
       const endsAt = parseAlertTime(alert.endsAt, alert.fingerprint);
-      if (endsAt !== null) wake = Math.min(wake, endsAt);
+      // When the timeout clock will have passed endsAt if no later update arrives (an update brings the flush forward).
+      if (endsAt !== null) wake = Math.min(wake, (state.receivedThrough ?? Number.NEGATIVE_INFINITY) >= endsAt ? endsAt : endsAt + TIMEOUT_GRACE_MS);
     }
   } else {
     wake = notBefore; // only resolved alerts nobody was told about: drop them and end the group

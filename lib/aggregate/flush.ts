@@ -11,7 +11,7 @@ import type { MuteReason } from '../silence/muter.js';
 import type { NotificationReason } from './dedup.js';
 import { alertsAt, fingerprints, nextUsefulFlush, notificationReason } from './dedup.js';
 import type { AlertTombstone, GroupedAlert, GroupState } from './group-state.js';
-import { TOMBSTONE_RETENTION_MS } from './group-state.js';
+import { TOMBSTONE_RETENTION_MS, tombstoneOf } from './group-state.js';
 import type { GroupingOptions } from './grouping-options.js';
 import type { GroupNotification } from './notification.js';
 import { buildWebhookPayload, notificationId } from './notification.js';
@@ -116,7 +116,7 @@ export function flushGroup(state: GroupState, options: GroupingOptions, now: num
   }
   for (const alert of all.resolved) {
     delete alerts[alert.fingerprint];
-    tombstones[alert.fingerprint] = { status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, droppedAt: now };
+    tombstones[alert.fingerprint] = tombstoneOf(alert, now);
   }
 
   const muteChanges: MuteChange[] = [];

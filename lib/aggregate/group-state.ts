@@ -46,6 +46,15 @@ export interface AlertTombstone {
   endsAt: string;
   /** Epoch ms; tombstones are pruned {@link TOMBSTONE_RETENTION_MS} later. */
   droppedAt: number;
+  /** When ingest accepted the dropped update: only a later update can bring the alert back. */
+  updatedAt?: string;
+}
+
+/** What is kept of an alert when it is dropped from its group. */
+export function tombstoneOf(alert: GroupedAlert, droppedAt: number): AlertTombstone {
+  const tombstone: AlertTombstone = { status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, droppedAt };
+  if (alert.updatedAt !== undefined) tombstone.updatedAt = alert.updatedAt;
+  return tombstone;
 }
 
 /** Alertmanager's nflog entry: what the receiver was last told, and when. */
@@ -75,6 +84,11 @@ export interface GroupState {
   alerts: Record<string, GroupedAlert>;
   tombstones: Record<string, AlertTombstone>;
   nflog: NotificationLogEntry | null;
+  /**
+   * The latest ingest time (epoch ms) of the updates merged into the group:
+   * how far the group has caught up with its senders (see `timeoutClock`).
+   */
+  receivedThrough?: number;
   /**
    * Alerts muted at the last flush, by fingerprint, with what muted them (see
    * `muteKey`): lets the alert trail record a mute once, when it begins or changes.
@@ -110,6 +124,24 @@ export function isResolvedAt(alert: Pick<GroupedAlert, 'status' | 'endsAt' | 'fi
   return endsAt !== null && endsAt <= now;
 }
 
+/**
+ * How long a group waits, past an alert's `endsAt`, for a refresh that may
+ * still be in the queues before it judges the alert timed out, when no later
+ * update of the group shows that it has caught up (see {@link timeoutClock}).
+ */
+export const TIMEOUT_GRACE_MS = 60_000;
+
+/**
+ * The instant against which a group judges that a firing alert's `endsAt` has
+ * passed: the ingest time the group has caught up to, so that queue lag never
+ * makes an alert whose sender refreshed it in time flap to resolved; but no
+ * earlier than `TIMEOUT_GRACE_MS` ago, so an alert whose sender went quiet
+ * still times out.
+ */
+export function timeoutClock(state: Pick<GroupState, 'receivedThrough'>, now: number): number {
+  return Math.min(now, Math.max(state.receivedThrough ?? Number.NEGATIVE_INFINITY, now - TIMEOUT_GRACE_MS));
+}
+
 /** Whether the group has no alerts left: its nflog and tombstones are all that remain. */
 export function hasEnded(state: GroupState): boolean {
   return Object.keys(state.alerts).length === 0;
@@ -133,6 +165,42 @@ export function compareAlertVersions(a: VersionFields, b: VersionFields): number
     compareTimes(a.endsAt, b.endsAt, a.fingerprint, Number.POSITIVE_INFINITY) ||
     compareTimes(a.updatedAt ?? '', b.updatedAt ?? '', a.fingerprint, Number.NEGATIVE_INFINITY)
   );
+}
+
+/**
+ * Orders two updates of one alert by when ingest accepted them, later last
+ * (0: accepted together, so a redelivered copy never changes what it was
+ * merged into). Updates without an ingest time are ordered by content, so
+ * merging them does not depend on the order the queues deliver them in.
+ */
+export function compareUpdates(a: GroupedAlert, b: GroupedAlert): number {
+  if (a.updatedAt !== undefined && b.updatedAt !== undefined) return compareTimes(a.updatedAt, b.updatedAt, a.fingerprint, Number.NEGATIVE_INFINITY);
+  return compareGroupedAlerts(a, b);
+}
+
+/**
+ * Alertmanager's merge of two updates of one alert (types.Alert.Merge, applied
+ * when their active ranges overlap): the later update wins, with the earliest
+ * `startsAt`; a later explicit `endsAt` of the earlier update is kept, for a
+ * firing alert, or when both are resolved. Updates whose ranges do not overlap
+ * are different episodes: the later one replaces the other.
+ */
+export function mergeAlertUpdates(a: GroupedAlert, b: GroupedAlert): GroupedAlert {
+  const [older, younger] = compareUpdates(a, b) <= 0 ? [a, b] : [b, a];
+  const start = (alert: GroupedAlert) => parseAlertTime(alert.startsAt, alert.fingerprint) ?? Number.NEGATIVE_INFINITY;
+  const end = (alert: GroupedAlert) => parseAlertTime(alert.endsAt, alert.fingerprint) ?? Number.POSITIVE_INFINITY;
+  const within = (t: number) => t > start(older) && t < end(older);
+  if (!within(end(younger)) && !within(start(younger))) return younger;
+  const merged: GroupedAlert = { ...younger };
+  if (start(older) < start(younger)) merged.startsAt = older.startsAt;
+  const at = parseAlertTime(younger.updatedAt ?? '', younger.fingerprint) ?? Number.POSITIVE_INFINITY;
+  const olderEndsLater = end(older) > end(younger) && end(older) !== Number.POSITIVE_INFINITY;
+  if (isResolvedAt(younger, at)) {
+    if (isResolvedAt(older, at) && olderEndsLater) merged.endsAt = older.endsAt;
+  } else if (olderEndsLater) {
+    merged.endsAt = older.endsAt;
+  }
+  return merged;
 }
 
 /** Total order over full versions: ties on time are broken by content so that merging commutes. */

@@ -12,8 +12,12 @@ import type { AlertInput, AlertTombstone, GroupedAlert, GroupState } from './gro
 import {
   GROUP_STATE_SCHEMA,
   TOMBSTONE_RETENTION_MS,
+  tombstoneOf,
+  canonicalJson,
   compareAlertVersions,
   compareGroupedAlerts,
+  compareUpdates,
+  mergeAlertUpdates,
   hasEnded,
   isResolvedAt,
   parseAlertTime,
@@ -68,8 +72,10 @@ export function ingestAlerts(
   const tombstones = { ...base.tombstones };
   let changed = false;
 
-  const firing = incoming.filter((alert) => !isResolvedAt(alert, now));
-  const resolved = incoming.filter((alert) => isResolvedAt(alert, now));
+  // An update is judged as its sender meant it when ingest accepted it, not after time in the queues.
+  const resolvedAsSent = (alert: GroupedAlert) => isResolvedAt(alert, parseAlertTime(alert.updatedAt ?? '', alert.fingerprint) ?? now);
+  const firing = incoming.filter((alert) => !resolvedAsSent(alert));
+  const resolved = incoming.filter((alert) => resolvedAsSent(alert));
   // Firing alerts first: whether the group is active must not depend on the order within the batch.
   for (const alert of firing) changed = apply(alert, alerts, tombstones, true, now) || changed;
   const active = Object.keys(alerts).length > 0;
@@ -78,6 +84,8 @@ export function ingestAlerts(
   if (!changed) return { state, changed: false, flushAt: null };
 
   const next: GroupState = { ...base, version: base.version + 1, alerts, tombstones };
+  const receivedThrough = Math.max(base.receivedThrough ?? Number.NEGATIVE_INFINITY, ...incoming.map((alert) => parseAlertTime(alert.updatedAt ?? '', alert.fingerprint) ?? Number.NEGATIVE_INFINITY));
+  if (receivedThrough !== Number.NEGATIVE_INFINITY) next.receivedThrough = receivedThrough;
   if (!active) {
     next.expiresAt = now + TOMBSTONE_RETENTION_MS;
     return { state: next, changed: true, flushAt: null };
@@ -114,31 +122,46 @@ function apply(
 ): boolean {
   const current = alerts[alert.fingerprint];
   if (current) {
-    if (compareGroupedAlerts(alert, current) <= 0) return false;
-    alerts[alert.fingerprint] = alert;
+    if (compareUpdates(alert, current) === 0) return false;
+    const merged = mergeAlertUpdates(current, alert);
+    if (canonicalJson(merged) === canonicalJson(current)) return false;
+    alerts[alert.fingerprint] = merged;
     return true;
   }
   const tombstone = tombstones[alert.fingerprint];
-  // Arrival time is left out here: resends of a resolution stamped later must not churn the item.
-  if (tombstone && compareAlertVersions({ ...alert, updatedAt: '' }, { ...tombstone, fingerprint: alert.fingerprint }) <= 0) {
-    return false;
-  }
+  if (tombstone && !revives(alert, tombstone)) return false;
   if (mayAdd) {
     alerts[alert.fingerprint] = alert;
     delete tombstones[alert.fingerprint];
   } else {
-    tombstones[alert.fingerprint] = { status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, droppedAt: now };
+    tombstones[alert.fingerprint] = tombstoneOf(alert, now);
   }
   return true;
 }
 
+/**
+ * Whether an update brings back an alert dropped from the group: only one
+ * accepted by ingest after the dropped one (a late redelivery never does), and
+ * never a resend of the same resolution (Prometheus resends resolved alerts
+ * for 15 minutes; they must not churn the group). Updates without an ingest
+ * time fall back to ordering by content.
+ */
+function revives(alert: GroupedAlert, tombstone: AlertTombstone): boolean {
+  const dropped = { ...tombstone, fingerprint: alert.fingerprint };
+  if (compareAlertVersions({ ...alert, updatedAt: '' }, { ...dropped, updatedAt: '' }) === 0) return false;
+  if (alert.updatedAt !== undefined && tombstone.updatedAt !== undefined) return alert.updatedAt > tombstone.updatedAt;
+  return compareAlertVersions({ ...alert, updatedAt: '' }, { ...dropped, updatedAt: '' }) > 0;
+}
+
+/** Each fingerprint's updates merged in the order ingest accepted them, so the outcome does not depend on the batch's order. */
 function newestPerFingerprint(alerts: readonly GroupedAlert[]): GroupedAlert[] {
-  const newest = new Map<string, GroupedAlert>();
-  for (const alert of alerts) {
-    const seen = newest.get(alert.fingerprint);
-    if (!seen || compareGroupedAlerts(alert, seen) > 0) newest.set(alert.fingerprint, alert);
-  }
-  return [...newest.keys()].sort().map((fp) => newest.get(fp) as GroupedAlert);
+  const updates = new Map<string, GroupedAlert[]>();
+  for (const alert of alerts) updates.set(alert.fingerprint, [...(updates.get(alert.fingerprint) ?? []), alert]);
+  return [...updates.keys()].sort().map((fp) => {
+    const distinct = new Map(updates.get(fp)!.map((alert) => [canonicalJson(alert), alert]));
+    const [first, ...rest] = [...distinct.values()].sort(compareGroupedAlerts);
+    return rest.reduce(mergeAlertUpdates, first!);
+  });
 }
 
 function toGroupedAlert(alert: AlertInput, group: GroupIdentity, options: GroupingOptions): GroupedAlert {

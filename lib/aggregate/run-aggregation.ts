@@ -60,11 +60,16 @@ export interface RoutedRecord {
   redelivered?: boolean;
 }
 
+/**
+ * Merges the routed alerts of one queue batch per group. Each update is stamped
+ * with when ingest accepted it (`receivedAt` when the message has none).
+ */
 export function collectGroups(messages: readonly RoutedRecord[], receivedAt: string): PendingGroup[] {
   const groups = new Map<string, PendingGroup>();
   for (const { index, message, redelivered = false } of messages) {
     const target = { receiver: message.receiver.name, routeKey: receiverRouteKey(message.receiver) };
-    const alerts: AlertInput[] = message.alerts.map((alert) => ({ ...alert, updatedAt: receivedAt }));
+    const updatedAt = message.receivedAt ?? receivedAt;
+    const alerts: AlertInput[] = message.alerts.map((alert) => ({ ...alert, updatedAt }));
     for (const batch of partitionAlerts(alerts, target, message.grouping.groupBy)) {
       const pending = groups.get(batch.group.id);
       if (pending === undefined) {

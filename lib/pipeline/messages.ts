@@ -45,6 +45,8 @@ export const routedAlertsMessageSchema = z.object({
   type: z.literal('routed-alerts'),
   receiver: receiverRefSchema,
   grouping: groupingOptionsSchema,
+  /** When ingest accepted the alerts: orders updates of an alert and is the clock for timeouts (absent from older messages). */
+  receivedAt: z.string().optional(),
   alerts: z.array(alertSchema).min(1),
 });
 export type RoutedAlertsMessage = z.infer<typeof routedAlertsMessageSchema>;

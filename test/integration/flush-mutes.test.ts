@@ -144,3 +144,22 @@ describe('mutes decided at flush time', () => {
     expect(resolutions).toEqual([]);
   });
 });
+
+describe('updates of one alert merged as Alertmanager merges them', () => {
+  it('resolves an alert whose resolution carries an earlier startsAt than the stored one (a sender that restarted)', async () => {
+    const labels = { alertname: 'SenderRestarted', job: 'api' };
+    const firstStart = new Date(Date.now() - 600_000).toISOString();
+    await post([{ labels, startsAt: firstStart }]);
+    await eventually(() => (notificationsOf('SenderRestarted').length > 0 ? true : undefined), 30_000, 'the first notification');
+    await post([{ labels, startsAt: new Date(Date.now() - 60_000).toISOString() }]);
+
+    await post([{ labels, startsAt: firstStart, endsAt: new Date().toISOString() }]);
+    const resolved = await eventually(
+      () => notificationsOf('SenderRestarted').find((request) => request.json().status === 'resolved'),
+      30_000,
+      'the resolution',
+    );
+
+    expect(resolved.json().alerts[0].startsAt).toBe(firstStart);
+  });
+});
