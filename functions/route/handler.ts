@@ -41,7 +41,7 @@ export const handler = sqsRecordHandler(
       await Promise.all([
         queue.send('groups', bodies),
         stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt, (alert) => tenantsSeeing(alert, snapshot)),
-        paths.record(batch.accountId, routedEntries(batch.alerts, decisions, new Date().toISOString())),
+        paths.record(batch.accountId, routedEntries(batch.alerts, decisions, new Date().toISOString(), batch.receivedAt)),
       ]);
       const unrouted = decisions.filter((decision) => !decision.receivers.some((r) => r.outcome === 'delivered'));
       if (unrouted.length > 0) {

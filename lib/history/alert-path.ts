@@ -5,6 +5,15 @@ import type { DeliveryStatus, HistoryStore, NotificationRecord } from './notific
 /** One step of an alert's path through tidings, as "why (not) paged?" needs it. */
 export type AlertPathEntry =
   | {
+      /** Ingest accepted the alert (derived from the routing step, which records when: no write of its own). */
+      stage: 'received';
+      at: string;
+      fingerprint: string;
+      status: Alert['status'];
+      cluster: string;
+      source: Alert['source'];
+    }
+  | {
       stage: 'routed';
       at: string;
       fingerprint: string;
@@ -14,6 +23,8 @@ export type AlertPathEntry =
       source: Alert['source'];
       /** For alerts made by an event or audit rule: the rule. */
       rule?: string;
+      /** When ingest accepted the alert; absent from steps recorded before it was kept. */
+      receivedAt?: string;
       tenants: AlertRouting['tenants'];
       routers: string[];
       /** Each receiver considered, and whether it got the alert or what stopped it (filter, silence, inhibition). */
@@ -45,8 +56,8 @@ export interface AlertPathStore {
   list(accountId: string, fingerprint: string, options: { limit: number; cursor?: string }): Promise<{ items: AlertPathEntry[]; cursor?: string }>;
 }
 
-/** The routing step of each alert of a batch. */
-export function routedEntries(alerts: readonly Alert[], decisions: readonly AlertRouting[], at: string): AlertPathEntry[] {
+/** The routing step of each alert of a batch, accepted by ingest at `receivedAt`. */
+export function routedEntries(alerts: readonly Alert[], decisions: readonly AlertRouting[], at: string, receivedAt?: string): AlertPathEntry[] {
   return alerts.map((alert, index) => {
     const decision = decisions[index]!;
     const fromRule = alert.labels.alerttype === 'event' || alert.labels.alerttype === 'auditing';
@@ -59,6 +70,7 @@ export function routedEntries(alerts: readonly Alert[], decisions: readonly Aler
       cluster: alert.cluster,
       source: alert.source,
       ...(fromRule ? { rule: alert.labels.alertname ?? '' } : {}),
+      ...(receivedAt === undefined ? {} : { receivedAt }),
       tenants: decision.tenants,
       routers: decision.routers,
       // Kept small (one write unit for a handful of receivers): the mute object and channel are in `detail` and the config.
@@ -76,6 +88,7 @@ export function tenantView(entries: readonly AlertPathEntry[], tenantId: string)
   const visible = entries.some((e) => e.stage === 'routed' && e.tenants.some((t) => t.tenantId === tenantId));
   if (!visible) return [];
   return entries.flatMap((entry): AlertPathEntry[] => {
+    if (entry.stage === 'received') return [entry];
     if (entry.stage !== 'routed') return entry.receiver.startsWith(prefix) ? [entry] : [];
     const own = entry.receivers.filter((r) => r.receiver.startsWith(prefix));
     return entry.tenants.some((t) => t.tenantId === tenantId) ? [{ ...entry, tenants: entry.tenants.filter((t) => t.tenantId === tenantId), routers: [], receivers: own }] : [];
@@ -162,6 +175,11 @@ export async function alertPath(
       );
     }),
   );
-  const items = [...page.items, ...notified.flat()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  const received = routed.flatMap((entry): AlertPathEntry[] =>
+    entry.receivedAt === undefined
+      ? []
+      : [{ stage: 'received', at: entry.receivedAt, fingerprint: entry.fingerprint, status: entry.status, cluster: entry.cluster, source: entry.source }],
+  );
+  const items = [...page.items, ...received, ...notified.flat()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return page.cursor === undefined ? { items } : { items, cursor: page.cursor };
 }

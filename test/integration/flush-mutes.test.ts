@@ -79,6 +79,7 @@ describe('mutes decided at flush time', () => {
     const id = await silence('DiskFull');
     const muted = await eventually(() => trailEntry(labels, 'silenced'), 30_000, 'the trail to say silenced');
     expect(muted).toMatchObject({ receiver: 'pager', detail: `silence ${id}` });
+    expect(await trailEntry(labels, 'received')).toMatchObject({ cluster: 'prod-eu', status: 'firing' });
     const silencedAt = Date.parse(muted.at);
     // Let more than a repeat_interval pass under the silence (the group keeps flushing every group_interval).
     await eventually(() => (Date.now() > silencedAt + 3_000 ? true : undefined), 10_000, 'a repeat interval under the silence');

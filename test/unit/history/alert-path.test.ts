@@ -5,10 +5,11 @@ import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from
 const routedAt = '2026-11-25T10:00:00.000Z';
 
 /** Alert paths holding one routing of `fingerprint` to receiver `ops`. */
-function pathsOf(fingerprint: string): AlertPathStore {
+function pathsOf(fingerprint: string, receivedAt?: string): AlertPathStore {
   const routed: AlertPathEntry = {
     stage: 'routed',
     at: routedAt,
+    ...(receivedAt === undefined ? {} : { receivedAt }),
     fingerprint,
     alertname: 'HighErrorRate',
     status: 'firing',
@@ -59,6 +60,14 @@ function aRecord(index: number, fingerprints: string[]): NotificationRecord {
 }
 
 describe('alertPath', () => {
+  it('shows when ingest received the alert, from its routing step, as the first step of its path', async () => {
+    const receivedAt = '2026-11-25T09:59:59.500Z';
+    const path = await alertPath('acme', 'fp-1', { limit: 50 }, { paths: pathsOf('fp-1', receivedAt), history: new PagedHistory([aRecord(0, ['fp-1'])]) });
+
+    expect(path.items.map((entry) => entry.stage)).toEqual(['notified', 'routed', 'received']);
+    expect(path.items.at(-1)).toEqual({ stage: 'received', at: receivedAt, fingerprint: 'fp-1', status: 'firing', cluster: 'prod-eu', source: 'alertmanager-webhook' });
+  });
+
   it('finds the notification of an alert whatever the receiver sent after it, reading its history from the routing on', async () => {
     const history = new PagedHistory([aRecord(0, ['fp-1']), ...Array.from({ length: 2500 }, (_, i) => aRecord(i + 1, [`other-${i}`]))]);
 
