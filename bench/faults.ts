@@ -34,7 +34,8 @@ async function injectedFaults() {
     if (roll < 0.25) return { status: 429, headers: { 'retry-after': '1' } };
     return { status: 200 };
   });
-  const stack = await startTestStack({ env: { TIDINGS_DELIVERY_RETRY_BASE_SECONDS: '1' }, pollerConcurrency: 2 });
+  // In this process from source (isolation 'none'): duplicates are injected at the handlers' own SQS client.
+  const stack = await startTestStack({ env: { TIDINGS_DELIVERY_RETRY_BASE_SECONDS: '1' }, pollerConcurrency: 2, isolation: 'none' });
   const started = Date.now();
   try {
     let duplicatedSends = 0;

@@ -67,6 +67,8 @@ export async function startBenchPipeline(): Promise<BenchPipeline> {
   });
   const stack = await startTestStack({
     stage: `bench${process.pid}`,
+    // In this process from source: the counters below instrument the handlers' own SDK clients, and the CPU profile sees them.
+    isolation: 'none',
     onInvocation: (outcome) => {
       invocations.push({ functionName: shortName(outcome.functionName), records: outcome.records, failed: outcome.failed });
       lastActivity = performance.now();

@@ -4,6 +4,7 @@ import { COLD_START_TARGETS, type ColdStartRow } from './cold-start.js';
 import type { LatencyRow } from './latency.js';
 import { PRICES } from './prices.js';
 import type { RequestCountResult } from './request-counts.js';
+import type { StartTimeResult } from './start-time.js';
 import type { FilterRow, RoutingRow, TenantRoutingRow } from './scale.js';
 import { FILTER_DESCRIPTION, ROUTING_DESCRIPTION, TENANT_ROUTING_DESCRIPTION } from './scale.js';
 import type { ThroughputRow } from './throughput.js';
@@ -15,6 +16,7 @@ export interface BenchResults {
   throughput?: ThroughputRow[];
   requestCounts?: RequestCountResult;
   coldStart?: ColdStartRow[];
+  startTime?: StartTimeResult;
   routing?: RoutingRow[];
   tenantRouting?: TenantRoutingRow[];
   filter?: FilterRow[];
@@ -117,6 +119,20 @@ function coldStartSection(rows: ColdStartRow[]): string {
   ].join('\n');
 }
 
+function startTimeSection(result: StartTimeResult): string {
+  const runs = [{ name: 'first start (empty bundle cache)', run: result.firstStart }, ...result.restarts.map((run, i) => ({ name: `restart ${i + 1}`, run }))];
+  return [
+    '## 6. `npm start`: time to ready',
+    '',
+    `What \`npm start\` runs (\`tsx infra/local/start.ts --in-memory\`, free ports), timed from the spawn to its "tidings is running" line (npm's own start, about 0.3 s, not included), then stopped with a Ctrl-C before the next run. "Printed" is what that line says (from node's start). The first run has an empty bundle cache (esbuild builds all six functions while DynamoDB Local starts); restarts reuse the build. Median restart: ${n(result.medianRestartWallSeconds, 2)} s (target: at most 5 s).`,
+    '',
+    table(
+      ['run', 'seconds to ready', 'printed', 'bundles'],
+      runs.map(({ name, run }) => [name, n(run.wallSeconds, 2), n(run.printedSeconds, 1), run.bundlesBuilt ? 'built' : 'reused']),
+    ),
+  ].join('\n');
+}
+
 function scaleSection(routing: RoutingRow[], filter: FilterRow[], tenantRouting: TenantRoutingRow[] = []): string {
   return [
     '## 4. Scale',
@@ -163,13 +179,15 @@ export function renderMarkdown(results: BenchResults): string {
   return [
     '# tidings benchmarks',
     '',
-    `\`npm run bench\`, ${results.startedAt}, ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${n(results.durationSeconds)} s in all, 1-minute load average ${n(results.machine.loadAverageAtStart, 1)} at start and ${n(results.machine.loadAverageAtEnd, 1)} at the end (other work on the machine skews the figures). Local stack: DynamoDB Local (java) and fauxqs in memory on 127.0.0.1, handlers in the bench process.`,
+    `\`npm run bench\`, ${results.startedAt}, ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${n(results.durationSeconds)} s in all, 1-minute load average ${n(results.machine.loadAverageAtStart, 1)} at start and ${n(results.machine.loadAverageAtEnd, 1)} at the end (other work on the machine skews the figures). Local stack: DynamoDB Local (java) and fauxqs in memory on 127.0.0.1, handlers in the bench process (isolation \`none\`, so the figures can count their SDK calls and profile them; \`npm start\` runs each function's bundle in worker threads).`,
     '',
     results.throughput === undefined ? '' : throughputSection(results.throughput),
     '',
     results.requestCounts === undefined ? '' : requestCountSection(results.requestCounts),
     '',
     results.coldStart === undefined ? '' : coldStartSection(results.coldStart),
+    '',
+    results.startTime === undefined ? '' : startTimeSection(results.startTime),
     '',
     results.routing === undefined || results.filter === undefined ? '' : scaleSection(results.routing, results.filter, results.tenantRouting),
     '',

@@ -4,7 +4,7 @@
  * local stack (in memory, random ports, 127.0.0.1 only). A benchmark, not a
  * test: nothing here asserts on timings.
  *
- * `npm run bench -- --only cold-start` (or `scale`, `pipeline`) runs one part
+ * `npm run bench -- --only cold-start` (or `scale`, `start-time`, `pipeline`) runs one part
  * and only prints its report: latest.md keeps whole runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { renderMarkdown } = await import('./report.js');
 
 type Results = import('./report.js').BenchResults;
 
-const PARTS = ['scale', 'cold-start', 'pipeline'] as const;
+const PARTS = ['scale', 'cold-start', 'start-time', 'pipeline'] as const;
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
@@ -54,6 +54,11 @@ if (runs('cold-start')) {
   const { measureColdStart } = await import('./cold-start.js');
   log('3. cold start: building the functions and importing each bundle in fresh processes');
   results.coldStart = await measureColdStart(9, log);
+}
+if (runs('start-time')) {
+  const { measureStartTime } = await import('./start-time.js');
+  log('6. npm start: time to ready, first with an empty bundle cache, then restarts');
+  results.startTime = await measureStartTime(5, log);
 }
 if (runs('pipeline')) await measurePipeline();
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { invokeWithTimeout, lambdaContext } from './lambda-context.js';
+import { lambdaContext } from './lambda-context.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -11,6 +11,7 @@ export interface HttpRoute {
   method: string;
   path: string;
   timeoutSeconds: number;
+  /** Enforces the function's timeout itself (a local sandbox is stopped, not abandoned). */
   handler: HttpHandler;
 }
 
@@ -166,7 +167,7 @@ export function startHttpGateway(routes: HttpRoute[], options: { port: number; r
     let result: APIGatewayProxyResultV2;
     try {
       const context = lambdaContext(route.functionName, route.timeoutSeconds, options.region);
-      result = await invokeWithTimeout(() => route!.handler(event, context), route.timeoutSeconds, route.functionName);
+      result = await route.handler(event, context);
     } catch (error) {
       console.error(`[${route.functionName}] invocation failed:`, error);
       return send(res, 500, { message: 'Internal Server Error' });

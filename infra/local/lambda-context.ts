@@ -20,7 +20,7 @@ export function lambdaContext(functionName: string, timeoutSeconds: number, regi
   };
 }
 
-/** Runs a handler with the function's timeout, as Lambda would cut it off. */
+/** Fails a handler at the function's timeout without stopping it: for in-process handlers (isolation 'none'), which cannot be stopped. */
 export async function invokeWithTimeout<T>(run: () => Promise<T>, timeoutSeconds: number, functionName: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -16,24 +16,24 @@ export interface LocalResourceIndex {
   getAtt(logicalId: string, attribute: string): string;
 }
 
-/**
- * Creates the tables and queues declared in the service's CloudFormation
- * resources on the stand-ins, translating each resource's properties to the
- * matching API call. Existing ones are kept (persistence across restarts).
- */
-export async function createLocalResources(
-  definition: ServiceDefinition,
-  clients: { dynamodb: DynamoDBClient; sqs: SQSClient },
-  extraAttributes: Record<string, string> = {},
-): Promise<Map<string, { ref: string; arn: string }>> {
-  const created = new Map<string, { ref: string; arn: string }>();
-  const entries = Object.entries(definition.resources);
-  const arnOfQueue = (name: string) => `arn:aws:sqs:${definition.region}:${ACCOUNT_ID}:${name}`;
-
-  await Promise.all(
-    entries
+/** What Ref and Fn::GetAtt Arn give for each table: known before DynamoDB Local answers. */
+export function localTableReferences(definition: ServiceDefinition): Map<string, { ref: string; arn: string }> {
+  return new Map(
+    Object.entries(definition.resources)
       .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
-      .map(async ([logicalId, { Properties: p }]) => {
+      .map(([logicalId, { Properties: p }]) => [
+        logicalId,
+        { ref: p.TableName as string, arn: `arn:aws:dynamodb:${definition.region}:${ACCOUNT_ID}:table/${p.TableName}` },
+      ]),
+  );
+}
+
+/** Creates the tables (keeping existing ones) and returns their references. */
+export async function createLocalTables(definition: ServiceDefinition, dynamodb: DynamoDBClient): Promise<Map<string, { ref: string; arn: string }>> {
+  await Promise.all(
+    Object.values(definition.resources)
+      .filter((resource) => resource.Type === 'AWS::DynamoDB::Table')
+      .map(async ({ Properties: p }) => {
         const input: CreateTableCommandInput = {
           TableName: p.TableName,
           BillingMode: p.BillingMode,
@@ -42,9 +42,9 @@ export async function createLocalResources(
           GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
         };
         try {
-          await clients.dynamodb.send(new CreateTableCommand(input));
+          await dynamodb.send(new CreateTableCommand(input));
           if (p.TimeToLiveSpecification?.Enabled) {
-            await clients.dynamodb.send(
+            await dynamodb.send(
               new UpdateTimeToLiveCommand({
                 TableName: p.TableName,
                 TimeToLiveSpecification: { AttributeName: p.TimeToLiveSpecification.AttributeName, Enabled: true },
@@ -54,12 +54,21 @@ export async function createLocalResources(
         } catch (error) {
           if (!(error instanceof ResourceInUseException)) throw error;
         }
-        created.set(logicalId, { ref: p.TableName, arn: `arn:aws:dynamodb:${definition.region}:${ACCOUNT_ID}:table/${p.TableName}` });
       }),
   );
+  return localTableReferences(definition);
+}
 
+/** Creates the queues (keeping existing ones), dead-letter queues first, and returns their URLs and ARNs. */
+export async function createLocalQueues(
+  definition: ServiceDefinition,
+  sqs: SQSClient,
+  extraAttributes: Record<string, string> = {},
+): Promise<Map<string, { ref: string; arn: string }>> {
+  const created = new Map<string, { ref: string; arn: string }>();
+  const arnOfQueue = (name: string) => `arn:aws:sqs:${definition.region}:${ACCOUNT_ID}:${name}`;
   // Dead-letter queues first: a redrive policy names its DLQ's ARN.
-  const queues = entries.filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
+  const queues = Object.entries(definition.resources).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
   queues.sort(([, a], [, b]) => Number(a.Properties.RedrivePolicy !== undefined) - Number(b.Properties.RedrivePolicy !== undefined));
   for (const [logicalId, { Properties: p }] of queues) {
     const attributes: Record<string, string> = {};
@@ -73,7 +82,7 @@ export async function createLocalResources(
       attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: Number(p.RedrivePolicy.maxReceiveCount) });
     }
     Object.assign(attributes, extraAttributes);
-    const result = await clients.sqs.send(new CreateQueueCommand({ QueueName: p.QueueName, Attributes: attributes }));
+    const result = await sqs.send(new CreateQueueCommand({ QueueName: p.QueueName, Attributes: attributes }));
     created.set(logicalId, { ref: result.QueueUrl!, arn: arnOfQueue(p.QueueName) });
   }
   return created;

@@ -28,6 +28,7 @@ export interface FunctionDefinition {
   /** e.g. `dist/functions/ingest/handler.handler` */
   handler: string;
   timeoutSeconds: number;
+  memorySizeMb: number;
   environment: Record<string, unknown>;
   http: HttpTrigger[];
   sqs: SqsTrigger[];
@@ -103,6 +104,7 @@ export function loadServiceDefinition(
     name,
     handler: fn.handler as string,
     timeoutSeconds: Number(fn.timeout ?? raw.provider?.timeout ?? 6),
+    memorySizeMb: Number(fn.memorySize ?? raw.provider?.memorySize ?? 1024),
     environment: fn.environment ?? {},
     http: (fn.events ?? []).filter((e: any) => e.httpApi).map((e: any) => ({ method: e.httpApi.method, path: e.httpApi.path })),
     sqs: (fn.events ?? [])

@@ -1,11 +1,12 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { invokeWithTimeout, lambdaContext } from './lambda-context.js';
+import { lambdaContext } from './lambda-context.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface PollerOptions {
   functionName: string;
+  /** Enforces the function's timeout itself; a timeout is a thrown error, so the whole batch fails. */
   handler: SqsHandler;
   queueUrl: string;
   queueArn: string;
@@ -92,16 +93,12 @@ export class SqsPoller {
     let failedIds: Set<string>;
     let error: unknown;
     try {
-      const response = await invokeWithTimeout(
-        () => handler({ Records: records }, lambdaContext(functionName, timeoutSeconds, region)),
-        timeoutSeconds,
-        functionName,
-      );
+      const response = await handler({ Records: records }, lambdaContext(functionName, timeoutSeconds, region));
       failedIds = new Set(
         this.options.reportsBatchItemFailures ? (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : [],
       );
     } catch (caught) {
-      // A thrown error fails the whole batch, exactly as in Lambda.
+      // A thrown error or a timeout fails the whole batch, exactly as in Lambda.
       error = caught;
       failedIds = new Set(records.map((record) => record.messageId));
     }

@@ -1,19 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { functionBundles, holdBundles } from './function-bundles.js';
+import { functionEnvironment } from './function-environment.js';
 import { startHttpGateway, type HttpHandler } from './http-gateway.js';
+import { invokeWithTimeout } from './lambda-context.js';
+import { LocalFunction } from './local-function.js';
 import { assertPortFree, freePort } from './ports.js';
-import { createLocalResources, resolveIntrinsics } from './resources.js';
-import { loadServiceDefinition } from './serverless-config.js';
+import { createLocalQueues, createLocalTables, localTableReferences, resolveIntrinsics } from './resources.js';
+import { loadServiceDefinition, type ServiceDefinition } from './serverless-config.js';
 import { startSqsLocal, type SqsLocal } from './sqs-local.js';
 import { SqsPoller, type PollerOptions, type SqsHandler } from './sqs-poller.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The stand-ins accept any credentials; these keep the SDK from looking for real ones. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface LocalStackOptions {
   /** Names resources like a deployment stage would (`tidings-<stage>-alerts`). */
@@ -24,7 +31,11 @@ export interface LocalStackOptions {
   ports?: { http?: number; dynamodb?: number; sqs?: number };
   /** The operator key the admin API accepts. */
   adminKey: string;
-  /** Seals config secrets locally (32 bytes); in AWS, KMS does. Random per start when absent. */
+  /**
+   * Seals config secrets locally (32 bytes); in AWS, KMS does. When absent:
+   * kept in `<dataDir>/secrets.key` (sealed data outlives a restart only with
+   * its key), or random per start in memory.
+   */
   secretsKey?: Buffer;
   /** CIDRs outbound calls may reach despite being private or loopback, e.g. `127.0.0.1/32`. */
   outboundAllowCidrs?: string;
@@ -35,6 +46,31 @@ export interface LocalStackOptions {
   onInvocation?: PollerOptions['onInvocation'];
   /** Overrides the functions' POWERTOOLS_LOG_LEVEL (tests keep it quiet). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * `worker` (default): each function runs its deployed bundle in worker
+   * threads of its own, with only the environment serverless.yml gives it,
+   * and is stopped at its timeout. `none`: every handler runs in this process
+   * from TypeScript source with one merged environment written into
+   * process.env (for benchmarks that instrument the handlers' SDK clients);
+   * a timeout fails the invocation but cannot stop the handler.
+   */
+  isolation?: 'worker' | 'none';
+  /** The serverless.yml to run; the project's own by default (tests run modified copies). */
+  serverlessConfig?: string;
+  /** Bundles already built, laid out like dist/ (`<dir>/functions/<name>/handler.mjs`); built and cached when absent. */
+  bundleDir?: string;
+  /** Where built bundles are cached; node_modules/.cache/tidings-functions by default. */
+  bundleCacheDir?: string;
+  /** Sandboxes (worker threads) each function may run at once; at least pollerConcurrency. Default 4. */
+  functionConcurrency?: number;
+  /** Receives what the functions write (their logs) instead of this process's stdout and stderr; isolation 'worker' only. */
+  functionOutput?: (functionName: string, text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Test hook: stand-ins already running (one DynamoDB Local and one SQS for a whole
+   * test run) are used instead of starting new ones, and stop() leaves them running.
+   * Their data is shared, so `stage` must keep each stack's tables and queues apart.
+   */
+  sharedStandIns?: { dynamodb: { endpoint: string; pid: number }; sqsEndpoint: string };
 }
 
 export interface LocalStack {
@@ -46,10 +82,13 @@ export interface LocalStack {
   resources: Map<string, { ref: string; arn: string }>;
   /** DynamoDB Local's JVM, so callers can check it is gone after stop(). */
   dynamodbPid: number;
+  /** How the functions run: their bundles' directory, and whether this start built them (false: cached or given). */
+  functions: { isolation: 'worker' | 'none'; bundleDir?: string; bundlesBuilt: boolean; bundleMilliseconds: number };
   /**
    * Stops in order: HTTP stops accepting and finishes the requests it has,
-   * pollers finish their batches (deleting what succeeded), then SQS writes its
-   * last snapshot and DynamoDB Local stops. Safe to call more than once.
+   * pollers finish their batches (deleting what succeeded), the functions'
+   * sandboxes are terminated, then SQS writes its last snapshot and DynamoDB
+   * Local stops. Safe to call more than once.
    */
   stop(): Promise<void>;
 }
@@ -58,7 +97,7 @@ export interface LocalStack {
  * Runs tidings on one machine: DynamoDB Local and fauxqs as protocol-level
  * stand-ins, the tables and queues of serverless.yml created on them, the
  * HTTP functions behind a local API Gateway and the SQS functions behind
- * local event source mappings, all executing the handlers that deploy to Lambda.
+ * local event source mappings, all executing the bundles that deploy to Lambda.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stage = options.stage ?? 'local';
@@ -77,7 +116,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (options.dataDir !== undefined) mkdirSync(join(options.dataDir, 'dynamodb'), { recursive: true });
 
   // Filled in as parts start; stop() stops whichever exist, in this order.
-  const parts: { closeHttp?: () => Promise<void>; pollers?: SqsPoller[]; sqs?: SqsLocal; dynamodb?: DynamoDbLocal } = {};
+  const parts: {
+    closeHttp?: () => Promise<void>;
+    pollers?: SqsPoller[];
+    functions?: LocalFunction[];
+    releaseBundles?: () => void;
+    sqs?: SqsLocal;
+    dynamodb?: DynamoDbLocal;
+  } = {};
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -86,76 +132,126 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ['HTTP', parts.closeHttp],
         // Then the pollers finish their batches while the queues and tables they use are still there.
         ['pollers', parts.pollers && (() => Promise.all(parts.pollers!.map((poller) => poller.stop())))],
+        // Nothing invokes them any more; their threads go before the stand-ins they talk to.
+        ['functions', () => Promise.all((parts.functions ?? []).map((fn) => fn.stop())).finally(() => parts.releaseBundles?.())],
         ['SQS', parts.sqs && (() => parts.sqs!.stop())],
         ['DynamoDB Local', parts.dynamodb && (() => parts.dynamodb!.stop())],
       ];
       for (const [name, run] of steps) await run?.().catch((error) => console.error(`local stack: stopping ${name} failed:`, error));
     })());
+  const isolation = options.isolation ?? 'worker';
+  // Settled before stop() can run, so a stand-in that was starting is stopped too.
+  const dynamodbStarting = (options.sharedStandIns ? Promise.resolve(borrowed(options.sharedStandIns.dynamodb)) : startDynamoDbLocal({
+    port: dynamodbPort!,
+    ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
+  })).then((started) => (parts.dynamodb = started));
+  dynamodbStarting.catch(() => undefined);
   try {
-    // Both are awaited before either failure is thrown, so a started one is always stopped.
-    const [dynamodbStart, sqsStart] = await Promise.allSettled([
-      startDynamoDbLocal({
-        port: dynamodbPort!,
-        ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'dynamodb') }),
-      }),
-      startSqsLocal({ port: sqsPort!, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) }),
+    const [sqsStart, bundlesStart] = await Promise.allSettled([
+      options.sharedStandIns
+        ? Promise.resolve(borrowed({ endpoint: options.sharedStandIns.sqsEndpoint }))
+        : startSqsLocal({ port: sqsPort!, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) }),
+      // esbuild runs while the JVM starts; unchanged sources reuse the last build.
+      isolation === 'none' || options.bundleDir !== undefined
+        ? Promise.resolve({ dir: options.bundleDir, built: false, milliseconds: 0 })
+        : functionBundles(options.bundleCacheDir),
     ]);
-    if (dynamodbStart.status === 'fulfilled') parts.dynamodb = dynamodbStart.value;
     if (sqsStart.status === 'fulfilled') parts.sqs = sqsStart.value;
-    if (dynamodbStart.status === 'rejected') throw dynamodbStart.reason;
     if (sqsStart.status === 'rejected') throw sqsStart.reason;
-    const dynamodb = dynamodbStart.value;
+    if (bundlesStart.status === 'rejected') throw bundlesStart.reason;
     const sqsLocal = sqsStart.value;
+    const bundles = bundlesStart.value;
+    if (isolation === 'worker' && options.bundleDir === undefined) parts.releaseBundles = holdBundles(bundles.dir!);
+    // The address DynamoDB Local will answer on; functions may load before it does (they connect on first use).
+    const dynamodbEndpoint = options.sharedStandIns?.dynamodb.endpoint ?? `http://127.0.0.1:${dynamodbPort}`;
 
-    Object.assign(process.env, {
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
-      TIDINGS_ADMIN_KEY_SHA256: createHash('sha256').update(options.adminKey).digest('hex'),
+    // For callers' own SDK clients against the stand-ins (tests, benchmarks); the functions never see process.env.
+    process.env.AWS_REGION ??= region;
+    process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
+    const adminKeySha256 = createHash('sha256').update(options.adminKey).digest('hex');
+    // What `${env:...}` in serverless.yml sees, as the framework would at deploy time.
+    const deployEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TIDINGS_ADMIN_KEY_SHA256: adminKeySha256,
       TIDINGS_OUTBOUND_ALLOW_CIDRS: options.outboundAllowCidrs ?? '',
       ...options.env,
-    });
-    const definition = loadServiceDefinition(join(PROJECT_ROOT, 'serverless.yml'), { stage, region });
-    const clients = {
-      dynamodb: new DynamoDBClient({ endpoint: dynamodb.endpoint, region }),
-      sqs: new SQSClient({ endpoint: sqsLocal.endpoint, region }),
     };
-    const resources = await createLocalResources(definition, clients);
+    const definition = loadServiceDefinition(options.serverlessConfig ?? join(PROJECT_ROOT, 'serverless.yml'), { stage, region, env: deployEnv });
+    const clients = {
+      dynamodb: new DynamoDBClient({ endpoint: dynamodbEndpoint, region, credentials: LOCAL_CREDENTIALS }),
+      sqs: new SQSClient({ endpoint: sqsLocal.endpoint, region, credentials: LOCAL_CREDENTIALS }),
+    };
+    const queues = await createLocalQueues(definition, clients.sqs);
     sqsLocal.restore();
+    const resources = new Map([...localTableReferences(definition), ...queues]);
 
     const kmsKeys = new Set(Object.entries(definition.resources).filter(([, r]) => r.Type === 'AWS::KMS::Key').map(([id]) => id));
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     const attributes = { 'HttpApi.ApiEndpoint': httpUrl };
-    const environment: Record<string, string> = {};
-    for (const fn of definition.functions) {
-      for (const [name, value] of Object.entries({ ...definition.providerEnvironment, ...fn.environment })) {
-        const resolved = resolveIntrinsics(value, resources, attributes, kmsKeys);
-        if (environment[name] !== undefined && environment[name] !== resolved) {
-          // All functions share this process's environment locally, so a name must mean one thing.
-          throw new Error(`environment variable ${name} differs between functions; local running needs one value`);
-        }
-        environment[name] = resolved;
-      }
-    }
-    delete environment.NODE_OPTIONS;
-    environment.SECRETS_LOCAL_KEY = (options.secretsKey ?? randomBytes(32)).toString('base64');
-    if (options.logLevel !== undefined) environment.POWERTOOLS_LOG_LEVEL = options.logLevel;
-    Object.assign(process.env, environment);
+    const resolveValue = (value: unknown) => resolveIntrinsics(value, resources, attributes, kmsKeys);
+    const secretsLocalKey = (options.secretsKey ?? persistedSecretsKey(options.dataDir)).toString('base64');
+    const qualifiedName = (name: string) => `${definition.service}-${stage}-${name}`;
 
-    const handlers = new Map<string, unknown>();
-    await Promise.all(
-      definition.functions.map(async (fn) => {
-        handlers.set(fn.name, await loadHandler(fn.handler));
-      }),
-    );
+    const handlers = new Map<string, (event: any, context: Context) => Promise<any>>();
+    const loadFunctions = async () => {
+      if (isolation === 'worker') {
+        const functions = definition.functions.map(
+          (fn) =>
+            new LocalFunction({
+              functionName: qualifiedName(fn.name),
+              ...bundleOf(fn.handler, bundles.dir!),
+              environment: functionEnvironment(definition, fn, resolveValue, {
+                region,
+                dynamodbEndpoint,
+                sqsEndpoint: sqsLocal.endpoint,
+                secretsLocalKey,
+                ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+              }),
+              timeoutSeconds: fn.timeoutSeconds,
+              memorySizeMb: fn.memorySizeMb,
+              region,
+              maxConcurrency: Math.max(options.functionConcurrency ?? 4, options.pollerConcurrency ?? 2),
+              ...(options.functionOutput === undefined
+                ? {}
+                : { onOutput: (text: string, stream: 'stdout' | 'stderr') => options.functionOutput!(qualifiedName(fn.name), text, stream) }),
+            }),
+        );
+        parts.functions = functions;
+        // Every bundle is loaded now, so one that cannot load stops the start with its function's name and error.
+        const inits = await Promise.allSettled(functions.map((fn) => fn.start()));
+        const failed = inits.find((init): init is PromiseRejectedResult => init.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+        definition.functions.forEach((fn, index) => handlers.set(fn.name, (event, context) => functions[index]!.invoke(event, context.awsRequestId)));
+      } else {
+        loadIntoProcess(definition, resolveValue, {
+          AWS_REGION: region,
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+          AWS_ENDPOINT_URL_SQS: sqsLocal.endpoint,
+          SECRETS_LOCAL_KEY: secretsLocalKey,
+          ...(options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: options.logLevel }),
+        });
+        await Promise.all(
+          definition.functions.map(async (fn) => {
+            const handler = (await loadHandler(fn.handler)) as (event: unknown, context: Context) => Promise<unknown>;
+            handlers.set(fn.name, (event, context) => invokeWithTimeout(() => handler(event, context), fn.timeoutSeconds, qualifiedName(fn.name)));
+          }),
+        );
+      }
+    };
+    // Functions load while DynamoDB Local is still starting; both must be done before anything is invoked.
+    const [loaded, tablesReady] = await Promise.allSettled([loadFunctions(), dynamodbStarting.then(() => createLocalTables(definition, clients.dynamodb))]);
+    if (tablesReady.status === 'rejected') throw tablesReady.reason;
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const dynamodb = parts.dynamodb!;
 
     const httpRoutes = definition.functions.filter((fn) => fn.http.length > 0);
     const server: Server = await startHttpGateway(
       definition.functions.flatMap((fn) =>
         fn.http.map((trigger) => ({
-          functionName: `${definition.service}-${stage}-${fn.name}`,
+          functionName: qualifiedName(fn.name),
           method: trigger.method,
           path: trigger.path,
           timeoutSeconds: fn.timeoutSeconds,
@@ -172,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const queue = resources.get(trigger.queueLogicalId);
         if (queue === undefined) throw new Error(`${fn.name}: queue ${trigger.queueLogicalId} is not declared`);
         return new SqsPoller(clients.sqs, {
-          functionName: `${definition.service}-${stage}-${fn.name}`,
+          functionName: qualifiedName(fn.name),
           handler: handlers.get(fn.name) as SqsHandler,
           queueUrl: queue.ref,
           queueArn: queue.arn,
@@ -195,9 +291,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stage,
       resources,
       dynamodbPid: dynamodb.pid,
+      functions: {
+        isolation,
+        ...(bundles.dir === undefined ? {} : { bundleDir: bundles.dir }),
+        bundlesBuilt: bundles.built,
+        bundleMilliseconds: bundles.milliseconds,
+      },
       stop,
     };
   } catch (error) {
+    await dynamodbStarting.catch(() => undefined);
     await stop();
     throw error;
   }
@@ -229,7 +332,43 @@ function drainOnClose(server: Server, graceMs: number): () => Promise<void> {
     });
 }
 
-/** `dist/functions/ingest/handler.handler` (the bundle Lambda runs) -> the `handler` export of functions/ingest/handler.ts. */
+/** `dist/functions/ingest/handler.handler` -> `<bundleDir>/functions/ingest/handler.mjs` and its `handler` export, as Lambda resolves it. */
+function bundleOf(handlerPath: string, bundleDir: string): { bundle: string; exportName: string } {
+  const match = /^dist\/(.+)\.(\w+)$/.exec(handlerPath);
+  if (match === null) throw new Error(`handler ${handlerPath} does not follow dist/<source path>.<export>`);
+  return { bundle: join(bundleDir, `${match[1]}.mjs`), exportName: match[2]! };
+}
+
+/** The key sealed data in `dir` was sealed with (created on first use), or a random one when nothing persists. */
+function persistedSecretsKey(dir: string | undefined): Buffer {
+  if (dir === undefined) return randomBytes(32);
+  const path = join(dir, 'secrets.key');
+  if (existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600 });
+  return key;
+}
+
+/**
+ * isolation 'none': one environment for every function, written into
+ * process.env, so a variable must mean the same to all of them.
+ */
+function loadIntoProcess(definition: ServiceDefinition, resolveValue: (value: unknown) => string, local: Record<string, string>): void {
+  const environment: Record<string, string> = {};
+  for (const fn of definition.functions) {
+    for (const [name, value] of Object.entries({ ...definition.providerEnvironment, ...fn.environment })) {
+      const resolved = resolveValue(value);
+      if (environment[name] !== undefined && environment[name] !== resolved) {
+        throw new Error(`environment variable ${name} differs between functions; running them in one process needs one value`);
+      }
+      environment[name] = resolved;
+    }
+  }
+  delete environment.NODE_OPTIONS;
+  Object.assign(process.env, environment, local);
+}
+
+/** isolation 'none': `dist/functions/ingest/handler.handler` -> the `handler` export of functions/ingest/handler.ts. */
 async function loadHandler(handlerPath: string): Promise<unknown> {
   const match = /^dist\/(.+)\.(\w+)$/.exec(handlerPath);
   if (match === null) throw new Error(`handler ${handlerPath} does not follow dist/<source path>.<export>`);
@@ -237,4 +376,9 @@ async function loadHandler(handlerPath: string): Promise<unknown> {
   const handler = module[match[2]!];
   if (typeof handler !== 'function') throw new Error(`${handlerPath}: export ${match[2]} is not a function`);
   return handler;
+}
+
+/** A shared stand-in (options.sharedStandIns): used as it is, never stopped or restored from here. */
+function borrowed<T extends object>(standIn: T): T & { stop(): Promise<void>; restore(): void } {
+  return { ...standIn, stop: async () => undefined, restore: () => undefined };
 }
