@@ -19,7 +19,7 @@ import { languageCodeSchema, languagePackSchema } from '../templates/language-pa
 import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
 import { templatesSchema } from './receivers-api.js';
 import type { Receiver } from '../receivers/receiver.js';
-import { routeAlerts } from '../route/route-alerts.js';
+import { routeAlerts, unreachedReceivers } from '../route/route-alerts.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import { loadRoutingSnapshot } from '../route/routing-source.js';
 import { dynamoRoutingSource } from '../aws/dynamo-config.js';
@@ -499,13 +499,16 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       cluster: body.labels[CLUSTER_LABEL] ?? '',
     };
     const snapshot = await loadRoutingSnapshot(accountId, [alert], dynamoRoutingSource(deps.stores), { withMutes: true });
-    const [decision] = routeAlerts([alert], snapshot, deps.now()).decisions;
-    if (tenantId === undefined) return ok(decision);
+    const decision = routeAlerts([alert], snapshot, deps.now()).decisions[0]!;
+    if (tenantId === undefined) return ok({ ...decision, receivers: [...decision.receivers, ...unreachedReceivers(alert, snapshot, decision)] });
     // A tenant sees only what concerns its own receivers, never other tenants' or global ones.
+    const own = new Map([[tenantId, await deps.stores.receivers.listTenant(accountId, tenantId)]]);
     return ok({
-      fingerprint: decision!.fingerprint,
-      visibleToTenant: decision!.tenants.some((t) => t.tenantId === tenantId),
-      receivers: decision!.receivers.filter((r) => r.receiver.startsWith(`${tenantId}/`)),
+      fingerprint: decision.fingerprint,
+      visibleToTenant: decision.tenants.some((t) => t.tenantId === tenantId),
+      receivers: [...decision.receivers, ...unreachedReceivers(alert, { ...snapshot, globalReceivers: [] }, decision, own)].filter((r) =>
+        r.receiver.startsWith(`${tenantId}/`),
+      ),
     });
   });
 

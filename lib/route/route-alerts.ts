@@ -36,7 +36,8 @@ export interface ReceiverDecision {
   channel: string;
   /** How it matched: `global receiver`, `tenant team-a (binding)`, `router critical-to-pager`. */
   via: string[];
-  outcome: 'delivered' | 'disabled' | 'filtered' | 'silenced' | 'inhibited';
+  /** `unreached`: routing never chose the receiver (only the explain endpoint lists these, see {@link unreachedReceivers}). */
+  outcome: 'delivered' | 'disabled' | 'filtered' | 'silenced' | 'inhibited' | 'unreached';
   /** For filtered/silenced/inhibited: which requirement, silence or inhibiting alert. */
   detail?: string;
   mute?: MuteReason;
@@ -85,6 +86,39 @@ export function routeAlerts(alerts: readonly Alert[], snapshot: RoutingSnapshot,
     alerts: routed,
   }));
   return { messages, decisions };
+}
+
+/**
+ * Why each receiver routing did not choose was not reached, for the explain
+ * endpoint: the global receivers and those of `tenants` (the snapshot's, plus
+ * any the caller adds, e.g. the asking tenant's own) that are not in `routing`.
+ */
+export function unreachedReceivers(
+  alert: Alert,
+  snapshot: RoutingSnapshot,
+  routing: AlertRouting,
+  tenants: ReadonlyMap<string, readonly Receiver[]> = snapshot.tenantReceivers,
+): ReceiverDecision[] {
+  const considered = new Set(routing.receivers.map((decision) => decision.receiver));
+  const visible = new Set(routing.tenants.map((tenant) => tenant.tenantId));
+  const namespace = alert.labels.namespace;
+  const routers = routing.routers.length === 0 ? 'no router matches the alert' : `the routers that match (${routing.routers.join(', ')}) do not name it`;
+  const byPolicy =
+    snapshot.policy === 'RouterOnly'
+      ? `route policy RouterOnly: ${routers}`
+      : snapshot.policy === 'RouterFirst' && routing.routers.length > 0
+        ? `route policy RouterFirst: ${routers}`
+        : undefined;
+  const why = (receiver: Receiver): string => {
+    if (receiver.tenantId === undefined || visible.has(receiver.tenantId)) return byPolicy ?? 'not chosen by routing';
+    if (namespace === undefined) return `the alert has no namespace label, so only global receivers get it (tenant ${receiver.tenantId})`;
+    if (alert.cluster === '') return `the alert has no cluster label, so no tenant can see its namespace (tenant ${receiver.tenantId})`;
+    return `tenant ${receiver.tenantId} may not see namespace ${namespace} in cluster ${alert.cluster}`;
+  };
+  const candidates = [...snapshot.globalReceivers, ...[...tenants.values()].flat()];
+  return candidates
+    .filter((receiver) => !considered.has(receiverLabel(receiver)))
+    .map((receiver) => ({ receiver: receiverLabel(receiver), channel: receiver.channel, via: [], outcome: 'unreached' as const, detail: why(receiver) }));
 }
 
 /** The tenants that may see an alert: those with access to its (cluster, namespace). */

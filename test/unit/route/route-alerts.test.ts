@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InhibitRule } from '../../../lib/inhibit/rule.js';
 import type { Receiver } from '../../../lib/receivers/receiver.js';
-import { routeAlerts, type RoutingSnapshot } from '../../../lib/route/route-alerts.js';
+import { routeAlerts, unreachedReceivers, type RoutingSnapshot } from '../../../lib/route/route-alerts.js';
 import type { RoutePolicy, Router } from '../../../lib/route/router.js';
 import type { Silence } from '../../../lib/silence/silence.js';
 import { accessKey, type AccessEntry } from '../../../lib/tenancy/tenant.js';
@@ -231,3 +231,29 @@ describe('routeAlerts: messages', () => {
     expect(messages[0]!.grouping).toMatchObject({ groupBy: ['alertname'], groupWaitMs: 1000, repeatIntervalMs: 60_000 });
   });
 });
+
+describe('unreachedReceivers (explain)', () => {
+  const unreached = (labels: Record<string, string>, overrides: Partial<RoutingSnapshot> = {}) => {
+    const a = alert(labels);
+    const shot = snapshot(overrides);
+    const [decision] = routeAlerts([a], shot, NOW).decisions;
+    return Object.fromEntries(unreachedReceivers(a, shot, decision!).map((r) => [r.receiver, r.detail]));
+  };
+
+  it("names the tenant that may not see the alert's namespace", () => {
+    expect(unreached({ alertname: 'X', namespace: 'shop' })).toEqual({ 'team-b/b-hook': 'tenant team-b may not see namespace shop in cluster prod' });
+  });
+
+  it('says an alert without a namespace label reaches only global receivers', () => {
+    expect(unreached({ alertname: 'X' })['team-a/a-slack']).toMatch(/no namespace label/);
+  });
+
+  it('says under RouterOnly that no router matches, or which routers matched and did not name the receiver', () => {
+    expect(unreached({ alertname: 'X', namespace: 'shop' }, { policy: 'RouterOnly' }).ops).toBe('route policy RouterOnly: no router matches the alert');
+    const critical = router('critical', { matchLabels: { severity: 'critical' } }, { receivers: ['pager'] });
+    const reasons = unreached({ alertname: 'X', namespace: 'shop', severity: 'critical' }, { policy: 'RouterOnly', routers: [critical] });
+    expect(reasons.ops).toBe('route policy RouterOnly: the routers that match (critical) do not name it');
+    expect(reasons.pager).toBeUndefined();
+  });
+});
+
