@@ -1,11 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key';
 
-/** Starts the whole stack in memory on random free ports, allowing outbound calls to 127.0.0.1 only. */
+/**
+ * This file's stage: its tables and queues on the shared stand-ins are its own.
+ * The same for every stack the file starts, so a restarted stack finds its data.
+ */
+const FILE_STAGE = aStage();
+
+/** A stage no other stack of the run uses, for a test that needs a stack (and queues) of its own. */
+export function aStage(): string {
+  return `t${randomBytes(4).toString('hex')}`;
+}
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * How much of Lambda's batching windows the test stacks wait (serverless.yml's
+ * `maximumBatchingWindow`, 2 s on the groups queue, which a notification passes
+ * twice). The window tunes throughput and is no part of behaviour; batches
+ * still form, but a delivery takes about a second instead of five.
+ * TIDINGS_TEST_BATCHING_WINDOW_SCALE=1 runs with the deployed windows.
+ */
+const BATCHING_WINDOW_SCALE = Number(process.env.TIDINGS_TEST_BATCHING_WINDOW_SCALE ?? '0.1');
+
+/**
+ * serverless.yml with its batching windows scaled, written once per content
+ * under node_modules/.cache (next to an `infra` link, so its `${file(infra/...)}`
+ * references resolve as from the project root).
+ */
+function testServerlessConfig(): string | undefined {
+  if (BATCHING_WINDOW_SCALE === 1) return undefined;
+  const original = readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8');
+  const scaled = original.replace(/(maximumBatchingWindow:\s*)(\d+(?:\.\d+)?)/g, (_, key: string, seconds: string) => `${key}${Number(seconds) * BATCHING_WINDOW_SCALE}`);
+  const dir = join(PROJECT_ROOT, 'node_modules/.cache/tidings-test', createHash('sha256').update(scaled).digest('hex').slice(0, 16));
+  const path = join(dir, 'serverless.yml');
+  mkdirSync(dir, { recursive: true });
+  try {
+    symlinkSync(join(PROJECT_ROOT, 'infra'), join(dir, 'infra'), 'dir');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  // Files start in parallel: each writes its own temporary file and renames it into place.
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, scaled);
+  renameSync(temporary, path);
+  return path;
+}
+
+/**
+ * Starts the whole stack in memory on random free ports, allowing outbound calls to 127.0.0.1 only.
+ * It runs on the run's shared DynamoDB Local and SQS (test/global-setup.ts) unless the test gives a
+ * data directory or stand-in ports: restarts and stops need stand-ins of their own.
+ */
 export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  const ownStandIns = overrides.dataDir !== undefined || overrides.ports?.dynamodb !== undefined || overrides.ports?.sqs !== undefined;
+  const shared = ownStandIns ? undefined : inject('standIns');
+  const serverlessConfig = testServerlessConfig();
   return startLocalStack({
-    stage: `t${process.pid}`,
+    stage: FILE_STAGE,
+    ...(shared === undefined ? {} : { sharedStandIns: shared }),
+    ...(serverlessConfig === undefined ? {} : { serverlessConfig }),
     adminKey: TEST_ADMIN_KEY,
     outboundAllowCidrs: '127.0.0.1/32',
     logLevel: (process.env.TIDINGS_TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR',

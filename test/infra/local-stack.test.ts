@@ -22,7 +22,8 @@ describe('the local stack', () => {
     }
   });
 
-  it('keeps tables and queued messages across a restart when given a data directory', async () => {
+  // Starts DynamoDB Local twice: on a busy machine a JVM alone can take many seconds.
+  it('keeps tables and queued messages across a restart when given a data directory', { timeout: 120_000 }, async () => {
     const first = await startTestStack({ dataDir });
     const cluster = await adminClient(first).createCluster('acme', 'persisted');
     const sqs = new SQSClient({ endpoint: first.sqsEndpoint, region: 'us-east-1' });

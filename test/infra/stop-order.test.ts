@@ -55,7 +55,8 @@ async function holdingReceiver() {
 }
 
 describe('stopping the local stack', () => {
-  it('stops HTTP first, lets a handler finish its batch and delete it, then stops the stand-ins', async () => {
+  // Starts a DynamoDB Local of its own: on a busy machine a JVM alone can take many seconds.
+  it('stops HTTP first, lets a handler finish its batch and delete it, then stops the stand-ins', { timeout: 120_000 }, async () => {
     // Prepare
     const dataDir = mkdtempSync(join(tmpdir(), 'tidings-stop-'));
     const receiver = await holdingReceiver();

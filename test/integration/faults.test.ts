@@ -1,9 +1,10 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { aNotification, anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
+import { anAlert, aNotification, anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
+import { pipelineIdle } from '../helpers/pipeline-signals.js';
 
 let stack: LocalStack;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
@@ -36,11 +37,10 @@ afterAll(async () => {
 
 const sent = (path: string, marker: string) => receiver.requests.filter((r) => r.path === path && r.body.includes(marker));
 const queueUrl = (id: string) => stack.resources.get(id)!.ref;
-async function depth(id: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl(id), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+/** The bodies on the delivery DLQ (a handful here), read without taking them: nothing consumes it but the replay. */
+async function deadLetters(): Promise<string[]> {
+  const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('DeliveryDeadLetterQueue'), MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+  return (page.Messages ?? []).map((m) => m.Body ?? '');
 }
 
 describe('delivery under faults', () => {
@@ -49,7 +49,8 @@ describe('delivery under faults', () => {
     await eventually(() => (calls.get('/flaky') === 4 ? true : undefined), 30_000, 'the fourth attempt');
     const record = await eventually(async () => (await admin.history('acme')).items.find((i: any) => i.notificationId === 'n-flaky' && i.status === 'sent'));
     expect(record.attempts).toBe(4);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The message is gone from the delivery queue (not visible, in flight or delayed): no attempt is left to come.
+    await pipelineIdle(stack, { delayed: ['DeliveryQueue'] });
     expect(calls.get('/flaky')).toBe(4);
   });
 
@@ -64,18 +65,21 @@ describe('delivery under faults', () => {
   });
 
   it('parks a poison message on the dead-letter queue without holding back its batch', async () => {
-    const good = JSON.stringify(aNotification({ id: 'n-next-to-poison', receiver: { accountId: 'acme', name: 'steady' } }));
+    const poison = '{"this is": not json';
+    const good = JSON.stringify(aNotification({ id: 'n-next-to-poison', receiver: { accountId: 'acme', name: 'steady' }, alerts: [anAlert({ labels: { alertname: 'NextToPoison' } })] }));
     await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl('DeliveryQueue'),
         Entries: [
-          { Id: 'poison', MessageBody: '{"this is": not json' },
+          { Id: 'poison', MessageBody: poison },
           { Id: 'good', MessageBody: good },
         ],
       }),
     );
-    await eventually(() => (calls.get('/steady') ? true : undefined), 10_000, 'the good message');
-    await eventually(async () => ((await depth('DeliveryDeadLetterQueue')) === 1 ? true : undefined), 20_000, 'the poison message in the DLQ');
+    await eventually(() => (sent('/steady', 'NextToPoison').length === 1 ? true : undefined), 10_000, 'the good message');
+    const parked = await eventually(async () => ((await deadLetters()).includes(poison) ? true : undefined), 20_000, 'the poison message in the DLQ');
+    expect(parked).toBe(true);
+    expect(await deadLetters()).not.toContain(good);
   });
 
   it('replays dead letters of the account back into delivery', async () => {
@@ -94,8 +98,10 @@ describe('delivery under faults', () => {
     expect(response.status).toBe(200);
     expect(response.body.replayed).toBe(1);
     await eventually(() => (sent('/steady', 'ParkedAlert').length === 1 ? true : undefined), 15_000, 'the replayed notification');
-    // The poison message and the other account's notification stay parked.
-    expect(await depth('DeliveryDeadLetterQueue')).toBe(2);
+    // The other account's notification stays parked; this account's is gone from the DLQ.
+    const left = await deadLetters();
+    expect(left).toContain(foreign);
+    expect(left).not.toContain(parked);
   });
 
   it("answers 'why did I (not) get paged' from an alert's path", async () => {

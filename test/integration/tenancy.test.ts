@@ -3,7 +3,8 @@ import { apiRoutes } from '../../lib/api/api-routes.js';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
-import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
+import { adminClient, startTestStack } from '../helpers/local-stack.js';
+import { ingestedFingerprint, settledPath } from '../helpers/pipeline-signals.js';
 
 let stack: LocalStack;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
@@ -14,24 +15,47 @@ let keyB: string;
 
 const fast = { groupBy: ['alertname'], groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' };
 
-beforeAll(async () => {
-  receiver = await startHttpReceiver();
-  stack = await startTestStack();
-  admin = adminClient(stack);
-  cluster = await admin.createCluster('acme', 'prod-eu');
+/**
+ * An account with a workspace `fin` (payments), tenant team-a bound to shop,
+ * team-b holding fin, a global receiver and one per tenant, each posting to
+ * `/<account>/<name>`. Tests that send alerts take an account of their own, so
+ * none sees what another left behind.
+ */
+async function anAccount(accountId: string) {
+  const created = await admin.createCluster(accountId, 'prod-eu');
   const put = async (path: string, body: unknown) => {
     const response = await admin.call('PUT', path, body);
     if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   };
-  await put('/v1/accounts/acme/workspaces/fin', { namespaces: [{ cluster: 'prod-eu', namespace: 'payments' }] });
-  await put('/v1/accounts/acme/tenants/team-a', { displayName: 'Team A', bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] });
-  await put('/v1/accounts/acme/tenants/team-b', { displayName: 'Team B', workspaces: ['fin'] });
-  await put('/v1/accounts/acme/receivers/ops', { channel: 'webhook', settings: { url: `${receiver.url}/ops` }, grouping: fast });
-  await put('/v1/accounts/acme/tenants/team-a/receivers/a-hook', { channel: 'webhook', settings: { url: `${receiver.url}/a` }, grouping: fast });
-  await put('/v1/accounts/acme/tenants/team-b/receivers/b-hook', { channel: 'webhook', settings: { url: `${receiver.url}/b` }, grouping: fast });
-  keyA = (await admin.call('POST', '/v1/accounts/acme/tenants/team-a/keys')).body.key;
-  keyB = (await admin.call('POST', '/v1/accounts/acme/tenants/team-b/keys')).body.key;
+  const hook = (name: string) => ({ channel: 'webhook', settings: { url: `${receiver.url}/${accountId}/${name}` }, grouping: fast });
+  await put(`/v1/accounts/${accountId}/workspaces/fin`, { namespaces: [{ cluster: 'prod-eu', namespace: 'payments' }] });
+  await put(`/v1/accounts/${accountId}/tenants/team-a`, { displayName: 'Team A', bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] });
+  await put(`/v1/accounts/${accountId}/tenants/team-b`, { displayName: 'Team B', workspaces: ['fin'] });
+  await put(`/v1/accounts/${accountId}/receivers/ops`, hook('ops'));
+  await put(`/v1/accounts/${accountId}/tenants/team-a/receivers/a-hook`, hook('a'));
+  await put(`/v1/accounts/${accountId}/tenants/team-b/receivers/b-hook`, hook('b'));
+  const keyA = (await admin.call('POST', `/v1/accounts/${accountId}/tenants/team-a/keys`)).body.key as string;
+  const keyB = (await admin.call('POST', `/v1/accounts/${accountId}/tenants/team-b/keys`)).body.key as string;
+  /** Posts one alert and waits until its path says every receiver it was routed to has its notification (or mute). */
+  const postAndSettle = async (labels: Record<string, string>) => {
+    const response = await postTo(created, labels);
+    expect(response.status).toBe(202);
+    return settledPath(admin, accountId, ingestedFingerprint(labels, 'prod-eu'));
+  };
+  /** Which receivers (by name) got a notification mentioning the marker. */
+  const reached = (marker: string) =>
+    [...new Set(receiver.requests.filter((r) => r.path.startsWith(`/${accountId}/`) && r.body.includes(marker)).map((r) => r.path.slice(accountId.length + 2)))].sort();
+  return { accountId, cluster: created, keyA, keyB, postAndSettle, reached };
+}
+
+beforeAll(async () => {
+  receiver = await startHttpReceiver();
+  stack = await startTestStack();
+  admin = adminClient(stack);
+  // The API tests below only read, or create and delete what they use.
+  const acme = await anAccount('acme');
+  ({ cluster, keyA, keyB } = acme);
 });
 
 afterAll(async () => {
@@ -39,53 +63,54 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const post = (labels: Record<string, string>) =>
-  fetch(`${stack.httpUrl}/ingest/${cluster.id}/alertmanager`, {
+const postTo = (target: { id: string; token: string }, labels: Record<string, string>) =>
+  fetch(`${stack.httpUrl}/ingest/${target.id}/alertmanager`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels })])),
   });
 
-/** Which receiver paths got a notification mentioning the marker. */
-const reached = (marker: string) => [...new Set(receiver.requests.filter((r) => r.body.includes(marker)).map((r) => r.path))].sort();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('tenant routing through the stack', () => {
   it('delivers a namespaced alert to the tenants bound to it and to global receivers, and nowhere else', async () => {
-    await post({ alertname: 'ShopDown', namespace: 'shop' });
-    await post({ alertname: 'PaymentsDown', namespace: 'payments' });
-    await post({ alertname: 'NodeDown' });
-    await eventually(() => (reached('ShopDown').length >= 2 && reached('PaymentsDown').length >= 2 && reached('NodeDown').length >= 1 ? true : undefined));
-    await sleep(1500);
-    expect(reached('ShopDown')).toEqual(['/a', '/ops']);
-    expect(reached('PaymentsDown')).toEqual(['/b', '/ops']);
-    expect(reached('NodeDown')).toEqual(['/ops']);
+    const account = await anAccount('routing');
+    await Promise.all([
+      account.postAndSettle({ alertname: 'ShopDown', namespace: 'shop' }),
+      account.postAndSettle({ alertname: 'PaymentsDown', namespace: 'payments' }),
+      account.postAndSettle({ alertname: 'NodeDown' }),
+    ]);
+    expect(account.reached('ShopDown')).toEqual(['a', 'ops']);
+    expect(account.reached('PaymentsDown')).toEqual(['b', 'ops']);
+    expect(account.reached('NodeDown')).toEqual(['ops']);
   });
 
   it("mutes only the tenant's receivers with a tenant silence", async () => {
-    const created = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-a/silences`, {
+    const account = await anAccount('silencing');
+    const created = await fetch(`${stack.httpUrl}/v1/accounts/silencing/tenants/team-a/silences`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${account.keyA}`, 'content-type': 'application/json' },
       body: JSON.stringify({ matchers: ['alertname="Quiet"'], endsAt: new Date(Date.now() + 3600_000).toISOString(), createdBy: 'a', comment: 'deploy' }),
     });
     expect(created.status).toBe(201);
-    await post({ alertname: 'Quiet', namespace: 'shop' });
-    await eventually(() => (reached('Quiet').length >= 1 ? true : undefined));
-    await sleep(2000);
-    expect(reached('Quiet')).toEqual(['/ops']);
+    await account.postAndSettle({ alertname: 'Quiet', namespace: 'shop' });
+    expect(account.reached('Quiet')).toEqual(['ops']);
   });
 
   it('stops routing to a tenant as soon as its workspace no longer holds the namespace', async () => {
-    expect((await admin.call('PUT', '/v1/accounts/acme/workspaces/fin', { namespaces: [] })).status).toBe(200);
-    await post({ alertname: 'AfterRevoke', namespace: 'payments' });
-    await eventually(() => (reached('AfterRevoke').length >= 1 ? true : undefined));
-    await sleep(2000);
-    expect(reached('AfterRevoke')).toEqual(['/ops']);
-    await admin.call('PUT', '/v1/accounts/acme/workspaces/fin', { namespaces: [{ cluster: 'prod-eu', namespace: 'payments' }] });
+    const account = await anAccount('revoking');
+    expect((await admin.call('PUT', '/v1/accounts/revoking/workspaces/fin', { namespaces: [] })).status).toBe(200);
+    await account.postAndSettle({ alertname: 'AfterRevoke', namespace: 'payments' });
+    expect(account.reached('AfterRevoke')).toEqual(['ops']);
   });
 
   it('explains who would get an alert and what would stop it', async () => {
-    const response = await admin.call('POST', '/v1/accounts/acme/explain', { labels: { alertname: 'Quiet', namespace: 'shop', cluster: 'prod-eu' } });
+    const account = await anAccount('explaining');
+    const silenced = await fetch(`${stack.httpUrl}/v1/accounts/explaining/tenants/team-a/silences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${account.keyA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: ['alertname="Quiet"'], endsAt: new Date(Date.now() + 3600_000).toISOString(), createdBy: 'a', comment: 'deploy' }),
+    });
+    expect(silenced.status).toBe(201);
+    const response = await admin.call('POST', '/v1/accounts/explaining/explain', { labels: { alertname: 'Quiet', namespace: 'shop', cluster: 'prod-eu' } });
     expect(response.status).toBe(200);
     const outcomes = Object.fromEntries(response.body.receivers.map((r: any) => [r.receiver, r.outcome]));
     expect(outcomes).toEqual({ ops: 'delivered', 'team-a/a-hook': 'silenced' });
@@ -139,7 +164,16 @@ describe('tenant isolation across the whole API', () => {
   });
 
   it('shows a tenant only its own history', async () => {
-    const body = (await (await call('GET', '/v1/accounts/acme/tenants/team-b/history', keyB)).json()) as any;
+    const account = await anAccount('history');
+    // Both tenants and the global receiver have history in this account.
+    await Promise.all([
+      account.postAndSettle({ alertname: 'HistoryShop', namespace: 'shop' }),
+      account.postAndSettle({ alertname: 'HistoryPayments', namespace: 'payments' }),
+    ]);
+    const all = (await admin.history('history', '?limit=100')).items as any[];
+    expect(new Set(all.map((item) => item.receiver.tenantId ?? 'global'))).toEqual(new Set(['team-a', 'team-b', 'global']));
+
+    const body = (await (await call('GET', '/v1/accounts/history/tenants/team-b/history', account.keyB)).json()) as any;
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items.every((item: any) => item.receiver.tenantId === 'team-b')).toBe(true);
   });
@@ -154,8 +188,15 @@ describe('tenant isolation across the whole API', () => {
   });
 
   it("reports another tenant's silence as not found, even to the operator through the wrong tenant path", async () => {
-    const listed = (await (await call('GET', '/v1/accounts/acme/tenants/team-a/silences', keyA)).json()) as any;
-    const id = listed.items[0].id;
+    const created = await call('POST', '/v1/accounts/acme/tenants/team-a/silences', keyA, {
+      matchers: ['alertname="Elsewhere"'],
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      createdBy: 'a',
+      comment: 'not for team-b',
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as any;
+    expect((await admin.call('GET', `/v1/accounts/acme/tenants/team-a/silences/${id}`)).status).toBe(200);
     expect((await admin.call('GET', `/v1/accounts/acme/tenants/team-b/silences/${id}`)).status).toBe(404);
     expect((await call('DELETE', `/v1/accounts/acme/tenants/team-b/silences/${id}`, keyB)).status).toBe(404);
   });
@@ -202,14 +243,30 @@ describe('the Alertmanager v2 API as amtool uses it', () => {
   });
 
   it("lists only alerts of the tenant's namespaces, with their silence state", async () => {
-    const alerts = (await (await am('GET', '/api/v2/alerts')).json()) as any[];
-    expect(alerts.length).toBeGreaterThan(0);
+    const account = await anAccount('amlisting');
+    const amOf = (path: string) =>
+      fetch(`${stack.httpUrl}/v1/accounts/amlisting/tenants/team-a/alertmanager${path}`, { headers: { authorization: `Bearer ${account.keyA}` } });
+    const silenced = await fetch(`${stack.httpUrl}/v1/accounts/amlisting/tenants/team-a/silences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${account.keyA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: ['alertname="Quiet"'], endsAt: new Date(Date.now() + 3600_000).toISOString(), createdBy: 'a', comment: 'deploy' }),
+    });
+    expect(silenced.status).toBe(201);
+    await Promise.all([
+      account.postAndSettle({ alertname: 'Quiet', namespace: 'shop' }),
+      account.postAndSettle({ alertname: 'Loud', namespace: 'shop' }),
+      account.postAndSettle({ alertname: 'NotTeamA', namespace: 'payments' }),
+    ]);
+
+    const alerts = (await (await amOf('/api/v2/alerts')).json()) as any[];
+    expect(alerts.map((a) => a.labels.alertname).sort()).toEqual(['Loud', 'Quiet']);
     expect(alerts.every((a) => a.labels.namespace === 'shop')).toBe(true);
+    expect(alerts.find((a) => a.labels.alertname === 'Loud').status).toMatchObject({ state: 'active', silencedBy: [], inhibitedBy: [] });
     const quiet = alerts.find((a) => a.labels.alertname === 'Quiet');
     expect(quiet.status).toMatchObject({ state: 'suppressed', silencedBy: [expect.any(String)], inhibitedBy: [] });
     for (const field of ['fingerprint', 'receivers', 'startsAt', 'endsAt', 'updatedAt']) expect(quiet).toHaveProperty(field);
-    const groups = (await (await am('GET', '/api/v2/alerts/groups')).json()) as any[];
-    expect(groups[0].alerts.length).toBe(alerts.length);
+    const groups = (await (await amOf('/api/v2/alerts/groups')).json()) as any[];
+    expect(groups.flatMap((g) => g.alerts).length).toBe(alerts.length);
   });
 
   it("keeps one tenant's Alertmanager out of another tenant's silences", async () => {
