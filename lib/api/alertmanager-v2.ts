@@ -6,13 +6,24 @@ import { alertmanagerStatus } from '../ingest/alertmanager-api.js';
 import { decodePathParameter } from '../http/path-parameters.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { fromApiMatcher, toApiMatcher, type ApiMatcher } from '../matchers/api-matcher.js';
+import { InvalidMatcherError } from '../matchers/matcher.js';
 import { MatcherParseError, parseMatchers } from '../matchers/parse.js';
 import type { MuteScope, ReceiverOwner } from '../silence/muter.js';
 import { expireSilence } from '../silence/silence.js';
 import { silencedBy } from '../silence/silencer.js';
 import { accessEntries, accessKey } from '../tenancy/tenant.js';
 import { HttpError, notFound, parseWith, type ApiRequest, type ApiResponse } from './api-types.js';
-import { buildSilence, gettableSilence, postableSilenceSchema, silenceMatchesFilter } from './silences-api.js';
+import { parseTimestamp } from '../silence/timestamp.js';
+import { boundsState, sameMatchers, silenceChange } from '../silence/update.js';
+import {
+  buildSilence,
+  gettableSilence,
+  NEVER_ENDS,
+  normalizeMatchers,
+  postableSilenceSchema,
+  silenceMatchesFilter,
+  sortGettableSilences,
+} from './silences-api.js';
 
 /** Whose Alertmanager this is: the operator's (global silences, every alert) or one tenant's. */
 export interface AlertmanagerScope {
@@ -48,7 +59,8 @@ async function scopeSilences(scope: AlertmanagerScope, deps: AlertmanagerDepende
 
 /**
  * Alertmanager API v2, enough for amtool and Grafana: status, silences
- * (list, get, create/update, expire), alerts and alert groups. A tenant's
+ * (list, get, create/update, expire), alerts, alert groups and receivers, as
+ * Alertmanager 0.25 answers them. A tenant's
  * Alertmanager shows and changes only that tenant's silences and shows only
  * alerts of namespaces it may see.
  */
@@ -66,22 +78,9 @@ export async function alertmanagerApi(
   if (route === 'GET /api/v2/silences') {
     const filters = filterMatchers(request);
     const silences = (await scopeSilences(scope, deps)).filter((s) => silenceMatchesFilter(s, filters));
-    return { status: 200, body: silences.map((s) => gettableSilence(s, now)) };
+    return { status: 200, body: sortGettableSilences(silences.map((s) => gettableSilence(s, now))) };
   }
-  if (route === 'POST /api/v2/silences') {
-    const body = parseWith(postableSilenceSchema, request.json());
-    const previous = body.id === undefined ? undefined : (await scopeSilences(scope, deps)).find((s) => s.id === body.id);
-    if (body.id !== undefined && previous === undefined) throw notFound(`silence ${body.id}`);
-    const silence = buildSilence(
-      { ...(body.id === undefined ? {} : { id: body.id }), matchers: body.matchers, startsAt: body.startsAt, endsAt: body.endsAt, createdBy: body.createdBy, comment: body.comment },
-      muteScope(scope),
-      scope.accountId,
-      now,
-      previous,
-    );
-    await deps.stores.silences.put(scope.accountId, silence.id, silence, previous?.version ?? 0);
-    return { status: 200, body: { silenceID: silence.id } };
-  }
+  if (route === 'POST /api/v2/silences') return postSilence(scope, request, deps, now).catch(asAlertmanagerRefusal);
   const single = /^\/api\/v2\/silence\/([^/]+)$/.exec(subpath);
   if (single !== null) {
     const id = decodePathParameter(single[1]!, 'silenceID');
@@ -94,13 +93,99 @@ export async function alertmanagerApi(
       return { status: 200 };
     }
   }
+  if (route === 'GET /api/v2/receivers') return { status: 200, body: [{ name: receiverName(scope) }] };
   if (route === 'GET /api/v2/alerts' || route === 'GET /api/v2/alerts/groups') {
+    const receiver = request.query.receiver;
+    // Alertmanager's `receiver` is an anchored regex over the receivers an alert goes to; here there is one.
+    if (receiver !== undefined && !receiverMatches(receiver, receiverName(scope))) return { status: 200, body: [] };
     const alerts = await visibleAlerts(scope, request, deps, now);
     if (route === 'GET /api/v2/alerts') return { status: 200, body: alerts };
     return { status: 200, body: alerts.length === 0 ? [] : [{ labels: {}, receiver: { name: receiverName(scope) }, alerts }] };
   }
   if (subpath.startsWith('/api/v2/')) throw new HttpError(404, `${request.method} ${subpath} is not part of tidings' Alertmanager API`);
   throw notFound(subpath);
+}
+
+/** Alertmanager answers a refused silence with its reason as a JSON string, which amtool prints. */
+function refused(message: string): ApiResponse {
+  return { status: 400, body: message };
+}
+
+/** amtool decodes a refused POST's body as a string: an object would hide the reason. */
+function asAlertmanagerRefusal(error: unknown): ApiResponse {
+  if (error instanceof InvalidPayloadError) return refused([error.message, ...error.issues.map((i) => `${i.field}: ${i.message}`)].join('; '));
+  if (error instanceof HttpError && error.statusCode === 404) return { status: 404, body: error.message };
+  throw error;
+}
+
+/** Where the tidings API changes this silence with everything it has. */
+function tidingsSilencePath(scope: AlertmanagerScope, id: string): string {
+  return `/v1/accounts/${scope.accountId}${scope.tenantId === undefined ? '' : `/tenants/${scope.tenantId}`}/silences/${id}`;
+}
+
+/** What a stored silence has that Alertmanager's API cannot carry. */
+function tidingsOnlyFeatures(silence: StoredSilence): string[] {
+  const features: string[] = [];
+  if (silence.schedule !== undefined) features.push(`a schedule (cron "${silence.schedule.cron}" for ${silence.schedule.durationSeconds}s, ${silence.schedule.timeZone})`);
+  if (silence.permanent === true) features.push('no end (permanent)');
+  else if (silence.endsAt === undefined) features.push('no end');
+  return features;
+}
+
+/**
+ * POST /api/v2/silences as Alertmanager 0.25 answers it: a new silence starts
+ * no earlier than now; a POST naming a silence changes it in place or
+ * replaces it (the old one expired, a new id) by Alertmanager's rule. A
+ * silence with a schedule or without an end cannot be shown whole through
+ * this API, so here only its comment and author may change; a body that
+ * changes its matchers or times is refused rather than silently turning it
+ * into a plain silence.
+ */
+async function postSilence(scope: AlertmanagerScope, request: ApiRequest, deps: AlertmanagerDependencies, now: Date): Promise<ApiResponse> {
+  const body = parseWith(postableSilenceSchema, request.json());
+  const startsAtMs = parseTimestamp(body.startsAt);
+  const endsAtMs = parseTimestamp(body.endsAt);
+  if (startsAtMs === undefined || endsAtMs === undefined) return refused('startsAt and endsAt must be RFC 3339 timestamps');
+  if (startsAtMs >= endsAtMs) return refused('Failed to create silence: start time must be before end time');
+  if (endsAtMs < now.getTime()) return refused("Failed to create silence: end time can't be in the past");
+  const previous = body.id === undefined ? undefined : (await scopeSilences(scope, deps)).find((s) => s.id === body.id);
+  if (body.id !== undefined && previous === undefined) throw notFound(`silence ${body.id}`);
+  const fields = { matchers: normalizeMatchers(body.matchers), startsAt: body.startsAt, endsAt: body.endsAt, createdBy: body.createdBy, comment: body.comment };
+
+  if (previous !== undefined) {
+    const features = tidingsOnlyFeatures(previous);
+    if (features.length > 0) {
+      const changed = [
+        ...(sameMatchers(previous.matchers, fields.matchers) ? [] : ['matchers']),
+        ...(startsAtMs === parseTimestamp(previous.startsAt) ? [] : ['startsAt']),
+        ...(endsAtMs === parseTimestamp(previous.endsAt ?? NEVER_ENDS) ? [] : ['endsAt']),
+      ];
+      if (changed.length > 0) {
+        return refused(
+          `silence ${previous.id} has ${features.join(' and ')}, which the Alertmanager API cannot express: ` +
+            `only its comment and createdBy can change here, not ${changed.join(', ')}; ` +
+            `change it with PUT ${tidingsSilencePath(scope, previous.id)}`,
+        );
+      }
+      const kept = buildSilence({ ...previous, comment: fields.comment, createdBy: fields.createdBy }, previous.scope, scope.accountId, now, previous);
+      await deps.stores.silences.put(scope.accountId, kept.id, kept, previous.version);
+      return { status: 200, body: { silenceID: kept.id } };
+    }
+    if (silenceChange(previous, fields, now) === 'update') {
+      const updated = buildSilence({ ...fields, id: previous.id }, previous.scope, scope.accountId, now, previous);
+      await deps.stores.silences.put(scope.accountId, updated.id, updated, previous.version);
+      return { status: 200, body: { silenceID: updated.id } };
+    }
+  }
+
+  const created = buildSilence({ ...fields, startsAt: startsAtMs < now.getTime() ? now.toISOString() : fields.startsAt }, muteScope(scope), scope.accountId, now);
+  // Checked before the old silence is expired, so a refused replacement loses nothing.
+  if (previous !== undefined && boundsState(previous, now) !== 'expired') {
+    const expired = { ...previous, ...expireSilence(previous, now), updatedAt: now.toISOString(), version: previous.version + 1 };
+    await deps.stores.silences.put(scope.accountId, previous.id, expired, previous.version);
+  }
+  await deps.stores.silences.put(scope.accountId, created.id, created, 0);
+  return { status: 200, body: { silenceID: created.id } };
 }
 
 function receiverName(scope: AlertmanagerScope): string {
@@ -159,6 +244,15 @@ async function visibleAlerts(scope: AlertmanagerScope, request: ApiRequest, deps
     .filter((alert) => (alert.status.silencedBy.length > 0 ? want('silenced') : true))
     .filter((alert) => (alert.status.inhibitedBy.length > 0 ? want('inhibited') : true))
     .filter((alert) => (alert.status.state === 'active' ? want('active') : true));
+}
+
+function receiverMatches(pattern: string, name: string): boolean {
+  try {
+    return fromApiMatcher({ name: 'receiver', value: pattern, isRegex: true }).matches({ receiver: name });
+  } catch (error) {
+    if (error instanceof InvalidMatcherError) throw new InvalidPayloadError('failed to parse receiver param', [{ field: 'receiver', message: error.message }]);
+    throw error;
+  }
 }
 
 function matchesLabels(filter: ApiMatcher, labels: LabelSet): boolean {

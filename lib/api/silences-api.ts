@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
-import { fromApiMatcher, toApiMatcher, type ApiMatcher } from '../matchers/api-matcher.js';
+import { apiMatchType, toApiMatcher, type ApiMatcher } from '../matchers/api-matcher.js';
 import { MatcherParseError, parseMatchers } from '../matchers/parse.js';
 import { parseDuration } from '../receivers/duration.js';
 import type { MuteScope } from '../silence/muter.js';
 import { silenceStatus, SilenceValidationError, validateSilence, type Silence } from '../silence/silence.js';
+import { parseTimestamp } from '../silence/timestamp.js';
 import type { StoredSilence } from '../aws/dynamo-config.js';
 import { parseWith } from './api-types.js';
 
@@ -114,6 +115,13 @@ export function silenceView(silence: StoredSilence, now: Date) {
   };
 }
 
+/**
+ * Alertmanager has no silences without an end (permanent, or a schedule
+ * alone); its API shows them ending at this time, and an update that sends it
+ * back means "unchanged".
+ */
+export const NEVER_ENDS = '9999-12-31T23:59:59Z';
+
 /** Alertmanager's GettableSilence: what amtool and Grafana parse (id, status.state, endsAt, createdBy, comment all required). */
 export function gettableSilence(silence: StoredSilence, now: Date) {
   return {
@@ -122,8 +130,7 @@ export function gettableSilence(silence: StoredSilence, now: Date) {
     updatedAt: silence.updatedAt,
     comment: silence.comment,
     createdBy: silence.createdBy,
-    // Alertmanager has no permanent silences; show one as ending far in the future.
-    endsAt: silence.endsAt ?? '9999-12-31T23:59:59Z',
+    endsAt: silence.endsAt ?? NEVER_ENDS,
     startsAt: silence.startsAt,
     matchers: silence.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual ?? true })),
   };
@@ -131,13 +138,28 @@ export function gettableSilence(silence: StoredSilence, now: Date) {
 
 /**
  * amtool's `silence query alertname=X` sends `filter=` matchers. As in
- * Alertmanager, the filter matchers are applied to the label set formed by the
- * silence's plain equality matchers.
+ * Alertmanager (api.go `CheckSilenceMatchesFilterLabels`), a filter is not
+ * applied to labels: each filter matcher must equal one of the silence's
+ * matchers, name, operator and value, so `severity!=info` finds the silence
+ * with that very matcher.
  */
 export function silenceMatchesFilter(silence: Silence, filters: readonly ApiMatcher[]): boolean {
-  const labels: Record<string, string> = {};
-  for (const m of silence.matchers) if (!m.isRegex && (m.isEqual ?? true)) labels[m.name] = m.value;
-  return filters.every((filter) => fromApiMatcher(filter).matches(labels));
+  return filters.every((filter) =>
+    silence.matchers.some((m) => m.name === filter.name && m.value === filter.value && apiMatchType(m) === apiMatchType(filter)),
+  );
+}
+
+const stateOrder = { active: 0, pending: 1, expired: 2 } as const;
+
+/** Alertmanager's order (api.go `SortSilences`): active by end, pending by start, then expired, the latest first. */
+export function sortGettableSilences<T extends { status: { state: keyof typeof stateOrder }; startsAt: string; endsAt: string }>(silences: T[]): T[] {
+  const at = (time: string) => parseTimestamp(time) ?? 0;
+  return silences.sort((a, b) => {
+    if (a.status.state !== b.status.state) return stateOrder[a.status.state] - stateOrder[b.status.state];
+    if (a.status.state === 'pending') return at(a.startsAt) - at(b.startsAt);
+    if (a.status.state === 'expired') return at(b.endsAt) - at(a.endsAt);
+    return at(a.endsAt) - at(b.endsAt);
+  });
 }
 
 function stripStorage(silence: StoredSilence) {

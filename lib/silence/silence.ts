@@ -12,7 +12,8 @@ import { parseTimestamp } from './timestamp.js';
 /**
  * A silence as stored and exchanged: plain JSON. It mutes matching alerts
  * from `startsAt` until `endsAt` (inclusive, as Alertmanager), or for good
- * when `permanent`; with a `schedule` only inside the schedule's windows.
+ * when `permanent`; with a `schedule` only inside the schedule's windows,
+ * which recur until `endsAt` or, without one, until the silence is expired.
  */
 export interface Silence {
   id: string;
@@ -20,7 +21,7 @@ export interface Silence {
   matchers: ApiMatcher[];
   /** RFC 3339. */
   startsAt: string;
-  /** RFC 3339; required unless `permanent`. */
+  /** RFC 3339; required unless `permanent` or scheduled. */
   endsAt?: string;
   permanent?: boolean;
   schedule?: SilenceSchedule;
@@ -184,7 +185,8 @@ function compileParts(silence: Silence): CompiledParts {
   } else if (silence.permanent !== undefined && silence.permanent !== false) {
     problem('permanent', 'must be a boolean');
   } else if (silence.endsAt === undefined) {
-    problem('endsAt', 'is required unless the silence is permanent');
+    // A schedule alone bounds when the silence mutes; it recurs until expired.
+    if (silence.schedule === undefined) problem('endsAt', 'is required unless the silence is permanent or has a schedule');
   } else {
     const parsed = parseTimestamp(silence.endsAt);
     if (parsed === undefined) {
