@@ -46,7 +46,7 @@ describe('aggregation windows on the local stack', () => {
       anAlertmanagerAlert({ labels: { alertname: `Bulk${i % 5}`, instance: `node-${i}`, severity: 'warning' } }),
     );
     const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => post(alerts.slice(i * 50, i * 50 + 50))));
-    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
 
     await eventually(() => (at('/bulk', 'Bulk').length >= 5 ? true : undefined), 30_000, '5 notifications');
     // Every queue is drained: nothing is being routed, merged, flushed or delivered any more (the groups' next timers are an hour away).
@@ -70,7 +70,7 @@ describe('aggregation windows on the local stack', () => {
       anAlertmanagerAlert({ labels: { alertname: 'HugeGroup', instance: `node-${i}` }, annotations: { description: 'x'.repeat(300) } }),
     );
     const responses = await Promise.all([0, 500, 1000].map((i) => post(alerts.slice(i, i + 500))));
-    expect(responses.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     const [notification] = await eventually(
       () => (at('/huge', 'HugeGroup').length > 0 ? at('/huge', 'HugeGroup').map((r) => r.json()) : undefined),
       60_000,
@@ -131,7 +131,7 @@ describe('a group over its lifetime', () => {
         sendResolved: true,
       });
       const firing = anAlertmanagerAlert({ labels: { alertname: 'Timed', instance: 'a' } });
-      expect((await postTo(timing, timingCluster, [firing])).status).toBe(202);
+      expect((await postTo(timing, timingCluster, [firing])).status).toBe(200);
       await eventually(() => (at('/timing', 'Timed').length >= 2 ? true : undefined), 20_000, 'the repeat');
       const [first, repeat] = at('/timing', 'Timed').map((request) => request.json());
       expect(first.status).toBe('firing');
@@ -139,7 +139,7 @@ describe('a group over its lifetime', () => {
       expect(repeat.alerts.map((a: any) => a.fingerprint)).toEqual(first.alerts.map((a: any) => a.fingerprint));
       expect(at('/timing', 'Timed')[1]!.at - at('/timing', 'Timed')[0]!.at).toBeGreaterThanOrEqual(3000);
 
-      expect((await postTo(timing, timingCluster, [{ ...firing, status: 'resolved', endsAt: new Date().toISOString() }])).status).toBe(202);
+      expect((await postTo(timing, timingCluster, [{ ...firing, status: 'resolved', endsAt: new Date().toISOString() }])).status).toBe(200);
       const resolved = await eventually(
         () => at('/timing', 'Timed').map((r) => r.json()).find((n) => n.status === 'resolved'),
         20_000,
