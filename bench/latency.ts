@@ -38,7 +38,7 @@ export async function measureLatency(
     let requestBytes = 0;
     for (let i = 0; i < requests; i++) {
       const result = await postAlerts(pipeline.stack, cluster, alerts);
-      if (result.status !== 202) throw new Error(`ingest answered ${result.status}`);
+      if (result.status !== 200) throw new Error(`ingest answered ${result.status}`);
       latencies.push(result.latencyMs);
       requestBytes = result.requestBytes;
     }

@@ -3,7 +3,7 @@ import { CLUSTER_LABEL, ZERO_TIME, type Alert, type LabelSet } from '../alert/al
 import { rfc3339 } from '../alert/alert-schema.js';
 import { fingerprint } from '../alert/fingerprint.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
-import { annotationsInput, labelsInput, oversizeIssue } from './label-validation.js';
+import { annotationsInput, labelsInput, optionalTimestamp, oversizeIssue } from './label-validation.js';
 
 const envelopeSchema = z.object({
   version: z.string().optional(),
@@ -17,7 +17,8 @@ const webhookAlertSchema = z.object({
   labels: labelsInput,
   // Go encodes an empty map as null.
   annotations: annotationsInput.nullable().optional(),
-  startsAt: rfc3339,
+  // Missing (or Go's zero time) is defaulted as Alertmanager's own API does; notification-manager and scripts omit it.
+  startsAt: optionalTimestamp,
   endsAt: rfc3339.optional(),
   generatorURL: z.string().optional(),
   fingerprint: z.string().optional(),
@@ -38,9 +39,11 @@ export interface IngestSource {
  * Parses an Alertmanager webhook body (version 4) into alerts. Invalid alerts are
  * reported with their index and field while the valid ones are kept, as
  * Alertmanager's own API does, because senders do not retry a 4xx and rejecting
- * the whole batch would lose good alerts.
+ * the whole batch would lose good alerts. A missing startsAt becomes `now`, or
+ * endsAt when that is already past, as in Alertmanager's API.
  */
-export function parseAlertmanagerWebhook(body: unknown, source: IngestSource): ParsedBatch {
+export function parseAlertmanagerWebhook(body: unknown, source: IngestSource, options: { now?: Date } = {}): ParsedBatch {
+  const now = options.now ?? new Date();
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) {
     throw new InvalidPayloadError('not an Alertmanager webhook payload', toIssues(envelope.error));
@@ -59,13 +62,15 @@ export function parseAlertmanagerWebhook(body: unknown, source: IngestSource): P
       return;
     }
     const item = parsed.data;
+    const endsAt = item.endsAt ?? ZERO_TIME;
+    const endedBeforeNow = endsAt !== ZERO_TIME && Date.parse(endsAt) < now.getTime();
     const alert = buildAlert(
       {
         labels: item.labels,
         annotations: item.annotations ?? {},
         status: item.status,
-        startsAt: item.startsAt,
-        endsAt: item.endsAt ?? ZERO_TIME,
+        startsAt: item.startsAt ?? (endedBeforeNow ? endsAt : now.toISOString()),
+        endsAt,
         generatorURL: item.generatorURL ?? '',
       },
       source,

@@ -282,7 +282,9 @@ const cloudEventAlertDataSchema = z.looseObject({
  * Everything else becomes one alert: alertname from `data.alertname`, else
  * `data.labels.alertname`, else `type`; labels from `data.labels` plus
  * `ce_source` and `ce_type` (which win over same-named data labels);
- * annotations from `data.annotations`; status from `data.status`, default
+ * annotations from `data.annotations`; data with none of `alertname`,
+ * `labels` and `annotations` is described instead (see `foreignData`);
+ * status from `data.status`, default
  * firing; startsAt from `data.startsAt`, else `time`, else now; endsAt from
  * `data.endsAt`, else the event time (or now) when resolved, else the zero time.
  * Issue fields are prefixed `[i].` for batches.
@@ -351,15 +353,20 @@ function cloudEventAlert(
   now: Date,
 ): { alert: Alert } | { issues: FieldIssue[] } {
   const dataObject = isJsonObject(payload) ? payload : {};
+  // An alert's own fields say the producer meant an alert; a Workflow's `status` object does not.
+  const alertShaped = ['alertname', 'labels', 'annotations', 'startsAt', 'endsAt'].some((key) => key in dataObject) || typeof dataObject.status === 'string';
   const parsed = cloudEventAlertDataSchema.safeParse(dataObject);
-  if (!parsed.success) return { issues: toIssues(parsed.error, 'data') };
-  const data = parsed.data;
-  const dataLabels: LabelSet = data.labels ?? {};
+  // Other data is not ours to refuse: its fields are only described.
+  if (!parsed.success && alertShaped) return { issues: toIssues(parsed.error, 'data') };
+  const data: z.infer<typeof cloudEventAlertDataSchema> = parsed.success ? parsed.data : { startsAt: undefined, endsAt: undefined };
+  const foreign = alertShaped ? undefined : foreignData(event, payload);
+  const dataLabels: LabelSet = data.labels ?? foreign?.labels ?? {};
   const alertname = data.alertname ?? (dataLabels.alertname || event.type);
-  for (const [field, value] of [['source', event.source], ['type', event.type], ['data.alertname', alertname]] as const) {
+  for (const [field, value] of [['source', event.source], ['type', event.type], ['subject', event.subject ?? ''], ['data.alertname', alertname]] as const) {
     if (!isWellFormedText(value)) return { issues: [{ field, message: 'must be valid UTF-8' }] };
   }
   const labels: LabelSet = { ...dataLabels, alertname, ce_source: event.source, ce_type: event.type };
+  const annotations: LabelSet = data.annotations ?? foreign?.annotations ?? {};
   const status: AlertStatus = data.status ?? 'firing';
   const eventTime = event.time !== undefined && !Number.isNaN(Date.parse(event.time)) ? event.time : undefined;
   const fallbackEnd = status === 'resolved' ? (eventTime ?? now.toISOString()) : ZERO_TIME;
@@ -370,10 +377,74 @@ function cloudEventAlert(
     startsAt = endsAt;
   }
   const alert = buildAlert(
-    { labels, annotations: data.annotations ?? {}, status, startsAt, endsAt, generatorURL: data.generatorURL ?? '' },
+    { labels, annotations, status, startsAt, endsAt, generatorURL: data.generatorURL ?? '' },
     source,
     'cloudevent',
   );
   const tooLarge = oversizeIssue(alert, 'data');
   return tooLarge === undefined ? { alert } : { issues: [tooLarge] };
+}
+
+const MAX_DESCRIBED_FIELDS = 20;
+const MAX_FIELD_TEXT = 200;
+const MAX_DESCRIPTION = 2000;
+
+/**
+ * What an event whose data is not alert-shaped (Argo, Jenkins, Tekton: no
+ * `labels`, `annotations`, `alertname`, times or status text) still says. Labels name the object
+ * when the event does: the `subject` attribute, and `namespace`, `name` and
+ * `kind` at the top of the data or in its Kubernetes `metadata`. Annotations
+ * make it readable: its own `summary`/`message`/`description` text, else a
+ * summary from type, source and subject, and a description listing the other
+ * scalar fields (`build.status: FAILURE; build.number: 3`).
+ */
+function foreignData(event: CloudEvent, payload: unknown): { labels: LabelSet; annotations: LabelSet } {
+  const labels: LabelSet = {};
+  const annotations: LabelSet = {};
+  const put = (target: LabelSet, name: string, value: unknown, max: number) => {
+    if (typeof value === 'string' && value.trim() !== '' && isWellFormedText(value) && target[name] === undefined) target[name] = cut(value.trim(), max);
+  };
+  if (event.subject !== undefined) put(labels, 'ce_subject', event.subject, 253);
+  if (typeof payload === 'string') put(annotations, 'summary', payload, MAX_DESCRIPTION);
+  if (isJsonObject(payload)) {
+    const metadata = isJsonObject(payload.metadata) ? payload.metadata : {};
+    for (const name of ['namespace', 'name'] as const) {
+      put(labels, name, metadata[name], 253);
+      put(labels, name, payload[name], 253);
+    }
+    put(labels, 'kind', payload.kind, 253);
+    for (const name of ['summary', 'message', 'description'] as const) put(annotations, name, payload[name], MAX_DESCRIPTION);
+    const described = scalarFields(payload, '', 0)
+      .filter(([path]) => !['summary', 'message', 'description', 'namespace', 'name', 'kind'].includes(path) && !path.startsWith('metadata.'))
+      .slice(0, MAX_DESCRIBED_FIELDS)
+      .map(([path, value]) => `${path}: ${cut(value, MAX_FIELD_TEXT)}`);
+    if (described.length > 0 && annotations.description === undefined) annotations.description = cut(described.join('; '), MAX_DESCRIPTION);
+  }
+  if (annotations.summary === undefined && annotations.message === undefined) {
+    annotations.summary = `${event.type} from ${event.source}${event.subject === undefined || event.subject === '' ? '' : ` (${event.subject})`}`;
+  }
+  return { labels, annotations };
+}
+
+/** Dotted paths and text of the scalar leaves, depth first, in the sender's order; arrays are skipped. */
+function scalarFields(value: Record<string, unknown>, prefix: string, depth: number): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [key, item] of Object.entries(value)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (typeof item === 'string' ? item !== '' && isWellFormedText(item) : typeof item === 'number' || typeof item === 'boolean') {
+      out.push([path, String(item)]);
+    } else if (isJsonObject(item) && depth < 3) {
+      out.push(...scalarFields(item, path, depth + 1));
+    }
+    if (out.length > MAX_DESCRIBED_FIELDS * 2) break;
+  }
+  return out;
+}
+
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // Never split a surrogate pair: half of one is not storable text.
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  return `${text.slice(0, end)}…`;
 }

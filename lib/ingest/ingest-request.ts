@@ -55,12 +55,29 @@ export class UnknownIngestPathError extends Error {
 const JSON_TYPES = ['application/json'];
 
 /**
- * Every format a cluster can send, at its own URL:
- *   POST alertmanager          Alertmanager webhook (webhook_configs)      -> 202 {accepted}
+ * The status a fully accepted request gets. kube-eventer's webhook sink and
+ * notification-manager's webhook (pointed at `alertmanager`) count anything
+ * but 200 as a failed send, so their endpoints answer 200; Alertmanager and
+ * kubernetes-event-exporter accept any 2xx, so 200 suits them too. The API
+ * server's audit webhook (client-go: 200-206), CloudEvents producers (the HTTP
+ * binding names 200 and 202) and scripts keep 202: queued, not yet processed.
+ */
+export const SUCCESS_STATUS = {
+  alertmanager: 200,
+  events: 200,
+  alerts: 202,
+  audit: 202,
+  cloudevents: 202,
+} as const;
+
+/**
+ * Every format a cluster can send, at its own URL, and the success status each
+ * sender reads as success (see SUCCESS_STATUS):
+ *   POST alertmanager          Alertmanager webhook, notification-manager  -> 200 {accepted}
  *   POST api/v2/alerts         Alertmanager API v2 (Prometheus)            -> 200, empty body
  *   GET  api/v2/status         status probe (amtool, Prometheus UI)        -> 200
  *   POST alerts                generic JSON alerts                         -> 202
- *   POST events                Kubernetes events, event-exporter, kube-eventer -> 202
+ *   POST events                Kubernetes events, event-exporter, kube-eventer -> 200
  *   POST audit                 API server audit webhook (EventList)        -> 202
  *   POST cloudevents           CloudEvents 1.0, structured/batched/binary  -> 202
  * Senders that cannot set headers put the token in the path: `t/<token>/<format>`.
@@ -91,9 +108,9 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
     case 'GET api/v2/status':
       return { status: 200, body: alertmanagerStatus({ startedAt: deps.startedAt, version: 'tidings-0.1.0' }) };
     case 'POST alertmanager': {
-      const { alerts, issues } = parseAlertmanagerWebhook(json(request, deps), source);
+      const { alerts, issues } = parseAlertmanagerWebhook(json(request, deps), source, { now });
       await enqueueAlerts(cluster, alerts, deps.queue, now);
-      return answer(202, alerts.length, issues);
+      return answer(SUCCESS_STATUS.alertmanager, alerts.length, issues);
     }
     case 'POST api/v2/alerts': {
       const { alerts, issues } = parsePostableAlerts(json(request, deps), source, { now });
@@ -104,19 +121,19 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
     case 'POST alerts': {
       const { alerts, issues } = parseGenericAlerts(json(request, deps), source, { now });
       await enqueueAlerts(cluster, alerts, deps.queue, now);
-      return answer(202, alerts.length, issues);
+      return answer(SUCCESS_STATUS.alerts, alerts.length, issues);
     }
     case 'POST events': {
       // kube-eventer's webhook sink sends no content type; its body is still JSON.
       const body = { ...request.body, contentType: request.body.contentType ?? 'application/json' };
       const { signals, issues } = parseKubernetesEvents(readJsonBody(body, { limitBytes: deps.limitBytes, acceptedTypes: JSON_TYPES }));
       await enqueueSignals(cluster, { events: signals, audit: [] }, deps, now);
-      return answer(202, signals.length, issues);
+      return answer(SUCCESS_STATUS.events, signals.length, issues);
     }
     case 'POST audit': {
       const { signals, issues } = parseKubernetesAuditEvents(json(request, deps));
       await enqueueSignals(cluster, { events: [], audit: signals }, deps, now);
-      return answer(202, signals.length, issues);
+      return answer(SUCCESS_STATUS.audit, signals.length, issues);
     }
     default: {
       const parsed = readCloudEventsRequest(request.body, request.headers, { limitBytes: deps.limitBytes });
@@ -126,7 +143,7 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
         enqueueSignals(cluster, { events: classified.kubernetesEvents, audit: classified.auditEvents }, deps, now),
       ]);
       const accepted = classified.alerts.length + classified.kubernetesEvents.length + classified.auditEvents.length;
-      return answer(202, accepted, [...parsed.issues, ...classified.issues]);
+      return answer(SUCCESS_STATUS.cloudevents, accepted, [...parsed.issues, ...classified.issues]);
     }
   }
 }
@@ -152,7 +169,8 @@ function json(request: IngestRequest, deps: IngestDependencies): unknown {
 /** Valid items were queued; invalid ones, if any, are listed in a 400 so the sender knows exactly what was lost. */
 function answer(success: number, accepted: number, issues: readonly FieldIssue[]): IngestResponse {
   if (issues.length === 0) return { status: success, body: { accepted } };
-  return { status: 400, body: { error: 'some items are invalid; the valid ones were accepted', accepted, issues } };
+  const error = accepted === 0 ? 'every item is invalid; nothing was accepted' : 'some items are invalid; the valid ones were accepted';
+  return { status: 400, body: { error, accepted, issues } };
 }
 
 async function enqueueSignals(

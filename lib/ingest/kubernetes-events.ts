@@ -262,7 +262,7 @@ function parseEventItem(raw: unknown, prefix: string, index: number | undefined,
  */
 function eventNamespace(raw: Record<string, unknown>, event: KubernetesEvent): string {
   const hasReference = isJsonObject(raw.involvedObject) || isJsonObject(raw.regarding) || typeof raw.EventNamespace === 'string';
-  return hasReference ? event.involvedObject.namespace : event.metadata.namespace;
+  return hasReference || event.involvedObject.name !== '' ? event.involvedObject.namespace : event.metadata.namespace;
 }
 
 function str(value: unknown): string {
@@ -327,13 +327,14 @@ function normalizeEvent(raw: Record<string, unknown>): KubernetesEvent {
 function fromKubeEventer(raw: Record<string, unknown>): KubernetesEvent | undefined {
   const time = raw.EventTime === undefined || raw.EventTime === null ? null : parseGoTime(str(raw.EventTime));
   if (time === undefined) return undefined;
-  const namespace = str(raw.EventNamespace);
+  const named = str(raw.EventObject) !== '' ? { name: str(raw.EventObject), namespace: str(raw.EventNamespace) } : podNamedIn(raw);
+  const namespace = named.namespace || str(raw.EventNamespace);
   return {
     ...raw,
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: '', namespace },
-    involvedObject: objectReference({ kind: raw.EventKind, namespace, name: raw.EventObject }),
+    involvedObject: objectReference({ kind: raw.EventKind, namespace, name: named.name }),
     reason: str(raw.EventReason),
     message: str(raw.EventMessage),
     type: str(raw.EventType),
@@ -346,6 +347,19 @@ function fromKubeEventer(raw: Record<string, unknown>): KubernetesEvent | undefi
     reportingInstance: '',
     action: '',
   };
+}
+
+// The kubelet's pod format, `<name>_<namespace>(<uid>)`, as in "Back-off restarting failed container web in pod web-7d9c6b5f4-x2k8p_shop(0a1b…)".
+const KUBELET_POD = /\bpod ([a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)_([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\([0-9a-f-]{36}\)/;
+
+/**
+ * kube-eventer's default body names neither the object nor its namespace; a
+ * Pod event whose message names its pod the kubelet's way still says which.
+ */
+function podNamedIn(raw: Record<string, unknown>): { name: string; namespace: string } {
+  const kind = str(raw.EventKind);
+  const match = kind === 'Pod' ? KUBELET_POD.exec(str(raw.EventMessage)) : null;
+  return match === null ? { name: '', namespace: '' } : { name: match[1]!, namespace: match[2]! };
 }
 
 // Go's time.Time.String(): "2024-05-14 08:09:47.123 +0000 UTC", maybe with a monotonic clock suffix.

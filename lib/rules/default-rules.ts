@@ -45,6 +45,13 @@ const shipped =
   });
 
 const event = shipped('event');
+
+/** `Pod shop/web-1`, or just `Pod` when the sender named no object (kube-eventer's default body), never `Pod /`. */
+function involved(kind: string): string {
+  return `${kind}{{#if involvedObject.name}} {{#if involvedObject.namespace}}{{involvedObject.namespace}}/{{/if}}{{involvedObject.name}}{{/if}}`;
+}
+const pod = involved('Pod');
+const object = involved('{{involvedObject.kind}}');
 const audit = shipped('audit');
 
 /** Kubernetes Warning events worth a page. */
@@ -53,51 +60,51 @@ export const defaultEventRules: readonly RuleSpec[] = [
     'ImagePullFailed',
     'warning',
     'type = "Warning" and involvedObject.kind = "Pod" and reason in ("Failed", "BackOff", "InspectFailed", "ErrImageNeverPull") and message regex ".*(?:[Pp]ull(?:ing)? image|ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InspectFailed|InvalidImageName).*"',
-    'Pod {{involvedObject.namespace}}/{{involvedObject.name}} cannot pull its image',
+    `${pod} cannot pull its image`,
   ),
   event(
     'CrashLoopBackOff',
     'warning',
     'type = "Warning" and involvedObject.kind = "Pod" and reason = "BackOff" and message startswith "Back-off restarting failed container"',
-    'A container of pod {{involvedObject.namespace}}/{{involvedObject.name}} keeps crashing',
+    `A container of ${involved('pod')} keeps crashing`,
   ),
   event(
     'OOMKilled',
     'warning',
     'type = "Warning" and reason in ("OOMKilling", "SystemOOM", "OOMKilled")',
-    'Out of memory on {{involvedObject.kind}} {{involvedObject.name}}',
+    `Out of memory on ${object}`,
   ),
   event(
     'FailedScheduling',
     'warning',
     'type = "Warning" and reason = "FailedScheduling"',
-    'Pod {{involvedObject.namespace}}/{{involvedObject.name}} cannot be scheduled',
+    `${pod} cannot be scheduled`,
   ),
   event(
     'FailedMount',
     'warning',
     'type = "Warning" and reason in ("FailedMount", "FailedAttachVolume", "FailedMapVolume")',
-    'A volume of pod {{involvedObject.namespace}}/{{involvedObject.name}} cannot be attached or mounted',
+    `A volume of ${involved('pod')} cannot be attached or mounted`,
   ),
   event(
     'ProbeFailing',
     'warning',
     // One failed probe is routine; repeats (the count rises on the same event) are not.
     'type = "Warning" and involvedObject.kind = "Pod" and reason = "Unhealthy" and count >= 3',
-    'Probes of pod {{involvedObject.namespace}}/{{involvedObject.name}} keep failing',
+    `Probes of ${involved('pod')} keep failing`,
   ),
   event(
     'Evicted',
     'warning',
     'type = "Warning" and reason in ("Evicted", "EvictionThresholdMet")',
-    '{{involvedObject.kind}} {{involvedObject.name}}: eviction',
+    `${object}: eviction`,
   ),
   event(
     // The node controller reports NotReady as a Normal event, so the type is not checked.
     'NodeNotReady',
     'critical',
     'involvedObject.kind = "Node" and reason = "NodeNotReady"',
-    'Node {{involvedObject.name}} is not ready',
+    `${involved('Node')} is not ready`,
   ),
 ];
 

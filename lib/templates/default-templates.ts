@@ -25,12 +25,17 @@ const COUNTS =
 
 const LABELS = '{{#each labelPairs}}{{name}}={{value}}{{#unless @last}}, {{/unless}}{{/each}}';
 
+/** When: start and duration, or start and end; a start that is not known is left out, not shown as the end. */
 const TIME =
-  '{{t "starts at"}}: {{date startsAt}}' +
-  '{{#if (eq status "resolved")}}{{#if (date endsAt)}} · {{t "ends at"}}: {{date endsAt}}{{/if}}{{else}} · {{t "duration"}} {{since startsAt}}{{/if}}';
+  '{{#if hasStart}}{{t "starts at"}}: {{date startsAt}}' +
+  '{{#if (eq status "resolved")}}{{#if hasEnd}} · {{t "ends at"}}: {{date endsAt}}{{/if}}{{else}} · {{t "duration"}} {{since startsAt}}{{/if}}' +
+  '{{else}}{{t "ends at"}}: {{date endsAt}}{{/if}}';
 
-/** Field lines of one alert, each tag on its own line so Handlebars drops the lines of absent fields; `prefix` starts each line. */
-function fields(prefix: string): string {
+/**
+ * Field lines of one alert, each tag on its own line so Handlebars drops the
+ * lines of absent fields; `prefix` starts each line, `runbook` renders the link.
+ */
+function fields(prefix: string, runbook: string): string {
   return [
     '{{#if summary}}',
     `${prefix}{{t "summary"}}: {{summary}}`,
@@ -41,11 +46,21 @@ function fields(prefix: string): string {
     '{{#if message}}',
     `${prefix}{{t "message"}}: {{message}}`,
     '{{/if}}',
+    '{{#if runbookURL}}',
+    `${prefix}${runbook}`,
+    '{{/if}}',
+    // Only lines with something to say: a test notification has no cluster, an alert may have no known time.
+    '{{#if cluster}}',
     `${prefix}{{t "cluster"}}: {{cluster}}{{#if namespace}} · {{t "namespace"}}: {{namespace}}{{/if}}`,
+    '{{else if namespace}}',
+    `${prefix}{{t "namespace"}}: {{namespace}}`,
+    '{{/if}}',
     '{{#if labelPairs}}',
     `${prefix}{{t "labels"}}: ${LABELS}`,
     '{{/if}}',
+    '{{#if (default hasStart hasEnd)}}',
     `${prefix}${TIME}`,
+    '{{/if}}',
     '',
   ].join('\n');
 }
@@ -57,7 +72,7 @@ ${COUNTS}
 {{#each alerts}}
 
 ${HEADING}
-${fields('')}{{/each}}
+${fields('', '{{t "runbook"}}: {{runbookURL}}')}{{/each}}
 {{#if truncatedAlerts}}
 
 {{t "more alerts" truncatedAlerts}}
@@ -74,7 +89,7 @@ ${COUNTS}
 
 **${HEADING}**
 
-${fields('- ')}{{/each}}
+${fields('- ', '[{{t "runbook"}}]({{runbookURL}})')}{{/each}}
 {{#if truncatedAlerts}}
 
 **{{t "more alerts" truncatedAlerts}}**
@@ -102,11 +117,20 @@ const HTML = `<!DOCTYPE html>
 {{#if message}}
 <tr><td style="padding: 4px 6px; color: #666;">{{t "message"}}</td><td style="padding: 4px 6px;">{{message}}</td></tr>
 {{/if}}
+{{#if runbookURL}}
+<tr><td style="padding: 4px 6px; color: #666;">{{t "runbook"}}</td><td style="padding: 4px 6px;"><a href="{{runbookURL}}">{{runbookURL}}</a></td></tr>
+{{/if}}
+{{#if cluster}}
 <tr><td style="padding: 4px 6px; color: #666;">{{t "cluster"}}</td><td style="padding: 4px 6px;">{{cluster}}{{#if namespace}} / {{namespace}}{{/if}}</td></tr>
+{{else if namespace}}
+<tr><td style="padding: 4px 6px; color: #666;">{{t "namespace"}}</td><td style="padding: 4px 6px;">{{namespace}}</td></tr>
+{{/if}}
 {{#if labelPairs}}
 <tr><td style="padding: 4px 6px; color: #666;">{{t "labels"}}</td><td style="padding: 4px 6px;">${LABELS}</td></tr>
 {{/if}}
+{{#if (default hasStart hasEnd)}}
 <tr><td colspan="2" style="padding: 4px 6px; color: #666;">${TIME}</td></tr>
+{{/if}}
 {{#if generatorURL}}
 <tr><td style="padding: 4px 6px; color: #666;">{{t "source"}}</td><td style="padding: 4px 6px;"><a href="{{generatorURL}}">{{generatorURL}}</a></td></tr>
 {{/if}}

@@ -487,6 +487,11 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
         } catch (error) {
           fail(`custom ${kind} template failed: ${describe(error)}`, error);
         }
+        // Nothing to show (a title over labels this alert lacks) is as useless as an error: DingTalk would send an empty title.
+        if (output !== undefined && output.trim() === '') {
+          output = undefined;
+          fail(`custom ${kind} template rendered nothing; used the built-in one`, undefined);
+        }
       }
       if (output === undefined) {
         try {

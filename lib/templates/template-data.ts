@@ -1,4 +1,4 @@
-import type { LabelSet } from '../alert/alert.js';
+import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
 import { labelValue } from '../alert/labels.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 
@@ -43,6 +43,15 @@ export interface AlertView {
   verb: string;
   startsAt: string;
   endsAt: string;
+  /**
+   * Whether startsAt is the alert's real start. A resolved alert sent without
+   * one gets its end as start (Alertmanager's rule), which is not worth showing.
+   */
+  hasStart: boolean;
+  /** Whether the alert is resolved with a known end. */
+  hasEnd: boolean;
+  /** The `runbook_url` annotation (Prometheus mixins' name for it), else `runbook`. */
+  runbookURL: string;
   generatorURL: string;
   fingerprint: string;
 }
@@ -119,6 +128,12 @@ function objectOf(alert: Alert, kind: AlertKind): string {
   return '';
 }
 
+/** A time that says something: set, parseable, and not Go's zero time. */
+function isKnownTime(value: string): boolean {
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && ms > Date.parse(ZERO_TIME);
+}
+
 function alertView(alert: Alert): AlertView {
   const kind = kindOf(alert);
   const { labels, annotations } = alert;
@@ -150,6 +165,9 @@ function alertView(alert: Alert): AlertView {
     verb: labelValue(labels, 'verb'),
     startsAt: alert.startsAt,
     endsAt: alert.endsAt,
+    hasStart: isKnownTime(alert.startsAt) && !(alert.status === 'resolved' && Date.parse(alert.startsAt) === Date.parse(alert.endsAt)),
+    hasEnd: alert.status === 'resolved' && isKnownTime(alert.endsAt),
+    runbookURL: labelValue(annotations, 'runbook_url') || labelValue(annotations, 'runbook'),
     generatorURL: alert.generatorURL,
     fingerprint: alert.fingerprint,
   };

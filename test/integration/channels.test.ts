@@ -74,7 +74,7 @@ describe('configs, templates and test-send on the local stack', () => {
       headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'TelegramProbe', severity: 'critical' } })])),
     });
-    expect(response.status).toBe(202);
+    expect(response.status).toBe(200);
     await eventually(() => telegram.requests.find((r) => r.body.includes('TelegramProbe')));
     const history = await eventually(async () => {
       const page = await admin.history('acme');

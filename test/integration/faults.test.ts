@@ -111,7 +111,7 @@ describe('delivery under faults', () => {
       headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'PathProbe' } })])),
     });
-    expect(response.status).toBe(202);
+    expect(response.status).toBe(200);
     await eventually(() => (sent('/steady', 'PathProbe').length > 0 ? true : undefined));
     const fp = sent('/steady', 'PathProbe')[0]!.json().alerts[0].fingerprint;
     const path = await eventually(async () => {

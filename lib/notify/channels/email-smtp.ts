@@ -13,7 +13,11 @@ const settingsSchema = z
     port: z.number().int().min(1).max(65_535).default(587),
     /** Implicit TLS from the first byte (usually port 465). */
     secure: z.boolean().default(false),
-    /** Without `secure`: insist on STARTTLS, so credentials and alerts never cross in clear text. */
+    /**
+     * Without `secure`: insist on STARTTLS with a verified certificate, so credentials and
+     * alerts never cross in clear text. `false` is opportunistic TLS, as between mail
+     * servers: STARTTLS when offered, the certificate not checked, plain text otherwise.
+     */
     requireTLS: z.boolean().default(true),
     /** PEM certificate(s) to trust besides the public CAs, for servers with a private CA. */
     tlsCa: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
@@ -54,16 +58,21 @@ export const smtpEmailChannel: Channel<SmtpSettings> = {
     const servername = isIP(settings.host) === 0 ? settings.host : undefined;
     // Loaded with the first SMTP send: nodemailer is the largest module of the functions that carry channels.
     const { default: nodemailer } = await import('nodemailer');
+    // Opportunistic: TLS was not required, so encryption the certificate cannot vouch for still beats plain text,
+    // and no password can be at stake (the schema refuses auth without secure or requireTLS).
+    const opportunistic = !settings.secure && !settings.requireTLS;
     const transport = nodemailer.createTransport({
       host: address,
       port: settings.port,
       secure: settings.secure,
       requireTLS: !settings.secure && settings.requireTLS,
+      opportunisticTLS: opportunistic,
       ...(servername === undefined ? {} : { servername }),
       tls: {
         ...(servername === undefined ? {} : { servername }),
         ...(settings.tlsCa === undefined ? {} : { ca: settings.tlsCa }),
         minVersion: 'TLSv1.2',
+        ...(opportunistic ? { rejectUnauthorized: false } : {}),
       },
       ...(settings.auth === undefined ? {} : { auth: { user: settings.auth.user, pass: settings.auth.password } }),
       connectionTimeout: settings.timeoutMs,

@@ -51,7 +51,7 @@ afterEach(async () => {
  * A local SMTP server that checks what a real submission server checks:
  * AUTH credentials (535 otherwise), TLS when asked, and recipients.
  */
-async function startSmtp(options: { mode: 'starttls' | 'implicit-tls' | 'plain'; rcptReply?: number }) {
+async function startSmtp(options: { mode: 'starttls' | 'implicit-tls' | 'plain'; rcptReply?: number; authOptional?: boolean }) {
   const mails: ReceivedMail[] = [];
   let connections = 0;
   const serverOptions: SMTPServerOptions = {
@@ -60,7 +60,7 @@ async function startSmtp(options: { mode: 'starttls' | 'implicit-tls' | 'plain';
     cert: TLS_CERT,
     disabledCommands: options.mode === 'plain' ? ['STARTTLS', 'AUTH'] : [],
     authMethods: ['PLAIN', 'LOGIN'],
-    authOptional: options.mode === 'plain',
+    authOptional: options.mode === 'plain' || options.authOptional === true,
     logger: false,
     onConnect(_session, callback) {
       connections += 1;
@@ -146,6 +146,18 @@ describe('smtpEmailChannel', () => {
     await smtpEmailChannel.send(settings(server.port, { auth: undefined, requireTLS: false }), aNotification(), context);
     expect(server.mails[0]!.secure).toBe(false);
     expect(server.mails[0]!.user).toBeUndefined();
+  });
+
+  it('with requireTLS false, still encrypts with STARTTLS when offered, over a certificate it cannot verify', async () => {
+    // Prepare: the server's self-signed certificate, and no tlsCa to trust it with.
+    const server = await startSmtp({ mode: 'starttls', authOptional: true });
+
+    // Act
+    const outcome = await smtpEmailChannel.send(settings(server.port, { auth: undefined, requireTLS: false, tlsCa: undefined }), aNotification(), context);
+
+    // Assess: opportunistic TLS, as between mail servers: better than plain text, never a reason to fail.
+    expect(outcome.statusCode).toBe(250);
+    expect(server.mails[0]!.secure).toBe(true);
   });
 
   it('refuses to send when STARTTLS is required but not offered', async () => {
