@@ -24,7 +24,9 @@ export class DynamoGroupStore implements GroupStore {
       new GetCommand({ TableName: this.tableName, Key: key(groupId), ConsistentRead: true }),
     );
     if (result.Item === undefined) return undefined;
-    return JSON.parse(gunzipSync(result.Item.body as Uint8Array).toString('utf8')) as StoredGroup;
+    const group = JSON.parse(gunzipSync(result.Item.body as Uint8Array).toString('utf8')) as StoredGroup;
+    if (group.outbox !== undefined && result.Item.dispatchedFor === group.outbox.scheduledFor) group.outbox.dispatched = true;
+    return group;
   }
 
   async put(group: StoredGroup, expectedVersion: number | undefined): Promise<void> {
@@ -53,29 +55,20 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async markDispatched(groupId: string, scheduledFor: number): Promise<void> {
-    // Read-modify-write of the compressed body, conditional on the outbox still being this flush's.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = await this.get(groupId);
-      if (stored?.outbox === undefined || stored.outbox.scheduledFor !== scheduledFor || stored.outbox.dispatched) return;
-      const updated: StoredGroup = { ...stored, outbox: { ...stored.outbox, dispatched: true } };
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key(groupId),
-            UpdateExpression: 'SET body = :body',
-            ConditionExpression: 'version = :version AND outboxFor = :scheduledFor',
-            ExpressionAttributeValues: {
-              ':body': gzipSync(JSON.stringify(updated)),
-              ':version': stored.state.version,
-              ':scheduledFor': scheduledFor,
-            },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+    // A plain attribute next to the body, so marking costs one small write instead of rewriting the compressed state.
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(groupId),
+          UpdateExpression: 'SET dispatchedFor = :scheduledFor',
+          ConditionExpression: 'outboxFor = :scheduledFor',
+          ExpressionAttributeValues: { ':scheduledFor': scheduledFor },
+        }),
+      );
+    } catch (error) {
+      // A later flush replaced the outbox: nothing left to mark.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

@@ -1,0 +1,77 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { StoredGroup } from '../../lib/aggregate/group-store.js';
+import { resolveGroupingOptions } from '../../lib/aggregate/grouping-options.js';
+import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
+import { aStage } from '../helpers/local-stack.js';
+
+const table = `${aStage()}-state`;
+let client: DynamoDBDocumentClient;
+let store: DynamoGroupStore;
+
+beforeAll(async () => {
+  const dynamodb = new DynamoDBClient({ endpoint: inject('standIns').dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  client = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  store = new DynamoGroupStore(client, table);
+});
+
+function aGroup(id: string, version: number, outboxFor: number): StoredGroup {
+  return {
+    state: {
+      schema: 1,
+      version,
+      group: { id, key: `{}:{alertname="${id}"}`, receiver: 'ops', routeKey: '{}', labels: { alertname: id } },
+      createdAt: 0,
+      lastFlushAt: outboxFor,
+      nextFlushAt: outboxFor + 60_000,
+      expiresAt: null,
+      alerts: {},
+      tombstones: {},
+      nflog: null,
+    },
+    options: resolveGroupingOptions({}),
+    receiver: { accountId: 'acme', name: 'ops' },
+    outbox: { scheduledFor: outboxFor, nextFlushAt: outboxFor + 60_000, dispatched: false },
+  };
+}
+
+describe('DynamoGroupStore.markDispatched', () => {
+  it('marks the outbox dispatched without rewriting the stored state, and the mark survives a later write that carries the outbox', async () => {
+    await store.put(aGroup('g1', 1, 1000), undefined);
+    const before = (await client.send(new GetCommand({ TableName: table, Key: { pk: 'GROUP#g1', sk: 'STATE' } }))).Item!;
+
+    await store.markDispatched('g1', 1000);
+
+    const after = (await client.send(new GetCommand({ TableName: table, Key: { pk: 'GROUP#g1', sk: 'STATE' } }))).Item!;
+    expect(Buffer.from(after.body as Uint8Array).equals(Buffer.from(before.body as Uint8Array))).toBe(true);
+    const read = await store.get('g1');
+    expect(read!.outbox!.dispatched).toBe(true);
+    // An ingest writes the state again with the outbox it read.
+    await store.put({ ...read!, state: { ...read!.state, version: 2 } }, 1);
+    expect((await store.get('g1'))!.outbox!.dispatched).toBe(true);
+  });
+
+  it('leaves a newer flush\'s outbox undispatched when a late mark for an older flush arrives', async () => {
+    await store.put(aGroup('g2', 1, 1000), undefined);
+    await store.put(aGroup('g2', 2, 2000), 1);
+
+    await store.markDispatched('g2', 1000);
+
+    expect((await store.get('g2'))!.outbox).toMatchObject({ scheduledFor: 2000, dispatched: false });
+  });
+});
