@@ -154,6 +154,8 @@ export interface InvocationTiming {
   functionName: string;
   records: number;
   durationMs: number;
+  /** performance.now() when the handler was called. */
+  startedAt: number;
 }
 
 /**
@@ -197,7 +199,7 @@ export function instrumentPollers(
         try {
           return await handler(event, context);
         } finally {
-          hooks.finished({ functionName: options.functionName, records: event.Records.length, durationMs: performance.now() - started });
+          hooks.finished({ functionName: options.functionName, records: event.Records.length, durationMs: performance.now() - started, startedAt: started });
         }
       };
     }

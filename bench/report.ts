@@ -1,5 +1,6 @@
 /** Renders the figures as markdown tables, each saying how it was measured. */
 import { CPU_CATEGORY_LABELS, type CpuCategory } from './cpu.js';
+import type { AlertmanagerComparison, SystemRun } from './alertmanager.js';
 import { COLD_START_TARGETS, type ColdStartRow } from './cold-start.js';
 import type { LatencyRow } from './latency.js';
 import { PRICES } from './prices.js';
@@ -21,6 +22,7 @@ export interface BenchResults {
   tenantRouting?: TenantRoutingRow[];
   filter?: FilterRow[];
   latency?: LatencyRow[];
+  alertmanager?: AlertmanagerComparison;
 }
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -77,6 +79,21 @@ function requestCountSection(result: RequestCountResult): string {
     table(
       ['function', 'invocations', 'records', 'mean duration ms', 'billed GB-s (512 MB)'],
       Object.entries(result.lambda).map(([name, entry]) => [name, n(entry.invocations), n(entry.records), n(entry.meanDurationMs, 1), n(entry.billedGbSeconds, 2)]),
+    ),
+    '',
+    'CPU milliseconds per alert over the same run (from the first POST until the pipeline was quiet), by function. The handlers run in the bench process, so V8\'s sampling profiler (1 ms) charges each sample of tidings\' code or the AWS SDK to a function: directly when the stack holds that function\'s own code (functions/<name>/, or lib/ingest, filter, route, aggregate, notify), otherwise by time, split evenly among the invocations in flight then (ingest spans are the client\'s requests). The SDK share includes the local event source mapping\'s receives and deletes, so these are upper bounds. The other categories are not charged to functions; the whole process (process.cpuUsage) and DynamoDB Local (its JVM, /proc, idle included) are measured apart.',
+    '',
+    table(
+      ['function', 'CPU ms per alert', 'of which direct', 'by time'],
+      [
+        ...Object.entries(result.cpuMsPerAlert.functions)
+          .sort(([, a], [, b]) => b.direct + b.byTime - (a.direct + a.byTime))
+          .map(([name, { direct, byTime }]) => [name, n(direct + byTime, 3), n(direct, 3), n(byTime, 3)]),
+        ['tidings/SDK code outside any invocation', n(result.cpuMsPerAlert.outsideInvocations, 3), '', ''],
+        ...Object.entries(result.cpuMsPerAlert.other).map(([category, ms]) => [category, n(ms, 3), '', '']),
+        ['**whole Node process**', `**${n(result.cpuMsPerAlert.wholeProcess, 3)}**`, '', ''],
+        ['DynamoDB Local (java)', n(result.cpuMsPerAlert.dynamodbLocal, 3), '', ''],
+      ],
     ),
     '',
     'Durations: SQS-triggered functions are timed around the handler call (wall clock, as Lambda bills it, rounded up to 1 ms); ingest by the client (it also includes the local gateway and loopback HTTP). Treat the duration cost as an upper bound: locally every concurrent invocation, fauxqs and the load generator share one event loop on 2 cores (DynamoDB Local takes the rest), so an invocation\'s wall time includes waiting for the others, which a Lambda sandbox (one invocation at a time) does not.',
@@ -175,6 +192,50 @@ function latencySection(rows: LatencyRow[]): string {
   ].join('\n');
 }
 
+/** DynamoDB Local's JVM apart from the rest of the stack's tree (the Node process: workers, SDK, fauxqs, emulation). */
+const jvmUs = (run: SystemRun) => ((run.cpuByProcess.java ?? 0) * 1000) / run.alerts;
+
+function alertmanagerSection(result: AlertmanagerComparison): string {
+  const heading = '## 7. Side by side with Alertmanager: the same stream';
+  if (result.skipped !== undefined || result.alertmanager === undefined || result.tidings === undefined) {
+    return [heading, '', `Not run: ${result.skipped ?? 'incomplete'}.`].join('\n');
+  }
+  const am = result.alertmanager;
+  const td = result.tidings;
+  const nodeUs = td.cpuUsPerAlert - jvmUs(td);
+  const seconds = (run: SystemRun) => (run.secondsToLastDelivery === undefined ? `not all within ${n(run.windowSeconds, 0)} s` : n(run.secondsToLastDelivery, 1));
+  const reasons = (run: SystemRun) =>
+    Object.entries(run.reasons)
+      .map(([reason, count]) => `${reason}: ${count}`)
+      .join(', ');
+  const t = result.timing;
+  return [
+    heading,
+    '',
+    `${n(result.posts * result.alertsPerPost)} alerts, ${result.posts} alertnames, POST k carrying the ${result.alertsPerPost} alerts of alertname k (a group arrives whole), ${result.concurrentPosts} POST in flight, to \`POST /api/v2/alerts\` of each (tidings: \`/ingest/<cluster>/api/v2/alerts\`), startsAt = when the POST was sent, no endsAt. Each has one webhook receiver grouping by alertname with group_wait ${t.groupWait}, group_interval ${t.groupInterval}, repeat_interval ${t.repeatInterval} (Alertmanager's defaults are 30s/5m/4h; short and equal here), delivering to a loopback HTTP receiver in the bench process. Alertmanager ${am.version} (${result.alertmanagerBinary}, ${result.alertmanagerSource}) runs with a temporary storage dir and no cluster listener; the local stack runs in a process of its own (bench/stack-process.ts, serverless.yml's deployed batching windows, functions ${td.version.replace('local stack, ', '')}). One warm-up group first for each (unmeasured). CPU = utime + stime (+ reaped children) of each system's whole process tree from /proc, from the first POST until no notification came for group_interval + 1 s, idle work included (idle rates measured for 3 s before the stream are shown). The load generator and receiver are the bench's own process and counted for neither.`,
+    '',
+    table(
+      ['', 'Alertmanager', 'tidings', 'tidings / Alertmanager', 'target'],
+      [
+        ['first POST -> last alert delivered (s)', seconds(am), seconds(td), am.secondsToLastDelivery && td.secondsToLastDelivery ? `${n(td.secondsToLastDelivery / am.secondsToLastDelivery, 1)}x` : '', 'tidings ≤ 20 s'],
+        ['POSTs answered after (s)', n(am.postSeconds, 1), n(td.postSeconds, 1), `${n(td.postSeconds / am.postSeconds, 1)}x`, ''],
+        ['alerts delivered (distinct)', n(am.alertsDelivered), n(td.alertsDelivered), '', `all ${n(am.alerts)}`],
+        ['notifications', n(am.notifications), n(td.notifications), `${n(td.notifications / Math.max(1, am.notifications), 2)}x`, 'as many as Alertmanager'],
+        ['most notifications for one group', n(am.maxNotificationsPerGroup), n(td.maxNotificationsPerGroup), '', ''],
+        ['alert copies received (re-sent: copies - distinct)', `${n(am.alertCopies)} (${n(am.alertCopies - am.alertsDelivered)})`, `${n(td.alertCopies)} (${n(td.alertCopies - td.alertsDelivered)})`, '', ''],
+        ['CPU µs per alert, whole tree', n(am.cpuUsPerAlert), n(td.cpuUsPerAlert), `${n(td.cpuUsPerAlert / am.cpuUsPerAlert, 1)}x`, ''],
+        ['&nbsp;&nbsp;Node process tree (workers, SDK, fauxqs, emulation)', '', n(nodeUs), `${n(nodeUs / am.cpuUsPerAlert, 1)}x`, '≤ 10x'],
+        ['&nbsp;&nbsp;DynamoDB Local (java)', '', n(jvmUs(td)), '', ''],
+        ['CPU seconds over the window (window s)', `${n(am.cpuMs / 1000, 2)} (${n(am.windowSeconds, 1)})`, `${n(td.cpuMs / 1000, 2)} (${n(td.windowSeconds, 1)})`, '', ''],
+        ['idle CPU, ms per second', n(am.idleCpuMsPerSecond, 1), n(td.idleCpuMsPerSecond, 1), '', ''],
+        ['failed POSTs', n(am.failedPosts), n(td.failedPosts), '', '0'],
+      ],
+    ),
+    '',
+    `Notification reasons: Alertmanager ${reasons(am) || 'none'}; tidings ${reasons(td) || 'none'}. CPU by process name: Alertmanager ${Object.entries(am.cpuByProcess).map(([name, ms]) => `${name} ${n(ms)} ms`).join(', ')}; tidings ${Object.entries(td.cpuByProcess).map(([name, ms]) => `${name} ${n(ms)} ms`).join(', ')}.`,
+  ].join('\n');
+}
+
 export function renderMarkdown(results: BenchResults): string {
   return [
     '# tidings benchmarks',
@@ -192,6 +253,8 @@ export function renderMarkdown(results: BenchResults): string {
     results.routing === undefined || results.filter === undefined ? '' : scaleSection(results.routing, results.filter, results.tenantRouting),
     '',
     results.latency === undefined ? '' : latencySection(results.latency),
+    '',
+    results.alertmanager === undefined ? '' : alertmanagerSection(results.alertmanager),
     '',
   ].join('\n');
 }

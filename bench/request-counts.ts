@@ -10,6 +10,8 @@
  * upstream Alertmanager sends a group and later its additions: 200 POSTs.
  */
 import { performance } from 'node:perf_hooks';
+import { findDynamoDbLocalPid, ownCpuMs, processCpuMs } from './cpu.js';
+import { startFunctionCpuProfile, type FunctionCpu, type InvocationSpan } from './function-cpu.js';
 import { PRICES } from './prices.js';
 import { postAlerts, runConcurrently, waitForQuiet, waitUntil, webhookAlert, type BenchPipeline, type PostResult, type WebhookWatcher } from './pipeline.js';
 
@@ -29,6 +31,14 @@ export interface RequestCountResult {
   /** Idle polling by the event source mappings during the run; a cost per hour of running, not per alert. */
   emptyReceives: number;
   costPerMillionAlerts: { sqs: number; lambdaRequests: number; lambdaDuration: number; dynamodb: number; apiGateway: number; total: number };
+  /** CPU milliseconds per alert over the same run: per function (see bench/function-cpu.ts), the whole process, DynamoDB Local. */
+  cpuMsPerAlert: {
+    functions: FunctionCpu['functions'];
+    outsideInvocations: number;
+    other: FunctionCpu['other'];
+    wholeProcess: number;
+    dynamodbLocal: number;
+  };
 }
 
 const GROUPS = 100;
@@ -73,9 +83,21 @@ export async function measureRequestCounts(pipeline: BenchPipeline, log: (line: 
   const firstInvocation = pipeline.invocations.length;
   const firstTiming = pipeline.timings.length;
   log(`  posting ${alerts} alerts in ${posts.length} POSTs; receivers wait group_wait 30s`);
+  const javaPid = findDynamoDbLocalPid() ?? pipeline.stack.dynamodbPid;
+  const profile = await startFunctionCpuProfile();
+  const cpuBefore = ownCpuMs();
+  const javaBefore = processCpuMs(javaPid);
+  // Ingest runs behind the local HTTP gateway: its span is the client's request (an upper bound).
+  const ingestSpans: InvocationSpan[] = [];
   const started = performance.now();
-  const answers: PostResult[] = await runConcurrently(posts.length, 4, (index) => postAlerts(pipeline.stack, cluster, posts[index]!));
-  if (answers.some((answer) => answer.status !== 202)) throw new Error('an ingest POST failed');
+  const answers: PostResult[] = await runConcurrently(posts.length, 4, async (index) => {
+    const start = performance.now();
+    const answer = await postAlerts(pipeline.stack, cluster, posts[index]!);
+    ingestSpans.push({ functionName: 'ingest', start, end: start + answer.latencyMs });
+    return answer;
+  });
+  // Any 2xx: ingest answers Alertmanager's webhook 200 and other formats 202, both meaning queued.
+  if (answers.some((answer) => answer.status < 200 || answer.status >= 300)) throw new Error('an ingest POST failed');
   log(`  ingest answered all POSTs after ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await waitUntil(
     () => watchers.every((watcher) => watcher.groupKeys.size >= GROUPS && watcher.fingerprints.size >= alerts),
@@ -85,9 +107,15 @@ export async function measureRequestCounts(pipeline: BenchPipeline, log: (line: 
   const seconds = (performance.now() - started) / 1000;
   log(`  every alert of all ${GROUPS * RECEIVERS} groups notified after ${seconds.toFixed(1)} s; waiting for the pipeline to go quiet`);
   await waitForQuiet(pipeline, 3000);
+  const cpuWhole = ownCpuMs() - cpuBefore;
+  const cpuJava = processCpuMs(javaPid) - javaBefore;
 
   const invocations = pipeline.invocations.slice(firstInvocation);
   const timings = pipeline.timings.slice(firstTiming);
+  const functionCpu = await profile.stop([
+    ...ingestSpans,
+    ...timings.map((timing) => ({ functionName: timing.functionName, start: timing.startedAt, end: timing.startedAt + timing.durationMs })),
+  ]);
   const perAlert: Record<string, number> = {};
   let sqsRequests = 0;
   let readUnits = 0;
@@ -160,5 +188,14 @@ export async function measureRequestCounts(pipeline: BenchPipeline, log: (line: 
     lambda,
     emptyReceives,
     costPerMillionAlerts: cost,
+    cpuMsPerAlert: {
+      functions: Object.fromEntries(
+        Object.entries(functionCpu.functions).map(([name, { direct, byTime }]) => [name, { direct: direct / alerts, byTime: byTime / alerts }]),
+      ),
+      outsideInvocations: functionCpu.outsideInvocations / alerts,
+      other: Object.fromEntries(Object.entries(functionCpu.other).map(([name, ms]) => [name, ms / alerts])) as FunctionCpu['other'],
+      wholeProcess: cpuWhole / alerts,
+      dynamodbLocal: cpuJava / alerts,
+    },
   };
 }

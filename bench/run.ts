@@ -4,7 +4,7 @@
  * local stack (in memory, random ports, 127.0.0.1 only). A benchmark, not a
  * test: nothing here asserts on timings.
  *
- * `npm run bench -- --only cold-start` (or `scale`, `start-time`, `pipeline`) runs one part
+ * `npm run bench -- --only cold-start` (or `scale`, `start-time`, `pipeline`, `alertmanager`) runs one part
  * and only prints its report: latest.md keeps whole runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { renderMarkdown } = await import('./report.js');
 
 type Results = import('./report.js').BenchResults;
 
-const PARTS = ['scale', 'cold-start', 'start-time', 'pipeline'] as const;
+const PARTS = ['scale', 'cold-start', 'start-time', 'pipeline', 'alertmanager'] as const;
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
@@ -106,6 +106,13 @@ try {
   log('stopping the local stack');
   await pipeline.stop();
 }
+}
+
+// Last: it starts Alertmanager and a local stack of its own, each as separate processes, after the pipeline's stack is gone.
+if (runs('alertmanager')) {
+  const { measureAlertmanagerComparison } = await import('./alertmanager.js');
+  log('7. side by side with Alertmanager: 10,000 alerts, 100 alertnames, 100 per POST');
+  results.alertmanager = await measureAlertmanagerComparison(log);
 }
 
 results.durationSeconds = (performance.now() - started) / 1000;
