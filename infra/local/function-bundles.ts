@@ -11,8 +11,8 @@ const INPUTS = ['functions', 'lib', 'infra/build.ts', 'package.json', 'tsconfig.
 const KEEP = 4;
 const STALE_LOCK_MS = 120_000;
 /** A running stack marks its build as used this often; builds unused for longer than UNUSED_MS may go. */
-const IN_USE_REFRESH_MS = 10 * 60_000;
-const UNUSED_MS = 60 * 60_000;
+const IN_USE_REFRESH_MS = 60_000;
+const UNUSED_MS = 5 * 60_000;
 
 export interface FunctionBundles {
   /** Laid out as `npm run build` lays out dist/: `<dir>/functions/<name>/handler.mjs`. */
