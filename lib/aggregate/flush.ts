@@ -32,6 +32,8 @@ export type FlushMuter = (alert: GroupedAlert) => MuteReason | undefined;
 export interface MuteChange {
   alert: GroupedAlert;
   reason: MuteReason;
+  /** The alert's state at the flush: a muted resolution is recorded as such. */
+  status: 'firing' | 'resolved';
 }
 
 /** The flush ran: write `state`, send `notification` if any, schedule `nextFlushAt` if any. */
@@ -121,11 +123,14 @@ export function flushGroup(state: GroupState, options: GroupingOptions, now: num
 
   const muteChanges: MuteChange[] = [];
   const mutedNow: Record<string, string> = {};
+  const resolvedNow = new Set(fingerprints(all.resolved));
   for (const alert of [...all.firing, ...all.resolved]) {
     const why = muted.get(alert.fingerprint);
     if (why === undefined) continue;
-    const key = muteKey(why);
-    if (state.muted?.[alert.fingerprint] !== key) muteChanges.push({ alert, reason: why });
+    const status = resolvedNow.has(alert.fingerprint) ? 'resolved' : 'firing';
+    // A muted resolution is a change too: the trail says the resolution was held back.
+    const key = `${muteKey(why)}#${status}`;
+    if (state.muted?.[alert.fingerprint] !== key) muteChanges.push({ alert, reason: why, status });
     if (alerts[alert.fingerprint] !== undefined) mutedNow[alert.fingerprint] = key;
   }
 

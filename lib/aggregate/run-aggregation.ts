@@ -184,10 +184,11 @@ async function dispatch(group: StoredGroup, outbox: GroupOutbox, deps: Aggregati
 /** Writes the mutes a flush began or changed to the alert trail: "silenced by X" or "inhibited by Y" for this receiver. */
 async function recordMutes(receiver: ReceiverRef, changes: readonly MuteChange[], at: Date, deps: AggregationDependencies): Promise<void> {
   if (changes.length === 0 || deps.trail === undefined) return;
-  const entries: AlertPathEntry[] = changes.map(({ alert, reason }) => ({
+  const entries: AlertPathEntry[] = changes.map(({ alert, reason, status }) => ({
     stage: reason.kind === 'silence' ? 'silenced' : 'inhibited',
     at: at.toISOString(),
     fingerprint: alert.fingerprint,
+    status,
     receiver: receiverLabel(receiver),
     detail: describeMute(reason),
   }));

@@ -35,6 +35,8 @@ export type AlertPathEntry =
       stage: 'silenced' | 'inhibited';
       at: string;
       fingerprint: string;
+      /** Whether the flush held back the alert firing, or its resolution. */
+      status?: Alert['status'];
       receiver: string;
       /** `silence <ids>` or `inhibit rule <id> by alert <fingerprint>`. */
       detail: string;

@@ -77,7 +77,7 @@ export class GroupSimulator {
   /** What mutes an alert at a flush (silences and inhibition as they stand then); nothing by default. */
   mutes: (alert: GroupedAlert, at: number) => MuteReason | undefined = () => undefined;
   /** Every mute the flushes reported as new or changed, for the alert trail. */
-  readonly muteChanges: Array<{ at: number; fingerprint: string; reason: MuteReason }> = [];
+  readonly muteChanges: Array<{ at: number; fingerprint: string; reason: MuteReason; status: 'firing' | 'resolved' }> = [];
 
   constructor(options: GroupingOptionsInput = {}, readonly target: GroupTarget = TARGET) {
     this.options = resolveGroupingOptions(options);
@@ -103,7 +103,7 @@ export class GroupSimulator {
       this.now = flushAt;
       const result = flushGroup(due, this.options, flushAt, (alert) => this.mutes(alert, flushAt));
       if (!result.due) throw new Error('simulator flushed a group that was not due');
-      for (const change of result.muteChanges) this.muteChanges.push({ at: flushAt, fingerprint: change.alert.fingerprint, reason: change.reason });
+      for (const change of result.muteChanges) this.muteChanges.push({ at: flushAt, fingerprint: change.alert.fingerprint, reason: change.reason, status: change.status });
       this.onFlush?.(due, result, flushAt);
       this.states.set(due.group.id, result.state);
       if (result.notification) this.sent.push({ at: flushAt, notification: result.notification });
