@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key';
@@ -27,7 +26,18 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * still form, but a delivery takes about a second instead of five.
  * TIDINGS_TEST_BATCHING_WINDOW_SCALE=1 runs with the deployed windows.
  */
-const BATCHING_WINDOW_SCALE = Number(process.env.TIDINGS_TEST_BATCHING_WINDOW_SCALE ?? '0.1');
+const BATCHING_WINDOW_SCALE = Number(process.env.TIDINGS_TEST_BATCHING_WINDOW_SCALE ?? (process.env.VITEST === undefined ? '1' : '0.1'));
+
+/**
+ * The run's shared stand-ins (test/global-setup.ts) under vitest. The bench
+ * also starts stacks through this file, outside vitest, where importing
+ * vitest fails: there each stack starts stand-ins of its own.
+ */
+async function sharedStandIns() {
+  if (process.env.VITEST === undefined) return undefined;
+  const { inject } = await import('vitest');
+  return inject('standIns');
+}
 
 /**
  * serverless.yml with its batching windows scaled, written once per content
@@ -58,9 +68,9 @@ function testServerlessConfig(): string | undefined {
  * It runs on the run's shared DynamoDB Local and SQS (test/global-setup.ts) unless the test gives a
  * data directory or stand-in ports: restarts and stops need stand-ins of their own.
  */
-export function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
   const ownStandIns = overrides.dataDir !== undefined || overrides.ports?.dynamodb !== undefined || overrides.ports?.sqs !== undefined;
-  const shared = ownStandIns ? undefined : inject('standIns');
+  const shared = ownStandIns ? undefined : await sharedStandIns();
   const serverlessConfig = testServerlessConfig();
   return startLocalStack({
     stage: FILE_STAGE,
