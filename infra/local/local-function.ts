@@ -80,15 +80,7 @@ export class LocalFunction {
 
   /** Starts one sandbox and waits for its init, so a bundle that does not load fails the start, loudly. */
   async start(): Promise<void> {
-    const sandbox = this.spawn();
-    sandbox.busy = true;
-    try {
-      await sandbox.ready;
-    } catch (error) {
-      this.discard(sandbox);
-      throw error;
-    }
-    this.release(sandbox);
+    this.release(await this.spawnReady());
   }
 
   async invoke(event: unknown, awsRequestId: string = randomUUID()): Promise<unknown> {
@@ -135,6 +127,19 @@ export class LocalFunction {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
+  /** A new sandbox, busy, once its init has run; one whose init fails is discarded and the error thrown. */
+  private async spawnReady(): Promise<Sandbox> {
+    const sandbox = this.spawn();
+    sandbox.busy = true;
+    try {
+      await sandbox.ready;
+    } catch (error) {
+      this.discard(sandbox);
+      throw error;
+    }
+    return sandbox;
+  }
+
   private async acquire(): Promise<Sandbox> {
     for (;;) {
       if (this.stopped) throw new FunctionError(this.options.functionName, 'Runtime.Stopped', 'the local stack is stopping');
@@ -143,18 +148,8 @@ export class LocalFunction {
         idle.busy = true;
         return idle;
       }
-      if (this.sandboxes.length < this.options.maxConcurrency) {
-        const sandbox = this.spawn();
-        sandbox.busy = true;
-        try {
-          await sandbox.ready;
-        } catch (error) {
-          // A sandbox that cannot init fails the invocation that wanted it, as Lambda's Runtime.ImportModuleError does.
-          this.discard(sandbox);
-          throw error;
-        }
-        return sandbox;
-      }
+      // A sandbox that cannot init fails the invocation that wanted it, as Lambda's Runtime.ImportModuleError does.
+      if (this.sandboxes.length < this.options.maxConcurrency) return this.spawnReady();
       await new Promise<void>((wake) => this.waiting.push(wake));
     }
   }

@@ -64,3 +64,15 @@ export function lastJsonBody(exchange: RawExchange): any {
   }
   return JSON.parse(Buffer.from(body, 'latin1').toString('utf8'));
 }
+
+/** Whether something accepts TCP connections on a loopback port (a stopped server must not). */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,5 +1,4 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import { FunctionInitError, FunctionTimeoutError } from '../../infra/local/local-function.js';
 import { freePort } from '../../infra/local/ports.js';
 import { eventually, startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
+import { portOpen } from '../helpers/raw-http.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tidings-isolation-'));
@@ -50,15 +50,6 @@ function fixtureService(name: string, source: string, timeoutSeconds: number): {
   return { serverlessConfig: join(root, 'serverless.yml'), bundleDir: join(root, 'dist') };
 }
 
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 describe('functions on the local stack', () => {
   it('fail when serverless.yml does not give them a variable they need, though another function has it', async () => {
