@@ -1,0 +1,58 @@
+// Lint rules that keep the layers apart and promises awaited. Typed: the rules read tsconfig.json's program.
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const sdk = { regex: '^@aws-sdk/', message: 'Only lib/aws and functions/ talk to AWS: take an adapter from lib/aws as a parameter.' };
+const adapters = {
+  regex: '(^|/)aws/',
+  message: 'lib/ outside lib/aws depends on interfaces, not on the AWS adapters: functions/ wires them in.',
+};
+const handlers = { regex: '(^|/)functions/', message: 'lib/ never depends on the Lambda entry points.' };
+
+/** The same bans for `import()`, which no-restricted-imports does not see. */
+const dynamicImportBans = (...bans) =>
+  bans.map((ban) => ({ selector: `ImportExpression[source.value=/${ban.regex.replaceAll('/', '\\/')}/]`, message: ban.message }));
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.serverless/', '.tidings/', 'coverage/', 'bench/results/'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Sources import `./x.js` and the file on disk is `./x.ts` (NodeNext).
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      'import-x/no-cycle': 'error',
+    },
+  },
+  // The domain: no SDK, no adapters, no handlers. Adapters arrive as parameters.
+  {
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/aws/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [sdk, adapters, handlers] }],
+      'no-restricted-syntax': ['error', ...dynamicImportBans(sdk, adapters, handlers)],
+    },
+  },
+  // The adapters may use the SDK, still never the handlers.
+  {
+    files: ['lib/aws/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [handlers] }],
+      'no-restricted-syntax': ['error', ...dynamicImportBans(handlers)],
+    },
+  },
+  // functions/ wires SDK clients and adapters into lib/: no bans. infra/, test/ and bench/ are tooling around the
+  // deployed code: the local stack creates tables and queues with the SDK, and integration tests exercise the real
+  // protocol through it (STYLE.md), so they are not bound by the layer rules either.
+);
