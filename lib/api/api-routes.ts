@@ -25,14 +25,14 @@ import { loadRoutingSnapshot } from '../route/routing-source.js';
 import { dynamoRoutingSource } from '../aws/dynamo-config.js';
 import { expireSilence } from '../silence/silence.js';
 import { alertmanagerApi } from './alertmanager-v2.js';
-import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
+import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
 import { dryRunRules, listRules, putDefinitions, putRule, type RuleStores } from './rules-api.js';
 import { defaultAuditRules, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
 import { groupingSchema, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
-import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
+import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView, strictMatcherSchema } from './silences-api.js';
 import { createTenantKey, deleteTenant, deleteWorkspace, existingTenant, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
 
 export interface ApiDependencies {
@@ -83,7 +83,7 @@ const T = `${A}/tenants/:tenant`;
 // Clusters ------------------------------------------------------------------
 route('POST', `${A}/clusters`, 'operator', 'Create a cluster; answers its ingest URL and token (shown once)', async (params, request, deps) => {
   const { accountId } = owner(params);
-  const { name } = parseWith(z.object({ name: nameSchema }), request.json());
+  const { name } = parseWith(z.strictObject({ name: nameSchema }), request.json());
   if ((await deps.clusters.listByAccount(accountId)).some((c) => c.name === name)) {
     throw new InvalidPayloadError('cluster name is taken', [{ field: 'name', message: `a cluster named ${name} already exists` }]);
   }
@@ -105,7 +105,7 @@ async function ownedCluster(params: Params, deps: ApiDependencies): Promise<Clus
 
 route('POST', `${A}/clusters/:cluster/tokens`, 'operator', 'Rotate: a new token (shown once); older tokens keep working for the overlap', async (params, request, deps) => {
   const cluster = await ownedCluster(params, deps);
-  const { overlap } = parseWith(z.object({ overlap: z.string().default('24h') }), request.json());
+  const { overlap } = parseWith(z.strictObject({ overlap: z.string().default('24h') }), request.json());
   let overlapMs: number;
   try {
     overlapMs = parseDuration(overlap);
@@ -156,7 +156,7 @@ function clusterView(cluster: Cluster, publicUrl: string) {
 }
 
 // Settings ------------------------------------------------------------------
-const settingsSchema = z.object({
+const settingsSchema = z.strictObject({
   routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']).default('All'),
   defaultRules: z.boolean().default(true),
   grouping: groupingSchema.optional(),
@@ -288,12 +288,15 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const { accountId, tenantId } = owner(params);
     const name = pathName(params.name!, 'name');
     const body = parseWith(
-      z.object({ channel: z.string().min(1), labels: z.record(z.string(), z.string()).default({}), settings: z.record(z.string(), z.unknown()) }),
+      z.strictObject({ channel: z.string().min(1), labels: z.record(z.string(), z.string()).default({}), settings: z.record(z.string(), z.unknown()) }),
       request.json(),
     );
-    if (!deps.channels.has(body.channel)) {
+    const channel = deps.channels.get(body.channel);
+    if (channel === undefined) {
       throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
     }
+    const unknownSettings = unknownFields(channel.settingsSchema, body.settings, 'settings');
+    if (unknownSettings.length > 0) throw new InvalidPayloadError('unknown settings for this channel', unknownSettings);
     const ref = { ...(tenantId === undefined ? {} : { tenantId }), name };
     const current = await deps.stores.configs.get(accountId, configId(ref));
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
@@ -324,7 +327,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('PUT', `${base}/template-sets/:name`, access, `Create or replace ${scope} template set (compiled on write)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const name = pathName(params.name!, 'name');
-    const body = parseWith(z.object({ templates: templatesSchema }), request.json());
+    const body = parseWith(z.strictObject({ templates: templatesSchema }), request.json());
     const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name });
     const current = await deps.stores.templateSets.get(accountId, id);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
@@ -346,7 +349,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('PUT', `${base}/language-packs/:code`, access, `Upload ${scope} language pack (a dictionary for the t helper)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const { code } = parseWith(z.object({ code: languageCodeSchema }), { code: params.code });
-    const body = parseWith(z.object({ dictionary: languagePackSchema }), request.json());
+    const body = parseWith(z.strictObject({ dictionary: languagePackSchema }), request.json());
     const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name: code });
     const current = await deps.stores.languagePacks.get(accountId, id);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
@@ -407,9 +410,9 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const { accountId, tenantId } = owner(params);
     const id = pathName(params.id!, 'id');
     const body = parseWith(
-      z.object({
-        sourceMatchers: z.array(z.union([z.string(), z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })])),
-        targetMatchers: z.array(z.union([z.string(), z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })])),
+      z.strictObject({
+        sourceMatchers: z.array(z.union([z.string(), strictMatcherSchema])),
+        targetMatchers: z.array(z.union([z.string(), strictMatcherSchema])),
         equal: z.array(z.string()).default([]),
       }),
       request.json(),
@@ -486,7 +489,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // Explain
   route('POST', `${base}/explain`, access, 'Which receivers an alert would reach, and what would stop it', async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const body = parseWith(z.object({ labels: labelSetSchema.refine((l) => Object.keys(l).length > 0, 'must not be empty') }), request.json());
+    const body = parseWith(z.strictObject({ labels: labelSetSchema.refine((l) => Object.keys(l).length > 0, 'must not be empty') }), request.json());
     const alert: Alert = {
       labels: body.labels,
       annotations: {},
@@ -637,11 +640,11 @@ async function ownedSilence(params: Params, deps: ApiDependencies) {
 }
 
 // Routers ---------------------------------------------------------------------
-const routerSchema = z.object({
+const routerSchema = z.strictObject({
   enabled: z.boolean().default(true),
   selector: selectorSchema.default({}),
   target: z
-    .object({
+    .strictObject({
       receivers: z.array(z.string()).optional(),
       receiverPattern: z.string().optional(),
       channels: z.array(z.string()).optional(),
@@ -680,7 +683,7 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
 route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead letters back to their queue for another try", async (params, request, deps) => {
   const { accountId } = owner(params);
   const body = parseWith(
-    z.object({
+    z.strictObject({
       queue: z.enum(['signals', 'alerts', 'groups', 'delivery']).default('delivery'),
       receiver: z.string().optional(),
       since: z.iso.datetime().optional(),

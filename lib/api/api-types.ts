@@ -53,8 +53,49 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix = ''):
   const unstorable = unstorableKeys(value, prefix === '' ? [] : [prefix]);
   if (unstorable.length > 0) throw new InvalidPayloadError('invalid request', unstorable);
   const result = schema.safeParse(value);
-  if (!result.success) throw new InvalidPayloadError('invalid request', toIssues(result.error, prefix));
+  if (!result.success) throw new InvalidPayloadError('invalid request', toIssues(new z.ZodError(oneIssuePerUnknownKey(result.error.issues)), prefix));
   return result.data;
+}
+
+/** What a 400 says of a field the API does not know (a misspelling, or a setting of another channel). */
+export const UNKNOWN_FIELD = 'is not a known field';
+
+/** A strict object reports its unknown keys in one issue; the 400 names each as a field of its own. */
+function oneIssuePerUnknownKey(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap<z.core.$ZodIssue>((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ code: 'custom', input: undefined, path: [...issue.path, key], message: UNKNOWN_FIELD })) : [issue],
+  );
+}
+
+/**
+ * Keys of `value` that `schema` does not name, at any depth, with their
+ * paths. For schemas that must stay lenient where they are shared (a
+ * channel's settings also parse stored receivers and configs at delivery)
+ * while the API refuses what a client misspelt.
+ */
+export function unknownFields(schema: z.ZodType, value: unknown, path: string): Array<{ field: string; message: string }> {
+  if (value === null || typeof value !== 'object') return [];
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) {
+    return unknownFields(schema.unwrap() as z.ZodType, value, path);
+  }
+  if (schema instanceof z.ZodPipe) return unknownFields(schema.in as z.ZodType, value, path);
+  if (schema instanceof z.ZodArray && Array.isArray(value)) {
+    return value.flatMap((item, index) => unknownFields(schema.element as z.ZodType, item, `${path}[${index}]`));
+  }
+  if (schema instanceof z.ZodUnion) {
+    // Unknown only if every alternative finds it so; report the closest alternative's.
+    const candidates = (schema.options as z.ZodType[]).map((option) => unknownFields(option, value, path));
+    return candidates.reduce((fewest, next) => (next.length < fewest.length ? next : fewest), candidates[0] ?? []);
+  }
+  if (schema instanceof z.ZodObject && !Array.isArray(value)) {
+    const catchall = schema.def.catchall;
+    if (catchall !== undefined && !(catchall instanceof z.ZodNever)) return [];
+    const shape = schema.shape as Record<string, z.ZodType>;
+    return Object.entries(value).flatMap(([key, child]) =>
+      Object.hasOwn(shape, key) ? unknownFields(shape[key]!, child, `${path}.${key}`) : [{ field: `${path}.${key}`, message: UNKNOWN_FIELD }],
+    );
+  }
+  return [];
 }
 
 /** Every object key in a parsed JSON body that cannot be stored, with its path. */

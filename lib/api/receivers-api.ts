@@ -8,10 +8,11 @@ import type { SecretSealer } from '../secrets/sealer.js';
 import { formatDuration, parseDuration } from '../receivers/duration.js';
 import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
 import { newIncarnation } from '../receivers/receiver.js';
-import { nameSchema, parseWith } from './api-types.js';
+import { nameSchema, parseWith, unknownFields } from './api-types.js';
 import { validateTemplate } from '../templates/renderer.js';
 import { languageCodeSchema } from '../templates/language-packs.js';
 import { isValidTimeZone } from '../silence/schedule.js';
+import { strictMatcherSchema } from './silences-api.js';
 
 const durationSchema = z.string().transform((value, ctx) => {
   try {
@@ -39,11 +40,9 @@ export const selectorSchema = z
   .object({
     matchLabels: z.record(z.string(), z.string()).optional(),
     matchExpressions: z
-      .array(z.object({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
+      .array(z.strictObject({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }))
       .optional(),
-    matchers: z
-      .array(z.union([z.string(), z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() })]))
-      .optional(),
+    matchers: z.array(z.union([z.string(), strictMatcherSchema])).optional(),
   })
   .strict();
 
@@ -69,7 +68,7 @@ const presentationSchema = z
   })
   .strict();
 
-const putReceiverSchema = z.object({
+const putReceiverSchema = z.strictObject({
   channel: z.string().min(1),
   enabled: z.boolean().default(true),
   settings: z.record(z.string(), z.unknown()),
@@ -145,7 +144,10 @@ export async function putReceiver(
   if (channel === undefined) {
     throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
   }
-  const own = knownSettings(channel, request.settings);
+  // The channel's schema is lenient (it also reads stored receivers at delivery); a misspelt setting is refused here.
+  const unknownSettings = unknownFields(channel.settingsSchema, request.settings, 'settings');
+  if (unknownSettings.length > 0) throw new InvalidPayloadError('unknown settings for this channel', unknownSettings);
+  const own = request.settings;
   // A mask read from an answer and written back would be sealed as the credential: refuse it.
   const masked = channel.secretSettings.filter((name) => own[name] !== undefined && isMask(own[name]));
   if (masked.length > 0) {

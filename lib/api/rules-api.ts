@@ -9,7 +9,7 @@ import { defaultDefinitions } from '../rules/default-rules.js';
 import { compileRuleSet, dryRun } from '../rules/rule-set.js';
 import { parseWith } from './api-types.js';
 
-const ruleBodySchema = z.object({
+const ruleBodySchema = z.strictObject({
   signal: z.enum(['event', 'audit']),
   condition: z.string().min(1),
   enabled: z.boolean().default(true),
@@ -18,16 +18,16 @@ const ruleBodySchema = z.object({
   labels: z.record(z.string(), z.string()).optional(),
   annotations: z.record(z.string(), z.string()).optional(),
   scope: z
-    .union([
-      z.object({ level: z.literal('cluster'), cluster: z.string().optional() }),
-      z.object({ level: z.literal('workspace'), workspace: z.string().min(1), cluster: z.string().optional() }),
-      z.object({ level: z.literal('namespace'), namespace: z.string().min(1), cluster: z.string().optional() }),
+    .discriminatedUnion('level', [
+      z.strictObject({ level: z.literal('cluster'), cluster: z.string().optional() }),
+      z.strictObject({ level: z.literal('workspace'), workspace: z.string().min(1), cluster: z.string().optional() }),
+      z.strictObject({ level: z.literal('namespace'), namespace: z.string().min(1), cluster: z.string().optional() }),
     ])
     .default({ level: 'cluster' }),
   resolveAfterSeconds: z.number().int().optional(),
 });
 
-const definitionsBodySchema = z.object({
+const definitionsBodySchema = z.strictObject({
   lists: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).optional(),
   macros: z.record(z.string(), z.string()).optional(),
   aliases: z.record(z.string(), z.string()).optional(),
@@ -113,7 +113,7 @@ export async function dryRunRules(
   body: unknown,
   deps: { rules: RuleStores; stores: ConfigStores; now: () => Date },
 ) {
-  const request = parseWith(z.object({ event: z.record(z.string(), z.unknown()), cluster: z.string().default('') }), body);
+  const request = parseWith(z.strictObject({ event: z.record(z.string(), z.unknown()), cluster: z.string().default('') }), body);
   const [stored, definitions, settings] = await Promise.all([
     deps.rules.rules.all(accountId),
     deps.rules.definitions.all(accountId),

@@ -12,18 +12,24 @@ import { parseWith } from './api-types.js';
 
 const apiMatcherSchema = z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() });
 
+/** A matcher object in tidings' own API, where a misspelt field is refused rather than read as absent. */
+export const strictMatcherSchema = apiMatcherSchema.strict();
+
 /** A silence as tidings' REST API takes it: matchers as strings (`alertname="X"`) or API v2 objects. */
-export const silenceBodySchema = z.object({
-  matchers: z.array(z.union([z.string(), apiMatcherSchema])).min(1),
+export const silenceBodySchema = z.strictObject({
+  matchers: z.array(z.union([z.string(), strictMatcherSchema])).min(1),
   startsAt: z.string().optional(),
   endsAt: z.string().optional(),
   permanent: z.boolean().optional(),
-  schedule: z.object({ cron: z.string(), duration: z.string(), timeZone: z.string().default('UTC') }).optional(),
+  schedule: z.strictObject({ cron: z.string(), duration: z.string(), timeZone: z.string().default('UTC') }).optional(),
   createdBy: z.string().min(1),
   comment: z.string().min(1),
 });
 
-/** Alertmanager API v2's PostableSilence, as amtool and Grafana send it. */
+/**
+ * Alertmanager API v2's PostableSilence, as amtool and Grafana send it. Not
+ * strict: Alertmanager ignores fields it does not know, and clients rely on it.
+ */
 export const postableSilenceSchema = z.object({
   id: z.string().optional(),
   matchers: z.array(apiMatcherSchema).min(1),

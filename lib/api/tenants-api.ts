@@ -7,15 +7,15 @@ import { nameSchema, notFound, parseWith } from './api-types.js';
 import { issueTenantKey } from './principal.js';
 import type { RuleStores } from './rules-api.js';
 
-const namespaceRefSchema = z.object({ cluster: z.string().min(1), namespace: z.string().min(1) });
+const namespaceRefSchema = z.strictObject({ cluster: z.string().min(1), namespace: z.string().min(1) });
 
-const tenantBodySchema = z.object({
+const tenantBodySchema = z.strictObject({
   displayName: z.string().max(200).default(''),
   bindings: z.array(namespaceRefSchema).default([]),
   workspaces: z.array(nameSchema).default([]),
 });
 
-const workspaceBodySchema = z.object({ namespaces: z.array(namespaceRefSchema).default([]) });
+const workspaceBodySchema = z.strictObject({ namespaces: z.array(namespaceRefSchema).default([]) });
 
 type TenancyStores = Pick<ConfigStores, 'tenants' | 'workspaces' | 'access'>;
 

@@ -97,13 +97,15 @@ describe('receiver secret settings', () => {
     await expect(attempt).rejects.toMatchObject({ issues: [{ field: 'settings.url' }, { field: 'settings.headers' }] });
   });
 
-  it('are not stored under names the channel does not know, which would never be sent nor masked', async () => {
+  it('are refused under names the channel does not know, which would never be sent nor masked: nothing is stored, the 400 names the field and not its value', async () => {
     const { receivers, put } = setup();
 
-    await put('hook', { channel: 'webhook', settings: { url: 'https://hooks.example.com/in', apiKey: HEADER_TOKEN } });
+    const error = await put('hook', { channel: 'webhook', settings: { url: 'https://hooks.example.com/in', apiKey: HEADER_TOKEN } }).catch((thrown: unknown) => thrown);
 
-    const stored = (await receivers.get({ accountId: 'acme', name: 'hook' }))!;
-    expectNoTrace(JSON.stringify(stored), HEADER_TOKEN);
+    expect(error).toBeInstanceOf(InvalidPayloadError);
+    expect((error as InvalidPayloadError).issues.map((issue) => issue.field)).toEqual(['settings.apiKey']);
+    expectNoTrace(JSON.stringify({ message: (error as Error).message, issues: (error as InvalidPayloadError).issues }), HEADER_TOKEN);
+    expect(await receivers.get({ accountId: 'acme', name: 'hook' })).toBeUndefined();
   });
 
   it('are declared by every channel, among the settings its schema names', () => {
