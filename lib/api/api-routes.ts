@@ -31,7 +31,8 @@ import { dryRunRules, listRules, putDefinitions, putRule, type RuleStores } from
 import { defaultAuditRules, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
-import { groupingSchema, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
+import { groupingSchema, groupingView, ownGroupingView, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
+import { resolveGroupingOptions } from '../aggregate/grouping-options.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView, strictMatcherSchema } from './silences-api.js';
 import { createTenantKey, deleteTenant, deleteWorkspace, existingTenant, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
 
@@ -162,15 +163,30 @@ const settingsSchema = z.strictObject({
   grouping: groupingSchema.optional(),
   historyRetentionDays: z.number().int().min(1).max(3650).optional(),
 });
-route('GET', `${A}/settings`, 'operator', 'Account settings (route policy)', async (params, _request, deps) => {
-  const settings = await deps.stores.settings.get(owner(params).accountId, 'ACCOUNT');
-  return ok({
+/**
+ * Settings as the API shows them, written or not: `grouping` as receivers
+ * inherit it (over Alertmanager's defaults), `ownGrouping` what the account
+ * sets; durations as strings, as receivers show them.
+ */
+function settingsView(settings: AccountSettings | undefined) {
+  return {
     routePolicy: settings?.routePolicy ?? 'All',
     defaultRules: settings?.defaultRules !== false,
-    grouping: settings?.grouping ?? {},
+    grouping: groupingView(resolveGroupingOptions(settings?.grouping)),
+    ownGrouping: ownGroupingView(settings?.grouping),
+    ...(settings?.historyRetentionDays === undefined ? {} : { historyRetentionDays: settings.historyRetentionDays }),
     version: settings?.version ?? 0,
-  });
-});
+  };
+}
+
+/** The account's grouping defaults, which every receiver's grouping is resolved over, as routing does. */
+async function accountGroupingOf(accountId: string, deps: ApiDependencies) {
+  return (await deps.stores.settings.get(accountId, 'ACCOUNT'))?.grouping;
+}
+
+route('GET', `${A}/settings`, 'operator', 'Account settings (route policy, default rules, grouping defaults)', async (params, _request, deps) =>
+  ok(settingsView(await deps.stores.settings.get(owner(params).accountId, 'ACCOUNT'))),
+);
 route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (params, request, deps) => {
   const { accountId } = owner(params);
   const body = parseWith(settingsSchema, request.json());
@@ -186,7 +202,7 @@ route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (par
     version: version + 1,
   };
   await deps.stores.settings.put(accountId, 'ACCOUNT', settings, version);
-  return ok(settings, etag(settings.version));
+  return ok(settingsView(settings), etag(settings.version));
 });
 
 // Tenants, keys and workspaces ---------------------------------------------
@@ -249,7 +265,8 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('GET', `${base}/receivers`, access, `List ${scope} receivers (secrets redacted)`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
     const receivers = tenantId === undefined ? await deps.stores.receivers.listGlobal(accountId) : await deps.stores.receivers.listTenant(accountId, tenantId);
-    return ok({ items: receivers.map((r) => receiverView(r, deps.channels)) });
+    const accountGrouping = await accountGroupingOf(accountId, deps);
+    return ok({ items: receivers.map((r) => receiverView(r, deps.channels, accountGrouping)) });
   });
   route('PUT', `${base}/receivers/:name`, access, `Create or replace ${scope} receiver`, async (params, request, deps) => {
     const ref = owner(params);
@@ -260,12 +277,13 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       sealer: deps.sealer,
       settingsWithConfig: (draft) => settingsWithConfig(draft, deps),
     });
-    return { status: receiver.version === 1 ? 201 : 200, body: receiverView(receiver, deps.channels), headers: etag(receiver.version) };
+    const accountGrouping = await accountGroupingOf(ref.accountId, deps);
+    return { status: receiver.version === 1 ? 201 : 200, body: receiverView(receiver, deps.channels, accountGrouping), headers: etag(receiver.version) };
   });
   route('GET', `${base}/receivers/:name`, access, `Get ${scope} receiver`, async (params, _request, deps) => {
     const receiver = await deps.stores.receivers.get({ ...owner(params), name: params.name! });
     if (receiver === undefined) throw notFound('receiver');
-    return ok(receiverView(receiver, deps.channels), etag(receiver.version));
+    return ok(receiverView(receiver, deps.channels, await accountGroupingOf(receiver.accountId, deps)), etag(receiver.version));
   });
   route('DELETE', `${base}/receivers/:name`, access, `Delete ${scope} receiver`, async (params, request, deps) => {
     if (!(await deps.stores.receivers.delete({ ...owner(params), name: params.name! }, ifMatchVersion(request)))) throw notFound('receiver');

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { GroupingOptionsError, resolveGroupingOptions } from '../aggregate/grouping-options.js';
+import { GroupingOptionsError, resolveGroupingOptions, type GroupingOptions } from '../aggregate/grouping-options.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { compileSelector, SelectorValidationError, type SelectorSpec } from '../matchers/selector.js';
 import type { Channel } from '../notify/channel.js';
@@ -91,24 +91,45 @@ export function validSelector(spec: SelectorSpec, field: string): SelectorSpec {
   return spec;
 }
 
-/** A receiver as the API shows it: secret settings masked, grouping with its effective values. */
-export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>) {
+/** Grouping options as the API writes them: durations as Alertmanager prints them (`30s`, `1h30m`). */
+export function groupingView(grouping: GroupingOptions) {
+  return {
+    groupBy: [...grouping.groupBy],
+    groupWait: formatDuration(grouping.groupWaitMs),
+    groupInterval: formatDuration(grouping.groupIntervalMs),
+    repeatInterval: formatDuration(grouping.repeatIntervalMs),
+    sendResolved: grouping.sendResolved,
+    maxAlerts: grouping.maxAlerts,
+  };
+}
+
+/** Only the grouping fields a receiver or account sets itself, in the form a PUT takes, so sending them back keeps inheriting the rest. */
+export function ownGroupingView(grouping: ReceiverGrouping | undefined) {
+  const own: Record<string, unknown> = {};
+  if (grouping?.groupBy !== undefined) own.groupBy = [...grouping.groupBy];
+  if (grouping?.groupWaitMs !== undefined) own.groupWait = formatDuration(grouping.groupWaitMs);
+  if (grouping?.groupIntervalMs !== undefined) own.groupInterval = formatDuration(grouping.groupIntervalMs);
+  if (grouping?.repeatIntervalMs !== undefined) own.repeatInterval = formatDuration(grouping.repeatIntervalMs);
+  if (grouping?.sendResolved !== undefined) own.sendResolved = grouping.sendResolved;
+  if (grouping?.maxAlerts !== undefined) own.maxAlerts = grouping.maxAlerts;
+  return own;
+}
+
+/**
+ * A receiver as the API shows it: secret settings masked; `grouping` as the
+ * pipeline applies it (the receiver's own values over the account's settings
+ * over Alertmanager's defaults), `ownGrouping` what the receiver itself sets.
+ */
+export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>, accountGrouping?: ReceiverGrouping) {
   const channel = channels.get(receiver.channel);
-  const grouping = resolveGroupingOptions(receiver.grouping);
   return {
     name: receiver.name,
     ...(receiver.tenantId === undefined ? {} : { tenant: receiver.tenantId }),
     channel: receiver.channel,
     enabled: receiver.enabled,
     settings: redactedSettings(receiver, channel),
-    grouping: {
-      groupBy: [...grouping.groupBy],
-      groupWait: formatDuration(grouping.groupWaitMs),
-      groupInterval: formatDuration(grouping.groupIntervalMs),
-      repeatInterval: formatDuration(grouping.repeatIntervalMs),
-      sendResolved: grouping.sendResolved,
-      maxAlerts: grouping.maxAlerts,
-    },
+    grouping: groupingView(resolveGroupingOptions(receiver.grouping, accountGrouping)),
+    ownGrouping: ownGroupingView(receiver.grouping),
     ...(receiver.filter === undefined ? {} : { filter: receiver.filter }),
     ...(receiver.configSelector === undefined ? {} : { configSelector: receiver.configSelector }),
     ...(receiver.presentation === undefined ? {} : { presentation: receiver.presentation }),
