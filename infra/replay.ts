@@ -19,28 +19,43 @@ const { values } = parseArgs({
     endpoint: { type: 'string' },
   },
 });
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT']);
 if (!['signals', 'alerts', 'groups', 'delivery'].includes(values.queue!)) {
   console.error('--queue must be one of signals, alerts, groups, delivery');
   process.exit(2);
 }
+// As in `npm start`: the pinned SDK supports Node 20 until its 2027 releases, so its notice about that is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const local = values.stage === 'local';
+const endpoint = local ? (values.endpoint ?? `http://127.0.0.1:${process.env.TIDINGS_SQS_PORT ?? '4002'}`) : values.endpoint;
 const sqs = new SQSClient(
   local
-    ? { endpoint: values.endpoint ?? `http://127.0.0.1:${process.env.TIDINGS_SQS_PORT ?? '4002'}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : values.endpoint === undefined
+    ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : endpoint === undefined
       ? {}
-      : { endpoint: values.endpoint },
+      : { endpoint },
 );
 const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: `tidings-${values.stage}-${name}` }))).QueueUrl!;
-const result = await replayDeadLetters(
-  sqs,
-  { deadLetterUrl: await url(`${values.queue}-dlq`), sourceUrl: await url(values.queue!) },
-  {
-    ...(values.account === undefined ? {} : { accountId: values.account }),
-    ...(values.receiver === undefined ? {} : { receiver: values.receiver }),
-    ...(values.since === undefined ? {} : { since: new Date(values.since) }),
-    ...(values.until === undefined ? {} : { until: new Date(values.until) }),
-  },
-  { limit: Number(values.limit) },
-);
+const replayed = async () =>
+  replayDeadLetters(
+    sqs,
+    { deadLetterUrl: await url(`${values.queue}-dlq`), sourceUrl: await url(values.queue!) },
+    {
+      ...(values.account === undefined ? {} : { accountId: values.account }),
+      ...(values.receiver === undefined ? {} : { receiver: values.receiver }),
+      ...(values.since === undefined ? {} : { since: new Date(values.since) }),
+      ...(values.until === undefined ? {} : { until: new Date(values.until) }),
+    },
+    { limit: Number(values.limit) },
+  );
+const result = await replayed().catch((error: unknown) => {
+  // A connection that fails is the usual mistake (no `npm start` running, a wrong port): say so without a stack trace.
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && UNREACHABLE.has(code)) {
+    console.error(`replay: could not reach SQS at ${endpoint ?? 'AWS'} (${code}); is \`npm start\` running?`);
+  } else {
+    console.error('replay:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});
 console.log(`replayed ${result.replayed} message(s) from ${values.queue}-dlq; ${result.skipped} left there`);

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { localAdminKey } from './admin-key.js';
 import { PortInUseError } from './ports.js';
 import { startLocalStack } from './stack.js';
 
@@ -23,7 +22,7 @@ const { values } = parseArgs({
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = values['in-memory'] ? undefined : values['data-dir']!;
 if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-const adminKey = process.env.TIDINGS_ADMIN_KEY ?? persistedAdminKey(dataDir);
+const { key: adminKey, where: adminKeyWhere } = localAdminKey(process.env.TIDINGS_ADMIN_KEY, dataDir);
 // Locally, receivers usually listen on this machine; in AWS nothing private is reachable unless allowed.
 const outboundAllowCidrs = process.env.TIDINGS_OUTBOUND_ALLOW_CIDRS ?? '127.0.0.1/32,::1/128';
 
@@ -41,6 +40,7 @@ try {
   console.log(`tidings is running (started in ${seconds} s; ${dataDir === undefined ? 'in memory' : `data in ${dataDir}/`}; function bundles ${bundles})
 
   Admin API     ${stack.httpUrl}/v1        Authorization: Bearer ${adminKey}
+                (operator key ${adminKeyWhere})
   Ingest        ${stack.httpUrl}/ingest/<cluster id>/alertmanager
   DynamoDB      ${stack.dynamodbEndpoint}  (DynamoDB Local, pid ${stack.dynamodbPid})
   SQS           ${stack.sqsEndpoint}
@@ -69,13 +69,4 @@ Press Ctrl-C to stop.`);
     console.error('tidings: could not start:', error);
   }
   process.exit(1);
-}
-
-/** A generated admin key, kept with the data so it survives restarts. */
-function persistedAdminKey(dir: string | undefined): string {
-  const path = dir === undefined ? undefined : join(dir, 'admin-key');
-  if (path !== undefined && existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const key = 'tdga_' + randomBytes(24).toString('base64url');
-  if (path !== undefined) writeFileSync(path, key + '\n', { mode: 0o600 });
-  return key;
 }

@@ -28,7 +28,7 @@ import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
 import { dryRunRules, listRules, putDefinitions, putRule, type RuleStores } from './rules-api.js';
-import { defaultAuditRules, defaultEventRules } from '../rules/default-rules.js';
+import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
 import { groupingSchema, groupingView, ownGroupingView, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
@@ -717,8 +717,9 @@ route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead 
   return ok(await deps.replay(body.queue, filter, body.limit));
 });
 
-route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false)', async () =>
-  ok({ items: [...defaultEventRules, ...defaultAuditRules] }),
+route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false), with the lists, macros and aliases they use', async () =>
+  // The shipped definitions are under every account's own: without them the rules' `${name}` references could not be read.
+  ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } }),
 );
 
 route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
