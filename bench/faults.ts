@@ -11,6 +11,7 @@
  * messages tidings sends to the delivery queue are duplicated at the SQS
  * client, as an at-least-once queue may deliver them twice.
  */
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { startTestStack, adminClient } from '../test/helpers/local-stack.js';
 import { startHttpReceiver } from '../test/helpers/http-receiver.js';
@@ -42,10 +43,11 @@ async function injectedFaults() {
     const deliveryUrl = stack.resources.get('DeliveryQueue')!.ref;
     // Duplicate a tenth of the notifications tidings queues for delivery, at the SQS client.
     sqs().middlewareStack.add(
-      (next) => async (args: any) => {
-        const input = args.input;
-        if (input?.QueueUrl === deliveryUrl && Array.isArray(input.Entries)) {
-          const copies = input.Entries.filter(() => random() < 0.1).map((entry: any, i: number) => ({ ...entry, Id: `dup${i}` }));
+      (next) => async (args) => {
+        // Every command passes here; only a SendMessageBatch to the delivery queue is changed.
+        const input = args.input as { QueueUrl?: string; Entries?: SendMessageBatchRequestEntry[] };
+        if (input.QueueUrl === deliveryUrl && Array.isArray(input.Entries)) {
+          const copies = input.Entries.filter(() => random() < 0.1).map((entry, i) => ({ ...entry, Id: `dup${i}` }));
           duplicatedSends += copies.length;
           if (copies.length > 0 && input.Entries.length + copies.length <= 10) input.Entries = [...input.Entries, ...copies];
         }

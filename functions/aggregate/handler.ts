@@ -6,7 +6,8 @@ import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { batchMuters } from '../../lib/aggregate/mute-state.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
-import { configStores, dynamoRoutingSource } from '../../lib/aws/dynamo-config.js';
+import { configStores } from '../../lib/aws/dynamo-config.js';
+import { storeRoutingSource } from '../../lib/configs/config-stores.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
 
@@ -22,7 +23,7 @@ function createDependencies() {
     queue: queuePublisher('groups', 'delivery'),
     now: () => Date.now(),
     // Read at every batch, not cached: a silence written through the API applies from the next flush.
-    muteSource: dynamoRoutingSource(stores),
+    muteSource: storeRoutingSource(stores),
     trail: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
   };
 }

@@ -3,15 +3,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handleApiRequest, type ApiDependencies } from '../../lib/api/api-routes.js';
 import type { ApiRequest, Principal } from '../../lib/api/api-types.js';
 import { bearerToken, parseTenantKey, verifyOperatorKey, verifyTenantKey } from '../../lib/api/principal.js';
-import { configStores } from '../../lib/aws/dynamo-config.js';
-import { ruleStores } from '../../lib/api/rules-api.js';
+import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import { dynamoDocumentClient, sqs } from '../shared/aws-clients.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
-import { replayDeadLetters, type ReplayFilter } from '../../lib/aws/dead-letter-replay.js';
+import { awsChannelServices } from '../../lib/aws/aws-channel-services.js';
+import { replayDeadLetters } from '../../lib/aws/dead-letter-replay.js';
+import type { ReplayFilter } from '../../lib/pipeline/dead-letters.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
 import { secretSealer } from '../shared/secrets.js';
@@ -37,7 +38,13 @@ function createDependencies() {
     replay: (queue: QueueName, filter: ReplayFilter, limit: number) =>
       replayDeadLetters(sqs(), { deadLetterUrl: requireEnv(`${queue.toUpperCase()}_DLQ_URL`), sourceUrl: requireEnv(`${queue.toUpperCase()}_QUEUE_URL`) }, filter, { limit }),
     sealer: secretSealer(),
-    channelContext: { http: createOutboundHttp({ policy, userAgent: 'tidings/0.1' }), addressPolicy: policy, now: () => new Date(), externalURL: requireEnv('PUBLIC_URL') },
+    channelContext: {
+      http: createOutboundHttp({ policy, userAgent: 'tidings/0.1' }),
+      addressPolicy: policy,
+      now: () => new Date(),
+      externalURL: requireEnv('PUBLIC_URL'),
+      aws: awsChannelServices,
+    },
     now: () => new Date(),
     publicUrl: requireEnv('PUBLIC_URL'),
     startedAt: new Date(),

@@ -14,6 +14,7 @@ import { unspill } from '../../lib/pipeline/spill.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
+import { awsChannelServices } from '../../lib/aws/aws-channel-services.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, parkRecord, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
@@ -45,6 +46,7 @@ function createDependencies() {
       addressPolicy: policy,
       now: () => new Date(),
       externalURL,
+      aws: awsChannelServices,
     },
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
     retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,

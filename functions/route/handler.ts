@@ -1,4 +1,5 @@
-import { configStores, dynamoRoutingSource } from '../../lib/aws/dynamo-config.js';
+import { configStores } from '../../lib/aws/dynamo-config.js';
+import { storeRoutingSource } from '../../lib/configs/config-stores.js';
 import { alertBatchMessageSchema, parseMessage, type RoutedAlertsMessage } from '../../lib/pipeline/messages.js';
 import { chunkBySize } from '../../lib/pipeline/queue.js';
 import { routeAlerts, tenantsSeeing } from '../../lib/route/route-alerts.js';
@@ -18,7 +19,7 @@ function createDependencies() {
   return {
     stores,
     // Configuration changes rarely; a short cache saves reads per message and applies changes within seconds.
-    source: cachedRoutingSource(dynamoRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
+    source: cachedRoutingSource(storeRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
     queue: queuePublisher('groups'),
     paths: new DynamoAlertPathStore(dynamoDocumentClient(), requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
   };

@@ -71,6 +71,8 @@ export async function createLocalQueues(
   const queues = Object.entries(definition.resources).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
   queues.sort(([, a], [, b]) => Number(a.Properties.RedrivePolicy !== undefined) - Number(b.Properties.RedrivePolicy !== undefined));
   for (const [logicalId, { Properties: p }] of queues) {
+    const queueName = p.QueueName;
+    if (queueName === undefined) throw new Error(`${logicalId}: a queue needs a QueueName`);
     const attributes: Record<string, string> = {};
     for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize']) {
       if (p[key] !== undefined) attributes[key] = String(p[key]);
@@ -82,8 +84,8 @@ export async function createLocalQueues(
       attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: Number(p.RedrivePolicy.maxReceiveCount) });
     }
     Object.assign(attributes, extraAttributes);
-    const result = await sqs.send(new CreateQueueCommand({ QueueName: p.QueueName, Attributes: attributes }));
-    created.set(logicalId, { ref: result.QueueUrl!, arn: arnOfQueue(p.QueueName) });
+    const result = await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }));
+    created.set(logicalId, { ref: result.QueueUrl!, arn: arnOfQueue(queueName) });
   }
   return created;
 }
@@ -100,8 +102,8 @@ export function resolveIntrinsics(
 ): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value !== null && typeof value === 'object') {
-    const node = value as Record<string, any>;
-    if ('Ref' in node) {
+    const node = value as Record<string, unknown>;
+    if (typeof node.Ref === 'string') {
       // KMS has no local stand-in: locally, secrets are sealed with the stack's own key (SECRETS_LOCAL_KEY).
       if (kmsKeys.has(node.Ref)) return '';
       const resource = resources.get(node.Ref);

@@ -1,3 +1,4 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -41,7 +42,49 @@ export interface ServiceDefinition {
   providerEnvironment: Record<string, unknown>;
   functions: FunctionDefinition[];
   /** CloudFormation resources by logical id. */
-  resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+  resources: Record<string, ResourceDefinition>;
+}
+
+/** A CloudFormation resource as serverless.yml declares it; typed as far as the local stack reads it. */
+export interface ResourceDefinition {
+  Type: string;
+  Properties: ResourceProperties;
+}
+
+/** The table and queue properties the local stack creates resources from; others pass through untyped. */
+export interface ResourceProperties extends Record<string, unknown> {
+  TableName?: string;
+  BillingMode?: CreateTableCommandInput['BillingMode'];
+  AttributeDefinitions?: CreateTableCommandInput['AttributeDefinitions'];
+  KeySchema?: CreateTableCommandInput['KeySchema'];
+  GlobalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
+  TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
+  QueueName?: string;
+  RedrivePolicy?: { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number | string };
+}
+
+/** The parts of serverless.yml read here, after variables are resolved. */
+interface RawService {
+  service: string;
+  provider?: { timeout?: number; memorySize?: number; environment?: Record<string, unknown> };
+  functions: Record<string, RawFunction>;
+  resources: { Resources?: Record<string, ResourceDefinition> } | Array<{ Resources?: Record<string, ResourceDefinition> }>;
+}
+
+interface RawFunction {
+  handler: string;
+  timeout?: number;
+  memorySize?: number;
+  environment?: Record<string, unknown>;
+  events?: Array<{
+    httpApi?: { method: string; path: string };
+    sqs?: {
+      arn: { 'Fn::GetAtt': [string, string] };
+      batchSize?: number;
+      maximumBatchingWindow?: number;
+      functionResponseType?: string;
+    };
+  }>;
 }
 
 export function loadServiceDefinition(
@@ -50,12 +93,12 @@ export function loadServiceDefinition(
 ): ServiceDefinition {
   const root = dirname(path);
   const env = options.env ?? process.env;
-  const raw = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  const raw = parse(readFileSync(path, 'utf8')) as RawService;
   const region = options.region ?? 'us-east-1';
 
   const lookupSelf = (address: string): unknown => {
-    let node: any = raw;
-    for (const part of address.split('.')) node = node?.[part];
+    let node: unknown = raw;
+    for (const part of address.split('.')) node = node === null || typeof node !== 'object' ? undefined : (node as Record<string, unknown>)[part];
     if (node === undefined) throw new Error(`serverless.yml: \${self:${address}} is not defined`);
     return resolve(node);
   };
@@ -83,7 +126,7 @@ export function loadServiceDefinition(
     return failUnresolved(expression);
   };
 
-  const resolve = (node: unknown): any => {
+  const resolve = (node: unknown): unknown => {
     if (typeof node === 'string') {
       const whole = /^\$\{(.+)\}$/s.exec(node);
       if (whole && !whole[1]!.includes('${')) return resolveVariable(whole[1]!);
@@ -100,29 +143,36 @@ export function loadServiceDefinition(
   };
 
   const service = resolve(raw.service) as string;
-  const functions = Object.entries(resolve(raw.functions) as Record<string, any>).map(([name, fn]) => ({
+  const functions = Object.entries(resolve(raw.functions) as RawService['functions']).map(([name, fn]) => ({
     name,
-    handler: fn.handler as string,
+    handler: fn.handler,
     timeoutSeconds: Number(fn.timeout ?? raw.provider?.timeout ?? 6),
     memorySizeMb: Number(fn.memorySize ?? raw.provider?.memorySize ?? 1024),
     environment: fn.environment ?? {},
-    http: (fn.events ?? []).filter((e: any) => e.httpApi).map((e: any) => ({ method: e.httpApi.method, path: e.httpApi.path })),
-    sqs: (fn.events ?? [])
-      .filter((e: any) => e.sqs)
-      .map((e: any) => ({
-        queueLogicalId: e.sqs.arn['Fn::GetAtt'][0],
-        batchSize: Number(e.sqs.batchSize ?? 10),
-        maximumBatchingWindowSeconds: Number(e.sqs.maximumBatchingWindow ?? 0),
-        reportsBatchItemFailures: e.sqs.functionResponseType === 'ReportBatchItemFailures',
-      })),
+    http: (fn.events ?? []).flatMap(({ httpApi }) => (httpApi ? [{ method: httpApi.method, path: httpApi.path }] : [])),
+    sqs: (fn.events ?? []).flatMap(({ sqs }) =>
+      sqs === undefined
+        ? []
+        : [
+            {
+              queueLogicalId: sqs.arn['Fn::GetAtt'][0],
+              batchSize: Number(sqs.batchSize ?? 10),
+              maximumBatchingWindowSeconds: Number(sqs.maximumBatchingWindow ?? 0),
+              reportsBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
+            },
+          ],
+    ),
   }));
-  const resourceBlocks = resolve(raw.resources) as Array<Record<string, any>>;
-  const resources = Object.assign({}, ...(Array.isArray(resourceBlocks) ? resourceBlocks : [resourceBlocks]).map((b) => b.Resources ?? {}));
+  const resourceBlocks = resolve(raw.resources) as RawService['resources'];
+  const resources = Object.assign(
+    {},
+    ...(Array.isArray(resourceBlocks) ? resourceBlocks : [resourceBlocks]).map((b) => b.Resources ?? {}),
+  ) as Record<string, ResourceDefinition>;
   return {
     service,
     stage: options.stage,
     region,
-    providerEnvironment: resolve(raw.provider?.environment ?? {}),
+    providerEnvironment: resolve(raw.provider?.environment ?? {}) as Record<string, unknown>,
     functions,
     resources,
   };

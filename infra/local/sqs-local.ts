@@ -20,6 +20,23 @@ interface StoredMessage {
   delayUntil?: number;
 }
 
+/** The parts of a fauxqs queue the journal hooks into (its types are not exported). */
+interface FauxqsQueue {
+  readonly name: string;
+  messages: StoredMessage[];
+  delayedMessages: StoredMessage[];
+  inflightMessages: Map<string, { message: StoredMessage }>;
+  enqueue(message: StoredMessage): void;
+  deleteMessage(receiptHandle: string): boolean;
+}
+
+/** The parts of fauxqs's SqsStore the journal uses; `queues` is private in its types but the way to walk them. */
+interface FauxqsStore {
+  readonly queues: Map<string, FauxqsQueue>;
+  createQueue(...args: unknown[]): FauxqsQueue;
+  getQueueByName(name: string): FauxqsQueue | undefined;
+}
+
 interface QueueSnapshot {
   name: string;
   messages: StoredMessage[];
@@ -94,14 +111,14 @@ class QueuePersistence {
 
   constructor(
     private readonly dir: string,
-    private readonly store: any,
+    private readonly store: FauxqsStore,
   ) {
     const createQueue = store.createQueue.bind(store);
     store.createQueue = (...args: unknown[]) => this.watch(createQueue(...args));
   }
 
   /** Journals what a queue accepts and deletes, before fauxqs answers the request. */
-  private watch(queue: any): any {
+  private watch(queue: FauxqsQueue): FauxqsQueue {
     const enqueue = queue.enqueue.bind(queue);
     const deleteMessage = queue.deleteMessage.bind(queue);
     queue.enqueue = (message: StoredMessage) => {
@@ -164,12 +181,12 @@ class QueuePersistence {
   private compact(): void {
     const next = this.generation + 1;
     const journal = openSync(this.journalPath(next), 'w');
-    const queues: QueueSnapshot[] = [...this.store.queues.values()].map((queue: any) => ({
+    const queues: QueueSnapshot[] = [...this.store.queues.values()].map((queue) => ({
       name: queue.name,
       messages: [
         ...queue.messages,
         ...queue.delayedMessages,
-        ...[...queue.inflightMessages.values()].map((entry: any) => entry.message),
+        ...[...queue.inflightMessages.values()].map((entry) => entry.message),
       ],
     }));
     const snapshotPath = join(this.dir, SNAPSHOT_FILE);

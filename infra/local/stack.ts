@@ -193,7 +193,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const secretsLocalKey = (options.secretsKey ?? persistedSecretsKey(options.dataDir)).toString('base64');
     const qualifiedName = (name: string) => `${definition.service}-${stage}-${name}`;
 
-    const handlers = new Map<string, (event: any, context: Context) => Promise<any>>();
+    // The untyped invocation: each trigger below knows the event its function takes.
+    const handlers = new Map<string, (event: unknown, context: Context) => Promise<unknown>>();
     const loadFunctions = async () => {
       if (isolation === 'worker') {
         const functions = definition.functions.map(

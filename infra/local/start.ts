@@ -61,7 +61,12 @@ Press Ctrl-C to stop.`);
     console.log('stopped');
     process.exit(0);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+  const onSignal = (signal: NodeJS.Signals) =>
+    void shutdown(signal).catch((error: unknown) => {
+      console.error('tidings: could not stop cleanly:', error);
+      process.exit(1);
+    });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 } catch (error) {
   if (error instanceof PortInUseError) {
     console.error(`tidings: ${error.message}. Stop whatever uses it, or choose another port (--port, --dynamodb-port, --sqs-port).`);

@@ -1,6 +1,5 @@
 import type { LabelSet } from '../alert/alert.js';
-import type { ConfigStores, StoredSilence } from '../aws/dynamo-config.js';
-import type { FiringAlert } from '../aws/dynamo-firing-alerts.js';
+import type { ConfigStores, FiringAlert, StoredSilence } from '../configs/config-stores.js';
 import { Inhibitor } from '../inhibit/inhibitor.js';
 import { alertmanagerStatus } from '../ingest/alertmanager-api.js';
 import { decodePathParameter } from '../http/path-parameters.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { fingerprint } from '../alert/fingerprint.js';
 import { CLUSTER_LABEL, ZERO_TIME, type Alert } from '../alert/alert.js';
-import type { ConfigStores, StoredInhibitRule } from '../aws/dynamo-config.js';
+import { storeRoutingSource, type ConfigStores, type RuleStores, type StoredInhibitRule } from '../configs/config-stores.js';
 import { issueClusterToken, newClusterId, rotateTokens, type Cluster, type ClusterStore } from '../clusters/cluster.js';
 import { parseDuration } from '../receivers/duration.js';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import { ChannelError, type Channel, type ChannelContext } from '../notify/chann
 import { mergeConfigSettings, selectConfig, configId, type ChannelConfig } from '../configs/channel-config.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
-import type { ReplayFilter, ReplayResult } from '../aws/dead-letter-replay.js';
+import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
 import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
 import { languageCodeSchema, languagePackSchema } from '../templates/language-packs.js';
 import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
@@ -22,12 +22,11 @@ import type { Receiver } from '../receivers/receiver.js';
 import { routeAlerts, unreachedReceivers } from '../route/route-alerts.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import { loadRoutingSnapshot } from '../route/routing-source.js';
-import { dynamoRoutingSource } from '../aws/dynamo-config.js';
 import { expireSilence } from '../silence/silence.js';
 import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
-import { dryRunRules, listRules, putDefinitions, putRule, type RuleStores } from './rules-api.js';
+import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
 import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
@@ -47,7 +46,7 @@ export interface ApiDependencies {
   channelContext: ChannelContext;
   clusters: ClusterStore;
   history: HistoryStore;
-  channels: ReadonlyMap<string, Channel<any>>;
+  channels: ReadonlyMap<string, Channel<unknown>>;
   now: () => Date;
   /** Base URL of the HTTP API, for ingest URLs. */
   publicUrl: string;
@@ -519,7 +518,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       source: 'generic',
       cluster: body.labels[CLUSTER_LABEL] ?? '',
     };
-    const snapshot = await loadRoutingSnapshot(accountId, [alert], dynamoRoutingSource(deps.stores), { withMutes: true });
+    const snapshot = await loadRoutingSnapshot(accountId, [alert], storeRoutingSource(deps.stores), { withMutes: true });
     const decision = routeAlerts([alert], snapshot, deps.now()).decisions[0]!;
     if (tenantId === undefined) return ok({ ...decision, receivers: [...decision.receivers, ...unreachedReceivers(alert, snapshot, decision)] });
     // A tenant sees only what concerns its own receivers, never other tenants' or global ones.

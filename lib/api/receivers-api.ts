@@ -120,7 +120,7 @@ export function ownGroupingView(grouping: ReceiverGrouping | undefined) {
  * pipeline applies it (the receiver's own values over the account's settings
  * over Alertmanager's defaults), `ownGrouping` what the receiver itself sets.
  */
-export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<any>>, accountGrouping?: ReceiverGrouping) {
+export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<unknown>>, accountGrouping?: ReceiverGrouping) {
   const channel = channels.get(receiver.channel);
   return {
     name: receiver.name,
@@ -152,7 +152,7 @@ export async function putReceiver(
   expectedVersion: number | undefined,
   deps: {
     receivers: ReceiverStore;
-    channels: ReadonlyMap<string, Channel<any>>;
+    channels: ReadonlyMap<string, Channel<unknown>>;
     now: () => Date;
     /** Seals the channel's secret settings, as config credentials are sealed. */
     sealer: SecretSealer;
@@ -235,13 +235,13 @@ export function toReceiverGrouping(input: z.infer<typeof groupingSchema> | undef
  * settings masked (stored masks and legacy plain text alike), settings the
  * channel does not know left out; under an unknown channel, names only.
  */
-function redactedSettings(receiver: Receiver, channel: Channel<any> | undefined): Record<string, unknown> {
+function redactedSettings(receiver: Receiver, channel: Channel<unknown> | undefined): Record<string, unknown> {
   if (channel === undefined) return Object.fromEntries(Object.keys(receiver.settings).map((key) => [key, '<hidden>']));
   return maskedSettings(knownSettings(channel, receiver.settings), channel.secretSettings);
 }
 
 /** The settings the channel's schema names; anything else is never sent, so it is neither stored nor shown. */
-function knownSettings(channel: Channel<any>, settings: Record<string, unknown>): Record<string, unknown> {
+function knownSettings(channel: Channel<unknown>, settings: Record<string, unknown>): Record<string, unknown> {
   const schema = channel.settingsSchema;
   if (!(schema instanceof z.ZodObject)) return { ...settings };
   const names = new Set(Object.keys(schema.shape));

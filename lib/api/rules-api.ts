@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import type { ConfigStores } from '../aws/dynamo-config.js';
-import { DynamoObjectStore } from '../aws/dynamo-object-store.js';
+import type { ConfigStores, RuleStores } from '../configs/config-stores.js';
 import { ruleSetInputs } from '../filter/filter-signals.js';
 import { definitionsId, ruleId, type StoredDefinitions, type StoredRule } from '../filter/rule-config.js';
 import { mergeDefinitions, validateDefinitions, type Definitions } from '../rules/definitions.js';
@@ -32,15 +31,6 @@ const definitionsBodySchema = z.strictObject({
   macros: z.record(z.string(), z.string()).optional(),
   aliases: z.record(z.string(), z.string()).optional(),
 });
-
-/** Rule and definition stores over the config table. */
-export function ruleStores(client: ConstructorParameters<typeof DynamoObjectStore>[0], table: string) {
-  return {
-    rules: new DynamoObjectStore<StoredRule>(client, table, 'RULE'),
-    definitions: new DynamoObjectStore<StoredDefinitions>(client, table, 'RULEDEF'),
-  };
-}
-export type RuleStores = ReturnType<typeof ruleStores>;
 
 function ownerOf(tenantId: string | undefined): RuleOwner {
   return tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId };

@@ -7,7 +7,7 @@ import { parseDuration } from '../receivers/duration.js';
 import type { MuteScope } from '../silence/muter.js';
 import { silenceStatus, SilenceValidationError, validateSilence, type Silence } from '../silence/silence.js';
 import { parseTimestamp } from '../silence/timestamp.js';
-import type { StoredSilence } from '../aws/dynamo-config.js';
+import type { StoredSilence } from '../configs/config-stores.js';
 import { parseWith } from './api-types.js';
 
 const apiMatcherSchema = z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() });

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import type { ConfigStores } from '../aws/dynamo-config.js';
+import type { ConfigStores } from '../configs/config-stores.js';
 import { configId } from '../configs/channel-config.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { accessEntries, type AccessEntry, type Tenant, type Workspace } from '../tenancy/tenant.js';
 import { nameSchema, notFound, parseWith } from './api-types.js';
 import { issueTenantKey } from './principal.js';
-import type { RuleStores } from './rules-api.js';
+import type { RuleStores } from '../configs/config-stores.js';
 
 const namespaceRefSchema = z.strictObject({ cluster: z.string().min(1), namespace: z.string().min(1) });
 

@@ -7,21 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
-/** Which dead letters to move back; every field narrows. */
-export interface ReplayFilter {
-  accountId?: string;
-  /** Receiver name (`name` or `tenant/name`), for messages that carry one. */
-  receiver?: string;
-  /** Only messages that reached the dead-letter queue in this window (their SentTimestamp there). */
-  since?: Date;
-  until?: Date;
-}
-
-export interface ReplayResult {
-  replayed: number;
-  /** Looked at but left on the dead-letter queue (filtered out). */
-  skipped: number;
-}
+import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
 
 /**
  * The account and receiver a queue message belongs to, read without trusting
@@ -30,9 +16,9 @@ export interface ReplayResult {
  */
 export function deadLetterOwner(body: string): { accountId?: string; receiver?: string } {
   try {
-    const message = JSON.parse(body) as Record<string, any>;
-    const ref = message.receiver as { accountId?: string; tenantId?: string; name?: string } | undefined;
-    const accountId = (message.accountId as string | undefined) ?? ref?.accountId;
+    const message = JSON.parse(body) as { accountId?: string; receiver?: { accountId?: string; tenantId?: string; name?: string } } | null;
+    const ref = message?.receiver;
+    const accountId = message?.accountId ?? ref?.accountId;
     const receiver = ref?.name === undefined ? undefined : ref.tenantId === undefined ? ref.name : `${ref.tenantId}/${ref.name}`;
     return { ...(accountId === undefined ? {} : { accountId }), ...(receiver === undefined ? {} : { receiver }) };
   } catch {

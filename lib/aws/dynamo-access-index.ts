@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AccessIndex, TenantItemDelete, TenantItemPut } from '../configs/config-stores.js';
 import { VersionConflictError } from '../receivers/receiver.js';
 import { accessKey, type AccessEntry } from '../tenancy/tenant.js';
 
@@ -20,7 +21,7 @@ export class TooManyAccessChangesError extends Error {
  * of a namespace with one query. Rewritten with the tenant or workspace that
  * changed it, in one transaction, so access never lags a revocation.
  */
-export class DynamoAccessIndex {
+export class DynamoAccessIndex implements AccessIndex {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -52,8 +53,8 @@ export class DynamoAccessIndex {
     accountId: string,
     before: readonly AccessEntry[],
     after: readonly AccessEntry[],
-    alsoPut: Record<string, unknown>,
-    alsoDelete?: Record<string, unknown>,
+    alsoPut: TenantItemPut | Record<string, never>,
+    alsoDelete?: TenantItemDelete,
   ): Promise<void> {
     const id = (entry: AccessEntry) => `${accessKey(entry.cluster, entry.namespace)}\u0000${entry.tenantId}`;
     const afterIds = new Set(after.map(id));
@@ -67,8 +68,8 @@ export class DynamoAccessIndex {
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          ...(withPut ? [{ Put: { TableName: this.tableName, ...(alsoPut as any) } }] : []),
-          ...(alsoDelete === undefined ? [] : [{ Delete: { TableName: this.tableName, ...(alsoDelete as any) } }]),
+          ...(withPut ? [{ Put: { TableName: this.tableName, ...(alsoPut as TenantItemPut) } }] : []),
+          ...(alsoDelete === undefined ? [] : [{ Delete: { TableName: this.tableName, ...alsoDelete } }]),
           ...removed.map((entry) => ({
             Delete: { TableName: this.tableName, Key: { pk: partition(accountId, entry.cluster, entry.namespace), sk: `TENANT#${entry.tenantId}` } },
           })),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertPathEntry, AlertPathStore } from '../history/alert-path.js';
 import { InvalidCursorError } from './dynamo-history-store.js';
 
@@ -27,12 +27,12 @@ export class DynamoAlertPathStore implements AlertPathStore {
       },
     }));
     for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, any[]> | undefined = { [this.tableName]: items.slice(i, i + 25) };
+      let pending: BatchWriteCommandInput['RequestItems'] = { [this.tableName]: items.slice(i, i + 25) };
       for (let attempt = 0; pending !== undefined && Object.keys(pending).length > 0; attempt++) {
         if (attempt > 5) throw new Error('alert path could not be recorded: DynamoDB kept returning unprocessed items');
         if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: pending }));
-        pending = result.UnprocessedItems as Record<string, any[]> | undefined;
+        const result: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: pending }));
+        pending = result.UnprocessedItems;
       }
     }
   }

@@ -1,15 +1,10 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ZERO_TIME, type Alert } from '../alert/alert.js';
+import type { FiringAlert, FiringAlertStore } from '../configs/config-stores.js';
 
 /** A firing alert whose sender gives no end (webhooks resend only at repeat_interval) is forgotten after a day. */
 const OPEN_ENDED_TTL_SECONDS = 86_400;
 
-/** An alert as the firing set keeps it. */
-export type FiringAlert = Pick<Alert, 'labels' | 'annotations' | 'fingerprint' | 'status' | 'startsAt' | 'endsAt' | 'generatorURL'> & {
-  updatedAt: string;
-  /** The tenants that may see the alert, as routing found them: a tenant's inhibit rules use only these sources. */
-  tenants?: string[];
-};
 
 /**
  * The account's currently firing alerts, in the state table under
@@ -18,7 +13,7 @@ export type FiringAlert = Pick<Alert, 'labels' | 'annotations' | 'fingerprint' |
  * expire by TTL at their endsAt, and are filtered by endsAt on read because
  * TTL deletion lags.
  */
-export class DynamoFiringAlerts {
+export class DynamoFiringAlerts implements FiringAlertStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -69,11 +64,11 @@ export class DynamoFiringAlerts {
       return { PutRequest: { Item: { ...key, alert: stored, expiresAt } } };
     });
     for (let i = 0; i < requests.length; i += 25) {
-      let pending: Record<string, any[]> | undefined = { [this.tableName]: requests.slice(i, i + 25) };
+      let pending: BatchWriteCommandInput['RequestItems'] = { [this.tableName]: requests.slice(i, i + 25) };
       for (let attempt = 0; pending !== undefined && Object.keys(pending).length > 0; attempt++) {
         if (attempt > 5) throw new Error('firing alerts could not be recorded: DynamoDB kept returning unprocessed items');
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: pending }));
-        pending = result.UnprocessedItems as Record<string, any[]> | undefined;
+        const result: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: pending }));
+        pending = result.UnprocessedItems;
         if (pending !== undefined && Object.keys(pending).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
       }
     }

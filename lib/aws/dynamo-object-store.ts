@@ -1,17 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionConflictError } from '../receivers/receiver.js';
+import type { ObjectStore, Page, Versioned } from '../configs/config-stores.js';
 import { InvalidCursorError } from './dynamo-history-store.js';
 
-/** A stored object: versioned so updates can be conditional. */
-export interface Versioned {
-  version: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  cursor?: string;
-}
 
 /**
  * Objects of one kind under their account's partition of the config table
@@ -19,7 +11,7 @@ export interface Page<T> {
  * `version`: tenants, workspaces, receivers, routers, silences, inhibit rules.
  * One query reads all objects of a kind (or of a prefix, e.g. one tenant's).
  */
-export class DynamoObjectStore<T extends Versioned> {
+export class DynamoObjectStore<T extends Versioned> implements ObjectStore<T> {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

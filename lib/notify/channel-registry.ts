@@ -24,7 +24,7 @@ import { weComChannel } from './channels/wecom.js';
  * a last scrub of its errors by its declared secret settings. Adding a channel
  * is one line here.
  */
-export const channelRegistry: ReadonlyMap<string, Channel<any>> = new Map<string, Channel<any>>(
+export const channelRegistry: ReadonlyMap<string, Channel<unknown>> = new Map<string, Channel<unknown>>(
   [
     webhookChannel,
     pagerDutyChannel,
@@ -44,5 +44,5 @@ export const channelRegistry: ReadonlyMap<string, Channel<any>> = new Map<string
     discordChannel,
     telegramChannel,
     googleChatChannel,
-  ].map((channel: Channel<any>) => [channel.type, withScrubbedErrors(channel)]),
+  ].map((channel: Channel<unknown>) => [channel.type, withScrubbedErrors(channel)]),
 );

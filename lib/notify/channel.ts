@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AddressPolicy } from '../net/address-policy.js';
 import type { OutboundHttp } from '../net/outbound-http.js';
+import type { AwsChannelServices } from './aws-services.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 import { scrubbedSnippet } from '../secrets/scrubber.js';
 
@@ -29,6 +30,8 @@ export interface ChannelContext {
    * absent those channels apply the strict default (no private addresses).
    */
   addressPolicy?: AddressPolicy;
+  /** SES and SNS, for the email-ses and sms-sns channels; without it they fail permanently. */
+  aws?: AwsChannelServices;
 }
 
 /** What the provider said about a successful send. */

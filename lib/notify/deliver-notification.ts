@@ -19,7 +19,7 @@ export interface DeliverDependencies {
   limiter?: RateLimiter;
   /** The account's history retention, when it sets one. */
   retentionDays?: (accountId: string) => Promise<number | undefined>;
-  channels: ReadonlyMap<string, Channel<any>>;
+  channels: ReadonlyMap<string, Channel<unknown>>;
   context: ChannelContext;
 }
 

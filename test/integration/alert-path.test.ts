@@ -24,6 +24,7 @@ beforeAll(async () => {
   // The history table exactly as infra/resources.yml declares it.
   const definition = loadServiceDefinition(fileURLToPath(new URL('../../serverless.yml', import.meta.url)), { stage: `t${process.pid}`, region });
   const table = definition.resources.HistoryTable!.Properties;
+  const tableName = table.TableName!;
   const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await client.send(
     new CreateTableCommand({
@@ -35,8 +36,8 @@ beforeAll(async () => {
     }),
   );
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  history = new DynamoHistoryStore(documents, table.TableName, retentionSeconds, now);
-  paths = new DynamoAlertPathStore(documents, table.TableName, retentionSeconds);
+  history = new DynamoHistoryStore(documents, tableName, retentionSeconds, now);
+  paths = new DynamoAlertPathStore(documents, tableName, retentionSeconds);
 });
 
 afterAll(async () => {

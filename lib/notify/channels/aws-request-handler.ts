@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ChannelError } from '../channel.js';
 import { ForbiddenDestinationError, OutboundNetworkError, type OutboundHttp } from '../../net/outbound-http.js';
+import type { AwsClientSettings } from '../aws-services.js';
 
 /** The parts of the SDK's HTTP request the handler reads (a structural subset of smithy's `HttpRequest`). */
 interface SdkHttpRequest {
@@ -47,14 +48,6 @@ export function outboundRequestHandler(http: OutboundHttp, timeoutMs: number) {
     },
     destroy() {},
   };
-}
-
-/** The settings the AWS channels share that shape their SDK client. */
-export interface AwsClientSettings {
-  region: string;
-  endpoint?: string | undefined;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined } | undefined;
-  timeoutMs: number;
 }
 
 /** What an AWS channel passes to its SDK client's constructor. */

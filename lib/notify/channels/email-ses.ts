@@ -1,7 +1,6 @@
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod';
-import type { Channel } from '../channel.js';
-import { AwsClientCache, awsChannelError, isAwsEndpoint } from './aws-request-handler.js';
+import { ChannelError, type Channel } from '../channel.js';
+import { awsChannelError, isAwsEndpoint } from './aws-request-handler.js';
 import { channelSecrets, toScrubbedChannelError } from './provider-error.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
 
@@ -44,8 +43,6 @@ const secretSettings = ['credentials'];
 /** Subject lines longer than this are cut; RFC 5322 caps a header line at 998 characters. */
 const MAX_SUBJECT_CHARS = 900;
 
-const clients = new AwsClientCache<SESv2Client>();
-
 /**
  * Email through Amazon SES v2 `SendEmail`: the AWS-native path, since Lambda
  * cannot open outbound SMTP on port 25. Sends one message with an HTML and a
@@ -60,29 +57,23 @@ export const sesEmailChannel: Channel<SesSettings> = {
     return credentials === undefined ? rest : { ...rest, credentials: { accessKeyId: '<secret>', secretAccessKey: '<secret>' } };
   },
   async send(settings, notification, context) {
-    // Loaded with the first SES send: the functions that validate or rarely send email need not load the SDK.
-    const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
-    const client = clients.get(settings, context.http, (config) => new SESv2Client(config));
+    if (context.aws === undefined) throw new ChannelError('SES is not available here', false);
     const subject = truncateChars(oneLine(renderText('title', notification, context)), MAX_SUBJECT_CHARS);
     try {
-      const output = await client.send(
-        new SendEmailCommand({
-          FromEmailAddress: settings.from,
-          Destination: { ToAddresses: settings.to },
-          ...(settings.replyTo === undefined ? {} : { ReplyToAddresses: settings.replyTo }),
-          ...(settings.configurationSetName === undefined ? {} : { ConfigurationSetName: settings.configurationSetName }),
-          Content: {
-            Simple: {
-              Subject: { Data: subject, Charset: 'UTF-8' },
-              Body: {
-                Text: { Data: renderText('text', notification, context), Charset: 'UTF-8' },
-                Html: { Data: renderText('html', notification, context), Charset: 'UTF-8' },
-              },
-            },
-          },
-        }),
+      const statusCode = await context.aws.sendEmail(
+        settings,
+        {
+          from: settings.from,
+          to: settings.to,
+          replyTo: settings.replyTo,
+          configurationSetName: settings.configurationSetName,
+          subject,
+          text: renderText('text', notification, context),
+          html: renderText('html', notification, context),
+        },
+        context.http,
       );
-      return { statusCode: output.$metadata.httpStatusCode ?? 200 };
+      return { statusCode: statusCode ?? 200 };
     } catch (error) {
       // The error names the provider's error code, which a hostile endpoint chooses.
       throw toScrubbedChannelError(awsChannelError(error, 'SES'), channelSecrets({ secretSettings }, settings));

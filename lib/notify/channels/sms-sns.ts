@@ -1,7 +1,6 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
-import type { Channel } from '../channel.js';
-import { AwsClientCache, awsChannelError, isAwsEndpoint } from './aws-request-handler.js';
+import { ChannelError, type Channel } from '../channel.js';
+import { awsChannelError, isAwsEndpoint } from './aws-request-handler.js';
 import { channelSecrets, toScrubbedChannelError } from './provider-error.js';
 import { awsRegionSchema, staticAwsCredentialsSchema } from './email-ses.js';
 import { oneLine, renderText, truncateChars } from './message-text.js';
@@ -33,8 +32,6 @@ export type SnsSmsSettings = z.infer<typeof settingsSchema>;
 /** Static keys only; the usual case (the function's role) stores none. */
 const secretSettings = ['credentials'];
 
-const clients = new AwsClientCache<SNSClient>();
-
 /**
  * SMS through Amazon SNS `Publish` to a phone number, typed Transactional so
  * carriers deliver it with priority. The text is the one-line title, cut to
@@ -52,20 +49,14 @@ export const snsSmsChannel: Channel<SnsSmsSettings> = {
     };
   },
   async send(settings, notification, context) {
-    // Loaded with the first SNS send: the functions that validate or rarely send SMS need not load the SDK.
-    const { PublishCommand, SNSClient } = await import('@aws-sdk/client-sns');
-    const client = clients.get(settings, context.http, (config) => new SNSClient(config));
+    const aws = context.aws;
+    if (aws === undefined) throw new ChannelError('SNS is not available here', false);
     const message = truncateChars(oneLine(renderText('title', notification, context)), settings.maxLength) || 'alert';
-    const attributes = {
-      'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-      ...(settings.senderId === undefined ? {} : { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: settings.senderId } }),
-    };
     try {
       let statusCode = 200;
       // One Publish per number: SNS has no multi-number SMS call.
       for (const phoneNumber of settings.phoneNumbers) {
-        const output = await client.send(new PublishCommand({ PhoneNumber: phoneNumber, Message: message, MessageAttributes: attributes }));
-        statusCode = output.$metadata.httpStatusCode ?? statusCode;
+        statusCode = (await aws.publishSms(settings, { phoneNumber, message, senderId: settings.senderId }, context.http)) ?? statusCode;
       }
       return { statusCode };
     } catch (error) {

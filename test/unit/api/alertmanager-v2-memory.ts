@@ -1,7 +1,7 @@
 import type { AlertmanagerDependencies, AlertmanagerScope } from '../../../lib/api/alertmanager-v2.js';
 import { alertmanagerApi } from '../../../lib/api/alertmanager-v2.js';
 import type { ApiRequest, ApiResponse } from '../../../lib/api/api-types.js';
-import type { ConfigStores, StoredSilence } from '../../../lib/aws/dynamo-config.js';
+import type { ConfigStores, StoredSilence } from '../../../lib/configs/config-stores.js';
 import { VersionConflictError } from '../../../lib/receivers/receiver.js';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../../../lib/net/outbound-http.js';
-import { AwsClientCache, type AwsClientConfig, type AwsClientSettings } from '../../../../lib/notify/channels/aws-request-handler.js';
+import type { AwsClientSettings } from '../../../../lib/notify/aws-services.js';
+import { AwsClientCache, type AwsClientConfig } from '../../../../lib/notify/channels/aws-request-handler.js';
 
 const http = createOutboundHttp({ policy: new AddressPolicy(['127.0.0.1/32']) });
 const settings: AwsClientSettings = {

@@ -1,4 +1,5 @@
 import { afterEach } from 'vitest';
+import { awsChannelServices } from '../../../../lib/aws/aws-channel-services.js';
 import { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../../../lib/net/outbound-http.js';
 import type { ChannelContext } from '../../../../lib/notify/channel.js';
@@ -14,6 +15,7 @@ export function testContext(overrides: Partial<ChannelContext> = {}): ChannelCon
     http: createOutboundHttp({ policy: new AddressPolicy(['127.0.0.1/32']) }),
     now: () => NOW,
     externalURL: 'https://tidings.example',
+    aws: awsChannelServices,
     renderer: createRenderer({ language: 'en', externalURL: 'https://tidings.example', now: () => NOW }),
     ...overrides,
   };

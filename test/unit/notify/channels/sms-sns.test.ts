@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { awsChannelServices } from '../../../../lib/aws/aws-channel-services.js';
 import { AddressPolicy } from '../../../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../../../lib/net/outbound-http.js';
 import { ChannelError, type ChannelContext } from '../../../../lib/notify/channel.js';
@@ -14,6 +15,7 @@ const context: ChannelContext = {
   http: createOutboundHttp({ policy: new AddressPolicy(['127.0.0.1/32']) }),
   now: () => new Date('2026-11-25T10:01:00Z'),
   externalURL: 'https://tidings.example',
+  aws: awsChannelServices,
   renderer: { render: (kind) => (kind === 'title' ? '[FIRING:1] HighErrorRate\nprod-eu' : 'long text') },
 };
 
