@@ -18,7 +18,8 @@ import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
 import { secretSealer } from '../shared/secrets.js';
 import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
-import { errorResponse, header, json, rawBody, type HttpResponse } from '../shared/http.js';
+import { header } from '../../lib/http/headers.js';
+import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';
 import { createLogger } from '../shared/logger.js';
 
 const logger = createLogger('api');
@@ -54,7 +55,7 @@ function createDependencies() {
 
 /** Who the key belongs to: the operator, a tenant (key checked against its stored hash), or nobody. */
 async function authenticate(event: APIGatewayProxyEventV2, deps: NonNullable<typeof dependencies>): Promise<Principal | undefined> {
-  const token = bearerToken(header(event, 'authorization'));
+  const token = bearerToken(header(event.headers, 'authorization'));
   if (token === undefined) return undefined;
   const tenantKey = parseTenantKey(token);
   if (tenantKey === undefined) return verifyOperatorKey(token, deps.operatorKeyHash) ? { kind: 'operator' } : undefined;
@@ -80,7 +81,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(asy
       path: event.rawPath,
       query: event.queryStringParameters ?? {},
       queryAll: (name) => queryAll(event.rawQueryString, name),
-      header: (name) => header(event, name),
+      header: (name) => header(event.headers, name),
       json: () => readJsonBody(rawBody(event), { limitBytes: 256 * 1024, acceptedTypes: ['application/json'] }),
       principal,
     };

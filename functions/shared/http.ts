@@ -6,6 +6,7 @@ import { InvalidPayloadError } from '../../lib/ingest/ingest-errors.js';
 import { VersionConflictError } from '../../lib/receivers/receiver.js';
 import { InvalidCursorError } from '../../lib/aws/dynamo-history-store.js';
 import { HttpError } from '../../lib/api/api-types.js';
+import { header } from '../../lib/http/headers.js';
 import { TooManyAccessChangesError } from '../../lib/aws/dynamo-access-index.js';
 import { RuleError, RuleSyntaxError } from '../../lib/rules/errors.js';
 
@@ -19,15 +20,6 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
-}
-
-/** Case-insensitive header lookup; API Gateway v2 lower-cases names, but tests and proxies may not. */
-export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
 }
 
 /**
@@ -65,7 +57,7 @@ export function rawBody(event: APIGatewayProxyEventV2) {
   return {
     body: event.body,
     isBase64Encoded: event.isBase64Encoded,
-    contentType: header(event, 'content-type'),
-    contentEncoding: header(event, 'content-encoding'),
+    contentType: header(event.headers, 'content-type'),
+    contentEncoding: header(event.headers, 'content-encoding'),
   };
 }

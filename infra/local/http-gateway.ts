@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { compilePathPattern } from '../../lib/http/path-pattern.js';
 import { lambdaContext } from './lambda-context.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -23,33 +24,6 @@ function isTextual(contentType: string | undefined, contentEncoding: string | un
   if (contentEncoding !== undefined && contentEncoding !== 'identity') return false;
   const type = (contentType ?? '').toLowerCase();
   return type.startsWith('text/') || type.includes('json') || type.includes('xml') || type.includes('x-www-form-urlencoded');
-}
-
-/** Turns `/ingest/{clusterId}/{proxy+}` into a matcher that yields path parameters. */
-function compileRoute(path: string): (requestPath: string) => Record<string, string> | undefined {
-  const names: string[] = [];
-  const pattern = path
-    .split('/')
-    .map((segment) => {
-      const greedy = /^\{(\w+)\+\}$/.exec(segment);
-      if (greedy) {
-        names.push(greedy[1]!);
-        return '(.+)';
-      }
-      const param = /^\{(\w+)\}$/.exec(segment);
-      if (param) {
-        names.push(param[1]!);
-        return '([^/]+)';
-      }
-      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  const regex = new RegExp(`^${pattern}$`);
-  return (requestPath) => {
-    const match = regex.exec(requestPath);
-    if (match === null) return undefined;
-    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-  };
 }
 
 /** A request the gateway answers itself, as API Gateway does, before any function runs. */
@@ -107,7 +81,7 @@ function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer | un
  * unexpected into a 500.
  */
 export function startHttpGateway(routes: HttpRoute[], options: { port: number; region: string }): Promise<Server> {
-  const compiled = routes.map((route) => ({ ...route, match: compileRoute(route.path) }));
+  const compiled = routes.map((route) => ({ ...route, match: compilePathPattern(route.path) }));
   // The response in progress on each socket, so a parse error is never written into the middle of one.
   const inProgress = new WeakMap<Duplex, ServerResponse>();
 

@@ -17,6 +17,7 @@ import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
 import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
 import { languageCodeSchema, languagePackSchema } from '../templates/language-packs.js';
 import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
+import { compilePathPattern } from '../http/path-pattern.js';
 import { templatesSchema } from './receivers-api.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { routeAlerts, unreachedReceivers } from '../route/route-alerts.js';
@@ -723,33 +724,8 @@ route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tiding
 
 route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
 
-/** Compiles `/v1/accounts/:account/x/:rest+` into a matcher yielding the parameters. */
-function compile(pattern: string): (path: string) => Params | undefined {
-  const names: string[] = [];
-  const source = pattern
-    .split('/')
-    .map((segment) => {
-      if (segment.startsWith(':') && segment.endsWith('+')) {
-        names.push(segment.slice(1, -1));
-        return '(.+)';
-      }
-      if (segment.startsWith(':')) {
-        names.push(segment.slice(1));
-        return '([^/]+)';
-      }
-      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  const regex = new RegExp(`^${source}$`);
-  return (path) => {
-    const match = regex.exec(path);
-    if (match === null) return undefined;
-    // Every parameter can end up in a key, so each is checked once here rather than in each route.
-    return Object.fromEntries(names.map((name, i) => [name, decodePathParameter(match[i + 1]!, name)]));
-  };
-}
-
-const compiled = routes.map((r) => ({ ...r, match: compile(r.pattern) }));
+// Every parameter can end up in a key, so each is checked once here rather than in each route.
+const compiled = routes.map((r) => ({ ...r, match: compilePathPattern(r.pattern, decodePathParameter) }));
 
 /**
  * Dispatches a request: finds the route, checks that the principal may use it

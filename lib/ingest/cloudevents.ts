@@ -12,6 +12,7 @@ import {
 } from '../http/request-body.js';
 import { buildAlert, toIssues, type IngestSource } from './alertmanager-webhook.js';
 import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
+import { header, type HeaderMap } from '../http/headers.js';
 import { looksLikeAuditBody, parseKubernetesAuditEvents, type KubernetesAuditSignal } from './kubernetes-audit.js';
 import {
   detectKubernetesEventsBody,
@@ -54,7 +55,6 @@ export interface ParsedCloudEvents {
 }
 
 /** Request headers, any case; API Gateway lower-cases them but other callers may not. */
-export type HeaderMap = Readonly<Record<string, string | undefined>>;
 
 const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data', 'data_base64']);
 
@@ -73,11 +73,6 @@ const structuredEventSchema = z
     data_base64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
   })
   .refine((event) => !('data' in event && 'data_base64' in event), { message: 'data and data_base64 are mutually exclusive' });
-
-function header(headers: HeaderMap, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
 
 /**
  * Which CloudEvents mode a request uses: the structured and batched media

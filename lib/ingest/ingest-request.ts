@@ -6,7 +6,8 @@ import { readJsonBody, type RawBody } from '../http/request-body.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
 import { alertmanagerStatus, parsePostableAlerts } from './alertmanager-api.js';
 import { parseAlertmanagerWebhook } from './alertmanager-webhook.js';
-import { classifyCloudEvents, readCloudEventsRequest, type HeaderMap } from './cloudevents.js';
+import { header, type HeaderMap } from '../http/headers.js';
+import { classifyCloudEvents, readCloudEventsRequest } from './cloudevents.js';
 import { parseGenericAlerts } from './generic-alerts.js';
 import { enqueueAlerts } from './ingest-alerts.js';
 import type { FieldIssue } from './ingest-errors.js';
@@ -185,9 +186,4 @@ async function enqueueSignals(
     ...(signals.audit.length > 0 ? signalBatchBodies(origin, { kind: 'kubernetes-audit', items: signals.audit }, now) : []),
   ];
   if (bodies.length > 0) await deps.queue.send('signals', bodies);
-}
-
-function header(headers: HeaderMap, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
