@@ -91,8 +91,8 @@ export class LocalFunction {
       const deadline = Date.now() + timeoutSeconds * 1000;
       const timer = setTimeout(() => {
         sandbox.settle = undefined;
-        this.discard(sandbox);
-        resolve({ error: new FunctionTimeoutError(functionName, timeoutSeconds) });
+        // The invocation fails once its thread has stopped: nothing of it runs after the caller hears of the timeout.
+        void this.discard(sandbox).then(() => resolve({ error: new FunctionTimeoutError(functionName, timeoutSeconds) }));
       }, timeoutSeconds * 1000);
       sandbox.settle = (result) => {
         clearTimeout(timer);
@@ -134,7 +134,7 @@ export class LocalFunction {
     try {
       await sandbox.ready;
     } catch (error) {
-      this.discard(sandbox);
+      void this.discard(sandbox);
       throw error;
     }
     return sandbox;
@@ -159,14 +159,14 @@ export class LocalFunction {
     this.waiting.shift()?.();
   }
 
-  /** Drops a sandbox for good: its thread is terminated, whatever it was doing. */
-  private discard(sandbox: Sandbox): void {
+  /** Drops a sandbox for good: its thread is terminated, whatever it was doing; resolves once it has stopped. */
+  private async discard(sandbox: Sandbox): Promise<void> {
     const index = this.sandboxes.indexOf(sandbox);
     if (index === -1) return;
     this.sandboxes.splice(index, 1);
-    void sandbox.worker.terminate();
     // Room for a fresh sandbox: someone waiting may now start one.
     this.waiting.shift()?.();
+    await sandbox.worker.terminate();
   }
 
   private spawn(): Sandbox {
@@ -203,12 +203,12 @@ export class LocalFunction {
       worker.on('error', (error) => {
         reject(new FunctionInitError(functionName, error));
         sandbox.settle?.({ error: new FunctionError(functionName, 'Runtime.ExitError', error.message, error.stack) });
-        this.discard(sandbox);
+        void this.discard(sandbox);
       });
       worker.on('exit', (code) => {
         reject(new FunctionInitError(functionName, { name: 'Runtime.ExitError', message: `exited with code ${code} during init` }));
         sandbox.settle?.({ error: new FunctionError(functionName, 'Runtime.ExitError', `the sandbox exited with code ${code}`) });
-        this.discard(sandbox);
+        void this.discard(sandbox);
       });
     });
     // Handled by whoever awaits it; never an unhandled rejection when nobody does.
