@@ -1,6 +1,7 @@
 import { fingerprint } from '../../lib/alert/fingerprint.js';
 import type { Alert } from '../../lib/alert/alert.js';
 import type { NotificationMessage } from '../../lib/pipeline/messages.js';
+import type { AlertPathEntry } from '../../lib/history/alert-path.js';
 
 /** An alert with sensible defaults; override what the test is about. */
 export function anAlert(overrides: Partial<Alert> = {}): Alert {
@@ -63,5 +64,22 @@ export function aNotification(overrides: Partial<NotificationMessage> = {}): Not
     truncatedAlerts: 0,
     alerts,
     ...overrides,
+  };
+}
+
+/** The routing step the route stage records for an alert sent to global `receivers` at `at`. */
+export function aRoutedEntry(fingerprint: string, receivers: string[], at: string, extra: { receivedAt?: string } = {}): AlertPathEntry {
+  return {
+    stage: 'routed',
+    at,
+    ...extra,
+    fingerprint,
+    alertname: 'HighErrorRate',
+    status: 'firing',
+    cluster: 'prod-eu',
+    source: 'alertmanager-webhook',
+    tenants: [],
+    routers: [],
+    receivers: receivers.map((receiver) => ({ receiver, outcome: 'delivered', via: ['global receiver'] })),
   };
 }

@@ -8,11 +8,13 @@ import { loadServiceDefinition } from '../../infra/local/serverless-config.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { alertPath, type AlertPathEntry } from '../../lib/history/alert-path.js';
+import { aRoutedEntry } from '../helpers/builders.js';
 import type { NotificationRecord } from '../../lib/history/notification-record.js';
 
 const region = 'us-east-1';
 const retentionSeconds = 30 * 86_400;
 const routedAt = Date.parse('2026-11-25T10:00:00Z');
+const routedAtIso = new Date(routedAt).toISOString();
 const now = () => new Date(routedAt + 2 * 86_400_000);
 
 let dynamodb: DynamoDbLocal;
@@ -43,22 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamodb?.stop();
 });
-
-/** The alert routed to `receivers` at `at`, as the route stage records it. */
-function aRoutedEntry(fingerprint: string, receivers: string[], at = new Date(routedAt).toISOString()): AlertPathEntry {
-  return {
-    stage: 'routed',
-    at,
-    fingerprint,
-    alertname: 'HighErrorRate',
-    status: 'firing',
-    cluster: 'prod-eu',
-    source: 'alertmanager-webhook',
-    tenants: [],
-    routers: [],
-    receivers: receivers.map((receiver) => ({ receiver, outcome: 'delivered', via: ['global receiver'] })),
-  };
-}
 
 /** A notification to global receiver `receiver`, `seconds` after the alert was routed. */
 function aRecord(id: string, receiver: string, seconds: number, fingerprints: string[]): NotificationRecord {
@@ -96,7 +82,7 @@ const notifiedSteps = (items: AlertPathEntry[]) =>
 describe('alertPath against the history table', () => {
   it('finds the notification that carried the alert when the receiver sent 120 others after it', async () => {
     // Prepare
-    await paths.record('acme', [aRoutedEntry('fp-busy', ['ops'])]);
+    await paths.record('acme', [aRoutedEntry('fp-busy', ['ops'], routedAtIso)]);
     await recordAll([aRecord('n-alert', 'ops', 30, ['fp-busy', 'fp-neighbour']), ...othersTo('ops', 120, 40, 'busy')]);
 
     // Act
@@ -109,7 +95,7 @@ describe('alertPath against the history table', () => {
 
   it('finds every notification that carried the alert, newest first, across pages of the receiver history', async () => {
     // Prepare: firing, then 1,500 others (more than one page), then resolved, then 40 more.
-    await paths.record('acme', [aRoutedEntry('fp-paged', ['paged'])]);
+    await paths.record('acme', [aRoutedEntry('fp-paged', ['paged'], routedAtIso)]);
     await recordAll([
       aRecord('n-firing', 'paged', 30, ['fp-paged']),
       ...othersTo('paged', 1500, 40, 'paged'),
@@ -126,7 +112,7 @@ describe('alertPath against the history table', () => {
 
   it('looks only in the history of the receivers the alert was routed to', async () => {
     // Prepare
-    await paths.record('acme', [aRoutedEntry('fp-scoped', ['ops-scoped'])]);
+    await paths.record('acme', [aRoutedEntry('fp-scoped', ['ops-scoped'], routedAtIso)]);
     await recordAll([aRecord('n-scoped', 'ops-scoped', 30, ['fp-scoped']), aRecord('n-elsewhere', 'other-scoped', 30, ['fp-scoped']), ...othersTo('ops-scoped', 60, 40, 'scoped')]);
 
     // Act

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { alertPath, type AlertPathEntry, type AlertPathStore } from '../../../lib/history/alert-path.js';
+import { alertPath, type AlertPathStore } from '../../../lib/history/alert-path.js';
+import { aRoutedEntry } from '../../helpers/builders.js';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../../../lib/history/notification-record.js';
 
 const routedAt = '2026-11-25T10:00:00.000Z';
 
 /** Alert paths holding one routing of `fingerprint` to receiver `ops`. */
 function pathsOf(fingerprint: string, receivedAt?: string): AlertPathStore {
-  const routed: AlertPathEntry = {
-    stage: 'routed',
-    at: routedAt,
-    ...(receivedAt === undefined ? {} : { receivedAt }),
-    fingerprint,
-    alertname: 'HighErrorRate',
-    status: 'firing',
-    cluster: 'prod-eu',
-    source: 'alertmanager-webhook',
-    tenants: [],
-    routers: [],
-    receivers: [{ receiver: 'ops', outcome: 'delivered', via: ['global receiver'] }],
-  };
+  const routed = aRoutedEntry(fingerprint, ['ops'], routedAt, receivedAt === undefined ? {} : { receivedAt });
   return { record: async () => undefined, list: async () => ({ items: [routed] }) };
 }
 
