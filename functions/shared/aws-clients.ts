@@ -7,13 +7,14 @@ import { requireEnv } from './environment.js';
 
 /**
  * Sockets for every SDK client. Connections are kept alive and reused; a
- * connection that cannot be made within 2 s fails (the SDK retries it) rather
+ * connection that cannot be made within 5 s fails (the SDK retries it) rather
  * than waiting on the OS's timeout, so a caller learns of a dead dependency
- * in time to answer 503. 50 sockets per client is the SDK's own default, kept
- * explicit: the local stack runs every function on these same clients.
+ * in time to answer 503. (2 s made a loaded machine park healthy work: the
+ * timer also runs while the event loop and the stand-ins are starved.) 50
+ * sockets per client is the SDK's own default, kept explicit.
  */
 const REQUEST_HANDLER = {
-  connectionTimeout: 2000,
+  connectionTimeout: 5000,
   httpAgent: { keepAlive: true, maxSockets: 50 },
   httpsAgent: { keepAlive: true, maxSockets: 50 },
 };
