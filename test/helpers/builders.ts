@@ -2,6 +2,7 @@ import { fingerprint } from '../../lib/alert/fingerprint.js';
 import type { Alert } from '../../lib/alert/alert.js';
 import type { NotificationMessage } from '../../lib/pipeline/messages.js';
 import type { AlertPathEntry } from '../../lib/history/alert-path.js';
+import type { NotificationRecord } from '../../lib/history/notification-record.js';
 
 /** An alert with sensible defaults; override what the test is about. */
 export function anAlert(overrides: Partial<Alert> = {}): Alert {
@@ -81,5 +82,24 @@ export function aRoutedEntry(fingerprint: string, receivers: string[], at: strin
     tenants: [],
     routers: [],
     receivers: receivers.map((receiver) => ({ receiver, outcome: 'delivered', via: ['global receiver'] })),
+  };
+}
+
+/** A sent notification's history record to global receiver `receiver`, made at `createdAt`, carrying `fingerprints`. */
+export function aNotificationRecord(id: string, receiver: string, createdAt: string, fingerprints: string[], extra: Partial<NotificationRecord> = {}): NotificationRecord {
+  return {
+    notificationId: id,
+    receiver: { accountId: 'acme', name: receiver },
+    channel: 'webhook',
+    groupKey: `{}:{alertname="${id}"}`,
+    status: 'sent',
+    attempts: 1,
+    alertCount: fingerprints.length,
+    fingerprints,
+    alertnames: ['HighErrorRate'],
+    createdAt,
+    updatedAt: createdAt,
+    latencyMs: 40,
+    ...extra,
   };
 }

@@ -8,7 +8,7 @@ import { loadServiceDefinition } from '../../infra/local/serverless-config.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { alertPath, type AlertPathEntry } from '../../lib/history/alert-path.js';
-import { aRoutedEntry } from '../helpers/builders.js';
+import { aNotificationRecord, aRoutedEntry } from '../helpers/builders.js';
 import type { NotificationRecord } from '../../lib/history/notification-record.js';
 
 const region = 'us-east-1';
@@ -46,25 +46,12 @@ afterAll(async () => {
   await dynamodb?.stop();
 });
 
-/** A notification to global receiver `receiver`, `seconds` after the alert was routed. */
+/** A notification to global receiver `receiver`, `seconds` after the alert was routed, with a realistic rendered message. */
 function aRecord(id: string, receiver: string, seconds: number, fingerprints: string[]): NotificationRecord {
-  const createdAt = new Date(routedAt + seconds * 1000).toISOString();
-  return {
-    notificationId: id,
-    receiver: { accountId: 'acme', name: receiver },
-    channel: 'webhook',
-    groupKey: `{}:{alertname="${id}"}`,
-    status: 'sent',
+  return aNotificationRecord(id, receiver, new Date(routedAt + seconds * 1000).toISOString(), fingerprints, {
     httpStatus: 200,
-    attempts: 1,
-    alertCount: fingerprints.length,
-    fingerprints,
-    alertnames: ['HighErrorRate'],
-    createdAt,
-    updatedAt: createdAt,
-    latencyMs: 40,
     message: `[FIRING:${fingerprints.length}] HighErrorRate\n${'a realistic rendered message '.repeat(40)}`,
-  };
+  });
 }
 
 /** Records many notifications at once, the way delivery records each. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertPath, type AlertPathStore } from '../../../lib/history/alert-path.js';
-import { aRoutedEntry } from '../../helpers/builders.js';
+import { aNotificationRecord, aRoutedEntry } from '../../helpers/builders.js';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../../../lib/history/notification-record.js';
 
 const routedAt = '2026-11-25T10:00:00.000Z';
@@ -31,21 +31,7 @@ class PagedHistory implements HistoryStore {
 }
 
 function aRecord(index: number, fingerprints: string[]): NotificationRecord {
-  const createdAt = new Date(Date.parse(routedAt) + (index + 1) * 5000).toISOString();
-  return {
-    notificationId: `n-${index}`,
-    receiver: { accountId: 'acme', name: 'ops' },
-    channel: 'webhook',
-    groupKey: '{}:{}',
-    status: 'sent',
-    attempts: 1,
-    alertCount: fingerprints.length,
-    fingerprints,
-    alertnames: ['HighErrorRate'],
-    createdAt,
-    updatedAt: createdAt,
-    latencyMs: 30,
-  };
+  return aNotificationRecord(`n-${index}`, 'ops', new Date(Date.parse(routedAt) + (index + 1) * 5000).toISOString(), fingerprints);
 }
 
 describe('alertPath', () => {
