@@ -147,10 +147,10 @@ function apply(
  * time fall back to ordering by content.
  */
 function revives(alert: GroupedAlert, tombstone: AlertTombstone): boolean {
-  const dropped = { ...tombstone, fingerprint: alert.fingerprint };
-  if (compareAlertVersions({ ...alert, updatedAt: '' }, { ...dropped, updatedAt: '' }) === 0) return false;
+  const byContent = compareAlertVersions({ ...alert, updatedAt: '' }, { ...tombstone, fingerprint: alert.fingerprint, updatedAt: '' });
+  if (byContent === 0) return false;
   if (alert.updatedAt !== undefined && tombstone.updatedAt !== undefined) return alert.updatedAt > tombstone.updatedAt;
-  return compareAlertVersions({ ...alert, updatedAt: '' }, { ...dropped, updatedAt: '' }) > 0;
+  return byContent > 0;
 }
 
 /** Each fingerprint's updates merged in the order ingest accepted them, so the outcome does not depend on the batch's order. */
