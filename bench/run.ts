@@ -4,7 +4,7 @@
  * local stack (in memory, random ports, 127.0.0.1 only). A benchmark, not a
  * test: nothing here asserts on timings.
  *
- * `npm run bench -- --only cold-start` (or `scale`, `start-time`, `pipeline`, `alertmanager`) runs one part
+ * `npm run bench -- --only cold-start` (or `scale`, `start-time`, `pipeline`, `requests` (figure 2 alone), `alertmanager`) runs one part
  * and only prints its report: latest.md keeps whole runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { renderMarkdown } = await import('./report.js');
 
 type Results = import('./report.js').BenchResults;
 
-const PARTS = ['scale', 'cold-start', 'start-time', 'pipeline', 'alertmanager'] as const;
+const PARTS = ['scale', 'cold-start', 'start-time', 'pipeline', 'requests', 'alertmanager'] as const;
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
@@ -60,10 +60,10 @@ if (runs('start-time')) {
   log('6. npm start: time to ready, first with an empty bundle cache, then restarts');
   results.startTime = await measureStartTime(5, log);
 }
-if (runs('pipeline')) await measurePipeline();
+if (runs('pipeline') || only === 'requests') await measurePipeline(only === 'requests');
 
 /** Figures 1, 2 and 5, on the local stack. */
-async function measurePipeline(): Promise<void> {
+async function measurePipeline(requestsOnly: boolean): Promise<void> {
   // Imported only for this part: the stack and its helpers are the heaviest modules here.
   const { measureLatency } = await import('./latency.js');
   const { startBenchPipeline } = await import('./pipeline.js');
@@ -80,6 +80,11 @@ async function measurePipeline(): Promise<void> {
 }
 process.stdout.on('error', () => undefined);
 try {
+  if (requestsOnly) {
+    log('2. AWS requests per alert (10,000 alerts, 100 groups, 10 receivers)');
+    results.requestCounts = await measureRequestCounts(pipeline, log);
+    return;
+  }
   log('1. throughput end to end');
   results.throughput = await measureThroughput(
     pipeline,

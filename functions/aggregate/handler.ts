@@ -20,7 +20,8 @@ function createDependencies() {
   return {
     groups: new DynamoGroupStore(documents, requireEnv('STATE_TABLE')),
     spill: new DynamoSpillStore(documents, requireEnv('STATE_TABLE')),
-    queue: queuePublisher('groups', 'delivery'),
+    // An aggregation batch flushes many groups at once: their timers and notifications share requests.
+    queue: queuePublisher(['groups', 'delivery'], { lingerMs: 20 }),
     now: () => Date.now(),
     // Read at every batch, not cached: a silence written through the API applies from the next flush.
     muteSource: storeRoutingSource(stores),

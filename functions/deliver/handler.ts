@@ -50,7 +50,7 @@ function createDependencies() {
     },
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
     retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,
-    queue: queuePublisher('delivery'),
+    queue: queuePublisher(['delivery']),
     spill: new DynamoSpillStore(documents, requireEnv('STATE_TABLE')),
   };
 }

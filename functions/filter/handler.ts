@@ -28,7 +28,7 @@ function createDependencies() {
     access: (accountId, cluster, namespace) =>
       cached(`access\0${accountId}\0${cluster}\0${namespace}`, () => stores.access.tenantsOf(accountId, cluster, namespace)),
   };
-  return { source, cache: new RuleSetCache(), queue: queuePublisher('alerts'), now: () => new Date() };
+  return { source, cache: new RuleSetCache(), queue: queuePublisher(['alerts']), now: () => new Date() };
 }
 
 /** signals queue -> alerts queue: Kubernetes events and audit events through the account's rules. */

@@ -21,7 +21,7 @@ function createDependencies(): IngestDependencies {
   const documents = dynamoDocumentClient();
   return {
     clusters: new DynamoClusterStore(documents, requireEnv('CONFIG_TABLE')),
-    queue: queuePublisher('signals', 'alerts'),
+    queue: queuePublisher(['signals', 'alerts']),
     openSecret: (sealed: string) => secretSealer().open(sealed),
     rateLimiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), integerEnv('INGEST_RATE_LIMIT_PER_MINUTE', 1200)),
     limitBytes: integerEnv('INGEST_MAX_BODY_BYTES', 1024 * 1024),

@@ -20,7 +20,7 @@ function createDependencies() {
     stores,
     // Configuration changes rarely; a short cache saves reads per message and applies changes within seconds.
     source: cachedRoutingSource(storeRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
-    queue: queuePublisher('groups'),
+    queue: queuePublisher(['groups']),
     paths: new DynamoAlertPathStore(dynamoDocumentClient(), requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
   };
 }

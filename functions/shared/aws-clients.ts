@@ -52,8 +52,11 @@ const QUEUE_ENV: Record<QueueName, string> = {
   delivery: 'DELIVERY_QUEUE_URL',
 };
 
-/** A publisher for the queues this function is allowed to send to (those whose URL it was given). */
-export function queuePublisher(...queues: QueueName[]): SqsQueuePublisher {
+/**
+ * A publisher for the queues this function is allowed to send to (those whose URL it was given);
+ * `lingerMs`: how long a send waits for others to share its batch request.
+ */
+export function queuePublisher(queues: QueueName[], options: { lingerMs?: number } = {}): SqsQueuePublisher {
   const urls = Object.fromEntries(queues.map((queue) => [queue, requireEnv(QUEUE_ENV[queue])])) as Record<QueueName, string>;
-  return new SqsQueuePublisher(sqs(), urls);
+  return new SqsQueuePublisher(sqs(), urls, options.lingerMs);
 }

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 
 import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
+import { unpackBody } from '../pipeline/queue.js';
 
 /**
  * The account and receiver a queue message belongs to, read without trusting
@@ -16,7 +17,7 @@ import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
  */
 export function deadLetterOwner(body: string): { accountId?: string; receiver?: string } {
   try {
-    const message = JSON.parse(body) as { accountId?: string; receiver?: { accountId?: string; tenantId?: string; name?: string } } | null;
+    const message = JSON.parse(unpackBody(body)) as { accountId?: string; receiver?: { accountId?: string; tenantId?: string; name?: string } } | null;
     const ref = message?.receiver;
     const accountId = message?.accountId ?? ref?.accountId;
     const receiver = ref?.name === undefined ? undefined : ref.tenantId === undefined ? ref.name : `${ref.tenantId}/${ref.name}`;

@@ -1,17 +1,32 @@
-import { BatchWriteCommand, QueryCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ZERO_TIME, type Alert } from '../alert/alert.js';
 import type { FiringAlert, FiringAlertStore } from '../configs/config-stores.js';
 
-/** A firing alert whose sender gives no end (webhooks resend only at repeat_interval) is forgotten after a day. */
-const OPEN_ENDED_TTL_SECONDS = 86_400;
+/**
+ * The firing set remembers an alert for at most a day after its last update:
+ * webhook senders give no end and resend at their repeat interval (4 h by
+ * default). The same bound on resolutions guarantees that a resolution always
+ * outlives the older firing updates it hides.
+ */
+const MEMORY_MS = 86_400_000;
 
+/** Compressed bytes per item, under DynamoDB's 400 KB item limit with room for the keys. */
+const MAX_ITEM_BYTES = 350_000;
+
+/** One update of one alert as a batch item holds it: a resolution keeps only what hides older updates. */
+type FiringEntry = FiringAlert | Pick<FiringAlert, 'fingerprint' | 'status' | 'updatedAt'>;
 
 /**
- * The account's currently firing alerts, in the state table under
- * `pk = FIRING#<account>`: sources for inhibition and the answer to
- * Alertmanager's `GET /api/v2/alerts`. Resolved alerts are deleted; the rest
- * expire by TTL at their endsAt, and are filtered by endsAt on read because
- * TTL deletion lags.
+ * The account's currently firing alerts: sources for inhibition and the
+ * answer to Alertmanager's `GET /api/v2/alerts`. Stored in the state table
+ * under `pk = FIRING#<account>`, one item per routed batch (`sk =
+ * <receivedAt>#<random>`) holding its updates gzip-compressed: one write per
+ * batch instead of one per alert. A read merges the items by fingerprint, the
+ * update ingest accepted last winning, so a resolution hides the alert; an item
+ * expires by TTL when the last of its updates stops mattering, and reads apply
+ * the same bounds because TTL deletion lags.
  */
 export class DynamoFiringAlerts implements FiringAlertStore {
   constructor(
@@ -21,34 +36,35 @@ export class DynamoFiringAlerts implements FiringAlertStore {
   ) {}
 
   async list(accountId: string): Promise<FiringAlert[]> {
-    const alerts: FiringAlert[] = [];
+    const latest = new Map<string, FiringEntry>();
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `FIRING#${accountId}` },
+          ExpressionAttributeValues: { ':pk': partition(accountId) },
           ExclusiveStartKey: startKey,
         }),
       );
+      // Items come in sort-key order (oldest batch first): on equal times the later batch wins.
       for (const item of page.Items ?? []) {
-        const alert = item.alert as FiringAlert;
-        if (alert.endsAt === ZERO_TIME || Date.parse(alert.endsAt) > this.now()) alerts.push(alert);
+        for (const entry of JSON.parse(gunzipSync(item.alerts as Uint8Array).toString('utf8')) as FiringEntry[]) {
+          const seen = latest.get(entry.fingerprint);
+          if (seen === undefined || seen.updatedAt <= entry.updatedAt) latest.set(entry.fingerprint, entry);
+        }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return alerts;
+    const now = this.now();
+    return [...latest.values()].filter((entry): entry is FiringAlert => entry.status === 'firing' && liveUntil(entry) > now);
   }
 
-  /** Records a batch: firing alerts are put (with the tenants that may see each), resolved ones deleted. */
+  /** Records a batch's latest update of each alert (with the tenants that may see a firing one) as one item, or a few if large. */
   async record(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf: (alert: Alert) => string[] = () => []): Promise<void> {
     const latest = new Map(alerts.map((alert) => [alert.fingerprint, alert]));
-    const requests = [...latest.values()].map((alert) => {
-      const key = { pk: `FIRING#${accountId}`, sk: alert.fingerprint };
-      if (alert.status === 'resolved') return { DeleteRequest: { Key: key } };
-      const endsAt = alert.endsAt === ZERO_TIME ? undefined : Date.parse(alert.endsAt);
-      const expiresAt = endsAt === undefined ? Math.floor(this.now() / 1000) + OPEN_ENDED_TTL_SECONDS : Math.ceil(endsAt / 1000);
+    const entries = [...latest.values()].map((alert): FiringEntry => {
+      if (alert.status === 'resolved') return { fingerprint: alert.fingerprint, status: 'resolved', updatedAt: receivedAt };
       const stored: FiringAlert = {
         labels: alert.labels,
         annotations: alert.annotations,
@@ -61,16 +77,38 @@ export class DynamoFiringAlerts implements FiringAlertStore {
       };
       const tenants = tenantsOf(alert);
       if (tenants.length > 0) stored.tenants = tenants;
-      return { PutRequest: { Item: { ...key, alert: stored, expiresAt } } };
+      return stored;
     });
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: BatchWriteCommandInput['RequestItems'] = { [this.tableName]: requests.slice(i, i + 25) };
-      for (let attempt = 0; pending !== undefined && Object.keys(pending).length > 0; attempt++) {
-        if (attempt > 5) throw new Error('firing alerts could not be recorded: DynamoDB kept returning unprocessed items');
-        const result: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: pending }));
-        pending = result.UnprocessedItems;
-        if (pending !== undefined && Object.keys(pending).length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
+    await Promise.all(packed(entries).map((chunk) => this.put(accountId, receivedAt, chunk)));
   }
+
+  private async put(accountId: string, receivedAt: string, chunk: { entries: FiringEntry[]; body: Buffer }): Promise<void> {
+    const expiresAt = Math.ceil(Math.max(...chunk.entries.map(liveUntil)) / 1000);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: partition(accountId), sk: `${receivedAt}#${randomBytes(6).toString('hex')}`, alerts: chunk.body, expiresAt },
+      }),
+    );
+  }
+}
+
+function partition(accountId: string): string {
+  return `FIRING#${accountId}`;
+}
+
+/** Epoch ms until which an update matters: a firing alert until it ends (a day at most), a resolution for a day. */
+function liveUntil(entry: FiringEntry): number {
+  const remembered = Date.parse(entry.updatedAt) + MEMORY_MS;
+  if (entry.status === 'resolved' || !('endsAt' in entry) || entry.endsAt === ZERO_TIME) return remembered;
+  return Math.min(Date.parse(entry.endsAt), remembered);
+}
+
+/** The entries gzip-compressed in as few items as fit, halving a chunk until it does. */
+function packed(entries: FiringEntry[]): Array<{ entries: FiringEntry[]; body: Buffer }> {
+  if (entries.length === 0) return [];
+  const body = gzipSync(JSON.stringify(entries));
+  if (body.length <= MAX_ITEM_BYTES || entries.length === 1) return [{ entries, body }];
+  const half = Math.ceil(entries.length / 2);
+  return [...packed(entries.slice(0, half)), ...packed(entries.slice(half))];
 }

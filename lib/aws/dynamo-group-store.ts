@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GroupStore, StoredGroup } from '../aggregate/group-store.js';
 import { VersionConflictError } from '../receivers/receiver.js';
 
@@ -11,7 +11,10 @@ const ACTIVE_GROUP_TTL_SECONDS = 7 * 86_400;
  * Group state in the state table, one item per group. The state is stored
  * gzip-compressed (a group of thousands of alerts would otherwise approach
  * DynamoDB's 400 KB item limit), with its version and the outbox's timer as
- * plain attributes for conditions.
+ * plain attributes for conditions. Which flush was dispatched is a small item
+ * of its own in the same partition (`sk = DISPATCHED`): DynamoDB bills an
+ * update by the size of the whole item, so marking the state item would cost
+ * as much as rewriting it. One consistent query reads both.
  */
 export class DynamoGroupStore implements GroupStore {
   constructor(
@@ -21,11 +24,19 @@ export class DynamoGroupStore implements GroupStore {
 
   async get(groupId: string): Promise<StoredGroup | undefined> {
     const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key(groupId), ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': key(groupId).pk },
+        ConsistentRead: true,
+      }),
     );
-    if (result.Item === undefined) return undefined;
-    const group = JSON.parse(gunzipSync(result.Item.body as Uint8Array).toString('utf8')) as StoredGroup;
-    if (group.outbox !== undefined && result.Item.dispatchedFor === group.outbox.scheduledFor) group.outbox.dispatched = true;
+    const items = result.Items ?? [];
+    const state = items.find((item) => item.sk === 'STATE');
+    if (state === undefined) return undefined;
+    const group = JSON.parse(gunzipSync(state.body as Uint8Array).toString('utf8')) as StoredGroup;
+    const marker = items.find((item) => item.sk === 'DISPATCHED');
+    if (group.outbox !== undefined && marker?.scheduledFor === group.outbox.scheduledFor) group.outbox.dispatched = true;
     return group;
   }
 
@@ -55,19 +66,17 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async markDispatched(groupId: string, scheduledFor: number): Promise<void> {
-    // A plain attribute next to the body, so marking costs one small write instead of rewriting the compressed state.
     try {
       await this.client.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: key(groupId),
-          UpdateExpression: 'SET dispatchedFor = :scheduledFor',
-          ConditionExpression: 'outboxFor = :scheduledFor',
+          Item: { pk: key(groupId).pk, sk: 'DISPATCHED', scheduledFor, expiresAt: Math.floor(Date.now() / 1000) + ACTIVE_GROUP_TTL_SECONDS },
+          // A late mark for an older flush must not replace a newer one.
+          ConditionExpression: 'attribute_not_exists(scheduledFor) OR scheduledFor < :scheduledFor',
           ExpressionAttributeValues: { ':scheduledFor': scheduledFor },
         }),
       );
     } catch (error) {
-      // A later flush replaced the outbox: nothing left to mark.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }

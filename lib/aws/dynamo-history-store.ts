@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../history/notification-record.js';
 
@@ -13,7 +14,10 @@ export class InvalidCursorError extends Error {
  * Notification history: one item per notification under its account,
  * sorted by creation time so "newest first" is a reverse query; expired by
  * DynamoDB TTL after the retention period, and filtered on read because TTL
- * deletion lags by up to days.
+ * deletion lags by up to days. Items are kept small because each is written
+ * to the table and an index at every attempt: the rendered message is stored
+ * gzip-compressed, and Alertmanager fingerprints (16 hex digits) as a binary
+ * set of 8-byte values, which `contains` still searches.
  */
 export class DynamoHistoryStore implements HistoryStore {
   constructor(
@@ -38,7 +42,7 @@ export class DynamoHistoryStore implements HistoryStore {
             ? {}
             : { gsi2pk: `ACCOUNT#${accountId}#TENANT#${record.receiver.tenantId}`, gsi2sk: `${record.createdAt}#${record.notificationId}` }),
           expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + retention,
-          ...record,
+          ...compactRecord(record),
         },
       }),
     );
@@ -87,7 +91,12 @@ export class DynamoHistoryStore implements HistoryStore {
       values[':alertname'] = options.alertname;
     }
     if (options.fingerprint !== undefined) {
-      filters.push('contains(fingerprints, :fingerprint)');
+      if (HEX_FINGERPRINT.test(options.fingerprint)) {
+        filters.push('(contains(fingerprintBytes, :fingerprintBytes) OR contains(fingerprints, :fingerprint))');
+        values[':fingerprintBytes'] = Buffer.from(options.fingerprint, 'hex');
+      } else {
+        filters.push('contains(fingerprints, :fingerprint)');
+      }
       values[':fingerprint'] = options.fingerprint;
     }
     const page = await this.client.send(
@@ -131,7 +140,25 @@ function decodeCursor(cursor: string, attribute: string, partition: string): Rec
   }
 }
 
+const HEX_FINGERPRINT = /^[0-9a-f]{16}$/;
+
+/** The record as stored: message compressed, fingerprints packed when they all are Alertmanager's. */
+function compactRecord(record: NotificationRecord): Record<string, unknown> {
+  const { message, fingerprints, ...rest } = record;
+  const packed = fingerprints.length > 0 && fingerprints.every((fp) => HEX_FINGERPRINT.test(fp));
+  return {
+    ...rest,
+    ...(packed ? { fingerprintBytes: new Set(fingerprints.map((fp) => Buffer.from(fp, 'hex'))) } : { fingerprints }),
+    ...(message === undefined ? {} : { messageGz: gzipSync(message) }),
+  };
+}
+
 function fromItem(item: Record<string, unknown>): NotificationRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, expiresAt: _e, ...record } = item;
-  return record as unknown as NotificationRecord;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, expiresAt: _e, messageGz, fingerprintBytes, ...rest } = item;
+  const record = rest as unknown as NotificationRecord;
+  if (fingerprintBytes instanceof Set) {
+    record.fingerprints = [...(fingerprintBytes as Set<Uint8Array>)].map((bytes) => Buffer.from(bytes).toString('hex')).sort();
+  }
+  if (messageGz instanceof Uint8Array) record.message = gunzipSync(messageGz).toString('utf8');
+  return record;
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PermanentMessageError } from './permanent-error.js';
+import { unpackBody } from './queue.js';
 import { alertSchema } from '../alert/alert-schema.js';
 import { labelSetSchema } from '../alert/alert-schema.js';
 
@@ -109,7 +110,7 @@ export class InvalidMessageError extends PermanentMessageError {
 export function parseMessage<T>(schema: z.ZodType<T>, body: string): T {
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = JSON.parse(unpackBody(body));
   } catch (error) {
     throw new InvalidMessageError('message body is not JSON', { cause: error });
   }

@@ -1,3 +1,5 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+
 /** The queues between stages, by role; adapters map them to real queue URLs. */
 export type QueueName = 'signals' | 'alerts' | 'groups' | 'delivery';
 
@@ -49,4 +51,29 @@ export function chunkBySize<T>(items: readonly T[], wrap: (chunk: T[]) => string
   }
   if (current.length > 0) bodies.push(wrap(current));
   return bodies;
+}
+
+/**
+ * Bodies from this size on travel gzip-compressed: SQS bills every 64 KB of a
+ * request, and a batch of a hundred similar alerts compresses about tenfold.
+ * Small bodies (timers) are not worth the CPU.
+ */
+const COMPRESS_FROM_BYTES = 2048;
+const PACKED_PREFIX = '{"gzip":"';
+
+/** A JSON queue body as sent: compressed into `{"gzip":"<base64>"}` when large and that is smaller. */
+export function packBody(json: string): string {
+  if (json.length < COMPRESS_FROM_BYTES || json.startsWith(PACKED_PREFIX)) return json;
+  const packed = `${PACKED_PREFIX}${gzipSync(json).toString('base64')}"}`;
+  return packed.length < json.length ? packed : json;
+}
+
+/** The JSON a queue body carries, whether `packBody` compressed it or not; a body that does not unpack is returned as it is. */
+export function unpackBody(body: string): string {
+  if (!body.startsWith(PACKED_PREFIX) || !body.endsWith('"}')) return body;
+  try {
+    return gunzipSync(Buffer.from(body.slice(PACKED_PREFIX.length, -2), 'base64')).toString('utf8');
+  } catch {
+    return body;
+  }
 }

@@ -109,3 +109,20 @@ describe('alertPath against the history table', () => {
     expect(notifiedSteps(path.items).map((step) => step.notificationId)).toEqual(['n-scoped']);
   });
 });
+
+describe('DynamoHistoryStore compact records', () => {
+  it('finds a notification by one of its Alertmanager fingerprints and returns the record as recorded', async () => {
+    // Prepare: real fingerprints (16 hex digits) are stored packed, the message compressed.
+    const carried = ['00a1b2c3d4e5f607', 'ffeeddccbbaa9988', '0123456789abcdef'];
+    const record = aRecord('n-hex', 'hex', 30, carried);
+    await recordAll([record, aRecord('n-hex-other', 'hex', 40, ['1111111111111111'])]);
+
+    // Act
+    const found = await history.list('acme', { receiver: 'hex', fingerprint: 'ffeeddccbbaa9988', limit: 100 });
+    const missing = await history.list('acme', { receiver: 'hex', fingerprint: 'ffeeddccbbaa9989', limit: 100 });
+
+    // Assess
+    expect(found.items).toEqual([{ ...record, fingerprints: [...carried].sort() }]);
+    expect(missing.items).toEqual([]);
+  });
+});

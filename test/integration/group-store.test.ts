@@ -74,4 +74,14 @@ describe('DynamoGroupStore.markDispatched', () => {
 
     expect((await store.get('g2'))!.outbox).toMatchObject({ scheduledFor: 2000, dispatched: false });
   });
+
+  it('keeps the newest flush marked when a mark for an older flush arrives after it', async () => {
+    await store.put(aGroup('g3', 1, 1000), undefined);
+    await store.put(aGroup('g3', 2, 2000), 1);
+
+    await store.markDispatched('g3', 2000);
+    await store.markDispatched('g3', 1000);
+
+    expect((await store.get('g3'))!.outbox).toMatchObject({ scheduledFor: 2000, dispatched: true });
+  });
 });

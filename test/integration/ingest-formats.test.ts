@@ -284,23 +284,27 @@ describe('ingest under hostile input', () => {
   }, 120_000);
 
   it("answers 429 with Retry-After once a cluster's per-minute limit is used up", async () => {
-    const noisy = await admin.createCluster('acme', 'noisy');
-    // The limit counts per calendar minute: 45 requests straddling two minutes may all pass, so start early in one.
-    await eventually(() => (Date.now() % 60_000 < 50_000 ? true : undefined), 15_000, 'at least 10 s left in the minute');
-    const statuses: number[] = [];
-    for (let i = 0; i < 45; i++) {
-      const response = await fetch(`${stack.httpUrl}/ingest/${noisy.id}/alerts`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${noisy.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ labels: { alertname: 'Noise' } }),
-      });
-      statuses.push(response.status);
-      if (response.status === 429) {
-        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-        break;
-      }
+    // The limit counts per calendar minute, so only a burst that began and ended in one minute
+    // says anything; on a loaded machine one may straddle two, and then it is tried again.
+    for (let attempt = 0; ; attempt++) {
+      const noisy = await admin.createCluster('acme', `noisy-${attempt}`);
+      await eventually(() => (Date.now() % 60_000 < 50_000 ? true : undefined), 15_000, 'at least 10 s left in the minute');
+      const minute = Math.floor(Date.now() / 60_000);
+      const responses = await Promise.all(
+        Array.from({ length: 45 }, () =>
+          fetch(`${stack.httpUrl}/ingest/${noisy.id}/alerts`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${noisy.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ labels: { alertname: 'Noise' } }),
+          }),
+        ),
+      );
+      if (Math.floor(Date.now() / 60_000) !== minute && attempt < 3) continue;
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((s) => s === 202).length).toBe(40);
+      expect(statuses.filter((s) => s === 429).length).toBe(5);
+      for (const response of responses.filter((r) => r.status === 429)) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      return;
     }
-    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(40);
-    expect(statuses.at(-1)).toBe(429);
-  });
+  }, 120_000);
 });
