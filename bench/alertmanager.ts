@@ -453,7 +453,10 @@ async function startAlertmanager(binary: string, webhookUrl: string) {
 
 async function startStackProcess() {
   const adminKey = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/stack-process.ts'], {
+  // TIDINGS_BENCH_CPU_PROF_DIR: write V8 CPU profiles of the stack process and its function threads there (for looking into, not for the figures).
+  const profileDir = process.env.TIDINGS_BENCH_CPU_PROF_DIR;
+  const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'bench/stack-process.ts'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
