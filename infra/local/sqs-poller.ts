@@ -2,6 +2,9 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
 
+/** SQS's longest long poll. */
+const IDLE_WAIT_SECONDS = 20;
+
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
 export interface PollerOptions {
@@ -30,6 +33,8 @@ export interface PollerOptions {
 export class SqsPoller {
   private running = true;
   private readonly loops: Promise<void>[] = [];
+  /** Ends the long polls in flight when the poller stops. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly sqs: SQSClient,
@@ -40,6 +45,7 @@ export class SqsPoller {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await Promise.all(this.loops);
   }
 
@@ -62,9 +68,12 @@ export class SqsPoller {
     const batch: Message[] = [];
     let windowEnds: number | undefined;
     while (this.running && batch.length < batchSize) {
-      const remainingMs = windowEnds === undefined ? 1000 : windowEnds - Date.now();
+      // Until the first message, a long poll of SQS's longest (as Lambda's pollers do; an idle queue costs no CPU);
+      // then short ones until the batching window closes.
+      const remainingMs = windowEnds === undefined ? IDLE_WAIT_SECONDS * 1000 : windowEnds - Date.now();
       if (remainingMs <= 0) break;
-      const received = await this.receive(Math.min(10, batchSize - batch.length), Math.min(1, Math.floor(remainingMs / 1000)));
+      const waitSeconds = windowEnds === undefined ? IDLE_WAIT_SECONDS : Math.min(1, Math.floor(remainingMs / 1000));
+      const received = await this.receive(Math.min(10, batchSize - batch.length), waitSeconds);
       batch.push(...received);
       if (batch.length === 0) continue;
       if (maximumBatchingWindowSeconds === 0) break;
@@ -83,6 +92,7 @@ export class SqsPoller {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      { abortSignal: this.stopping.signal },
     );
     return result.Messages ?? [];
   }
