@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { freePort } from '../infra/local/ports.js';
-import { startSqsLocalProcess, type SqsLocal } from '../infra/local/sqs-local.js';
+import { startSqsLocal, type SqsLocal } from '../infra/local/sqs-local.js';
 
 /** The stand-ins every test file's stack shares (see startTestStack); each file names its tables and queues with a stage of its own. */
 export interface SharedStandIns {
@@ -17,16 +17,14 @@ declare module 'vitest' {
 
 /**
  * One DynamoDB Local (a JVM, seconds to start) and one SQS stand-in for the
- * whole run, each in a process of its own: on a busy machine the stand-in's
- * work for every test file would otherwise delay vitest's main process past its
- * 60 s answer timeout to the test workers. DynamoDB Local's watchdog takes the
- * JVM down when this process dies in any way, and the SQS stand-in stops when
- * its stdin closes, so a killed run leaves nothing behind.
+ * whole run, in this (vitest's main) process. DynamoDB Local's watchdog takes
+ * the JVM down when this process dies in any way, so a killed run leaves no
+ * Java behind; fauxqs lives and dies with this process.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dynamodbPort = await freePort();
   const sqsPort = await freePort();
-  const [dynamodbStart, sqsStart] = await Promise.allSettled([startDynamoDbLocal({ port: dynamodbPort }), startSqsLocalProcess({ port: sqsPort })]);
+  const [dynamodbStart, sqsStart] = await Promise.allSettled([startDynamoDbLocal({ port: dynamodbPort }), startSqsLocal({ port: sqsPort })]);
   const started: Array<DynamoDbLocal | SqsLocal> = [];
   if (sqsStart.status === 'fulfilled') started.push(sqsStart.value);
   if (dynamodbStart.status === 'fulfilled') started.push(dynamodbStart.value);

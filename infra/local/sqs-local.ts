@@ -219,26 +219,3 @@ class QueuePersistence {
       .sort((a, b) => a - b);
   }
 }
-
-/** The stand-in in a child process (see sqs-local-process.ts); it ends with this process whatever happens to it. */
-export async function startSqsLocalProcess(options: { port: number }): Promise<SqsLocal> {
-  const { spawn } = await import('node:child_process');
-  const script = fileURLToPath(new URL('./sqs-local-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(options.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.includes('ready\n')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the SQS stand-in exited with ${code} before it was ready`)));
-  });
-  return {
-    endpoint: `http://127.0.0.1:${options.port}`,
-    async stop() {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}

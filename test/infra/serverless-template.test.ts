@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -9,13 +10,20 @@ let outputs: Record<string, unknown>;
 const STAGE = 'citest';
 const FUNCTIONS = ['ingest', 'api', 'filter', 'route', 'aggregate', 'deliver'];
 
-beforeAll(() => {
+beforeAll(async () => {
   // The same command a user runs: bundle, then `serverless package` with dummy credentials, no AWS account.
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/package.ts', STAGE], {
-    encoding: 'utf8',
-    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
-  });
-  if (result.status !== 0) throw new Error(`npm run package failed:\n${result.stdout}\n${result.stderr}`);
+  // Asynchronously: a synchronous spawn blocks this worker for the whole packaging (a minute on a busy
+  // machine), and vitest then reports its own messages to the worker as timed out.
+  try {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/package.ts', STAGE], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm run package failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
   const template = JSON.parse(readFileSync('.serverless/cloudformation-template-update-stack.json', 'utf8'));
   resources = template.Resources;
   outputs = template.Outputs;
