@@ -4,7 +4,7 @@ import { alertBatchMessageSchema, parseMessage, type RoutedAlertsMessage } from 
 import { chunkBySize } from '../../lib/pipeline/queue.js';
 import { routeAlerts, tenantsSeeing } from '../../lib/route/route-alerts.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
-import { routedEntries } from '../../lib/history/alert-path.js';
+import { RecordedRoutings, routedEntries } from '../../lib/history/alert-path.js';
 import { cachedRoutingSource, loadRoutingSnapshot } from '../../lib/route/routing-source.js';
 import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
@@ -22,6 +22,7 @@ function createDependencies() {
     source: cachedRoutingSource(storeRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
     queue: queuePublisher(['groups']),
     paths: new DynamoAlertPathStore(dynamoDocumentClient(), requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    recorded: new RecordedRoutings(),
   };
 }
 
@@ -31,7 +32,7 @@ export const handler = sqsRecordHandler(
   { queueUrl: () => requireEnv('ALERTS_QUEUE_URL'), ...deadLetterOptions('alerts'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
-    const { stores, source, queue, paths } = dependencies;
+    const { stores, source, queue, paths, recorded } = dependencies;
     return records.map(async (record) => {
       const batch = parseMessage(alertBatchMessageSchema, record.body);
       const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, source);
@@ -39,11 +40,13 @@ export const handler = sqsRecordHandler(
       const bodies = messages.flatMap((message) =>
         chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, receivedAt: batch.receivedAt, alerts } satisfies RoutedAlertsMessage)),
       );
+      const steps = recorded.changed(batch.accountId, routedEntries(batch.alerts, decisions, new Date().toISOString(), batch.receivedAt));
       await Promise.all([
         queue.send('groups', bodies),
         stores.firing.record(batch.accountId, batch.alerts, batch.receivedAt, (alert) => tenantsSeeing(alert, snapshot)),
-        paths.record(batch.accountId, routedEntries(batch.alerts, decisions, new Date().toISOString(), batch.receivedAt)),
+        paths.record(batch.accountId, steps),
       ]);
+      recorded.remember(batch.accountId, steps);
       const unrouted = decisions.filter((decision) => !decision.receivers.some((r) => r.outcome === 'delivered'));
       if (unrouted.length > 0) {
         logger.info('alerts reached no receiver', {

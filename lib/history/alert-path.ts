@@ -82,6 +82,46 @@ export function routedEntries(alerts: readonly Alert[], decisions: readonly Aler
 }
 
 /**
+ * The routing step last recorded for each alert, so that a refresh that
+ * changes nothing (Prometheus resends every firing alert at each evaluation)
+ * is not written again: the trail keeps the first receipt and every change of
+ * status or routing, not one step per resend. Memory of one function
+ * instance, bounded, least recently used first out; after a cold start the
+ * next refresh of an alert is recorded once more, which is harmless.
+ */
+export class RecordedRoutings {
+  private readonly last = new Map<string, string>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  /** The steps whose status or routing differ from the last one recorded for their alert. */
+  changed(accountId: string, entries: readonly AlertPathEntry[]): AlertPathEntry[] {
+    return entries.filter((entry) => this.last.get(key(accountId, entry)) !== summary(entry));
+  }
+
+  /** Call once the steps are written. */
+  remember(accountId: string, entries: readonly AlertPathEntry[]): void {
+    for (const entry of entries) {
+      const id = key(accountId, entry);
+      this.last.delete(id);
+      this.last.set(id, summary(entry));
+      if (this.last.size > this.capacity) this.last.delete(this.last.keys().next().value!);
+    }
+  }
+}
+
+function key(accountId: string, entry: AlertPathEntry): string {
+  return `${accountId}\0${entry.fingerprint}`;
+}
+
+/** What a routing step says, without its times. */
+function summary(entry: AlertPathEntry): string {
+  if (entry.stage !== 'routed') return JSON.stringify(entry);
+  const { at: _at, receivedAt: _receivedAt, ...said } = entry;
+  return JSON.stringify(said);
+}
+
+/**
  * What a tenant may see of an alert's path: only if the alert reached its
  * namespaces, and then only its own receivers.
  */

@@ -169,3 +169,32 @@ describe('updates of one alert merged as Alertmanager merges them', () => {
     expect(resolved.json().alerts[0].startsAt).toBe(firstStart);
   });
 });
+
+describe('the alert trail under resends', () => {
+  it('records the routing when an alert is first seen and when it resolves, not at every resend that changes nothing', async () => {
+    // Prepare
+    const labels = { alertname: 'ResentEveryEvaluation', severity: 'warning' };
+    const fp = fingerprintOf(labels);
+    const firing = async () => {
+      const alerts = (await admin.call('GET', '/v1/accounts/acme/alertmanager/api/v2/alerts')).body as Array<{ fingerprint: string; updatedAt: string }>;
+      return alerts.find((alert) => alert.fingerprint === fp);
+    };
+    await post([{ labels }]);
+    const first = await eventually(() => firing(), 20_000, 'the alert in the firing set');
+    await eventually(() => trailEntry(labels, 'routed'), 20_000, 'the first routing step');
+
+    // Act: two resends (as Prometheus makes at each evaluation); each is routed once its firing-set update shows.
+    for (let i = 0; i < 2; i++) {
+      const before = (await firing())!.updatedAt;
+      await post([{ labels }]);
+      await eventually(async () => ((await firing())!.updatedAt > before ? true : undefined), 20_000, 'the resend routed');
+    }
+    await post([{ labels, endsAt: new Date().toISOString() }]);
+    await eventually(() => trailEntry(labels, 'routed', 'resolved'), 20_000, 'the resolution routed');
+
+    // Assess
+    const trail = (await admin.call('GET', `/v1/accounts/acme/alerts/${fp}/history`)).body.items as Array<{ stage: string; status: string }>;
+    expect(trail.filter((entry) => entry.stage === 'routed').map((entry) => entry.status)).toEqual(['resolved', 'firing']);
+    expect(first.updatedAt).toBeDefined();
+  });
+});

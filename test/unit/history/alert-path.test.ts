@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertPath, type AlertPathStore } from '../../../lib/history/alert-path.js';
+import { alertPath, RecordedRoutings, type AlertPathStore } from '../../../lib/history/alert-path.js';
 import { aNotificationRecord, aRoutedEntry } from '../../helpers/builders.js';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../../../lib/history/notification-record.js';
 
@@ -58,5 +58,36 @@ describe('alertPath', () => {
     await alertPath('acme', 'fp-1', { limit: 50 }, { paths: pathsOf('fp-1'), history });
 
     expect(history.queries).toHaveLength(10);
+  });
+});
+
+describe('RecordedRoutings', () => {
+  it('lets through the first routing of an alert and every change, not a refresh that says the same', () => {
+    // Prepare
+    const recorded = new RecordedRoutings();
+    const first = aRoutedEntry('fp-1', ['ops'], '2026-11-25T10:00:00.000Z', { receivedAt: '2026-11-25T09:59:59.000Z' });
+    recorded.remember('acme', recorded.changed('acme', [first]));
+
+    // Act
+    const refresh = recorded.changed('acme', [aRoutedEntry('fp-1', ['ops'], '2026-11-25T10:01:00.000Z', { receivedAt: '2026-11-25T10:00:59.000Z' })]);
+    const resolved = recorded.changed('acme', [{ ...first, at: '2026-11-25T10:02:00.000Z', status: 'resolved' as const }]);
+    const rerouted = recorded.changed('acme', [aRoutedEntry('fp-1', ['ops', 'oncall'], '2026-11-25T10:03:00.000Z')]);
+    const otherAccount = recorded.changed('globex', [first]);
+
+    // Assess
+    expect(refresh).toEqual([]);
+    expect(resolved).toHaveLength(1);
+    expect(rerouted).toHaveLength(1);
+    expect(otherAccount).toEqual([first]);
+  });
+
+  it('forgets the least recently recorded alert first when full', () => {
+    const recorded = new RecordedRoutings(2);
+    const step = (fp: string) => aRoutedEntry(fp, ['ops'], '2026-11-25T10:00:00.000Z');
+    recorded.remember('acme', [step('a'), step('b')]);
+    recorded.remember('acme', [step('a')]);
+    recorded.remember('acme', [step('c')]);
+
+    expect(recorded.changed('acme', [step('a'), step('b'), step('c')]).map((e) => e.fingerprint)).toEqual(['b']);
   });
 });
