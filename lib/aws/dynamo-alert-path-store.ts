@@ -23,7 +23,8 @@ export class DynamoAlertPathStore implements AlertPathStore {
         Item: {
           pk: `ALERT#${accountId}#${entry.fingerprint}`,
           sk: `${entry.at}#${entry.stage}#${nonce}${index.toString(36)}`,
-          entry,
+          // One string rather than a nested map: the same bytes, a fraction of the marshalling work.
+          entry: JSON.stringify(entry),
           expiresAt: Math.floor(Date.parse(entry.at) / 1000) + this.retentionSeconds,
         },
       },
@@ -60,7 +61,8 @@ export class DynamoAlertPathStore implements AlertPathStore {
         ExclusiveStartKey: startKey,
       }),
     );
-    const items = (page.Items ?? []).map((item) => item.entry as AlertPathEntry);
+    // Steps written before entries were stored as strings are maps.
+    const items = (page.Items ?? []).map((item) => (typeof item.entry === 'string' ? JSON.parse(item.entry) : item.entry) as AlertPathEntry);
     return page.LastEvaluatedKey === undefined ? { items } : { items, cursor: Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') };
   }
 }
