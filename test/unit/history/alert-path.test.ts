@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertPath, RecordedRoutings, type AlertPathStore } from '../../../lib/history/alert-path.js';
+import { alertPath, RecordedRoutings, type AlertPathEntry, type AlertPathStore } from '../../../lib/history/alert-path.js';
 import { aNotificationRecord, aRoutedEntry } from '../../helpers/builders.js';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../../../lib/history/notification-record.js';
 
@@ -70,7 +70,7 @@ describe('RecordedRoutings', () => {
 
     // Act
     const refresh = recorded.changed('acme', [aRoutedEntry('fp-1', ['ops'], '2026-11-25T10:01:00.000Z', { receivedAt: '2026-11-25T10:00:59.000Z' })]);
-    const resolved = recorded.changed('acme', [{ ...first, at: '2026-11-25T10:02:00.000Z', status: 'resolved' as const }]);
+    const resolved = recorded.changed('acme', [{ ...(first as Extract<AlertPathEntry, { stage: 'routed' }>), at: '2026-11-25T10:02:00.000Z', status: 'resolved' }]);
     const rerouted = recorded.changed('acme', [aRoutedEntry('fp-1', ['ops', 'oncall'], '2026-11-25T10:03:00.000Z')]);
     const otherAccount = recorded.changed('globex', [first]);
 
