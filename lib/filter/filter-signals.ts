@@ -31,8 +31,8 @@ export function ruleSetInputs(stored: readonly StoredRule[], definitions: readon
   const ruleDefinitions: RuleDefinitions = { global: defaultDefinitions, tenants: {} };
   for (const item of definitions) {
     const defs = { ...(item.lists ? { lists: item.lists } : {}), ...(item.macros ? { macros: item.macros } : {}), ...(item.aliases ? { aliases: item.aliases } : {}) };
-    if (item.owner === 'GLOBAL') ruleDefinitions.global = mergeDefinitions(defaultDefinitions, defs);
-    else (ruleDefinitions.tenants as Record<string, typeof defs>)[item.owner.replace(/^TENANT#/, '')] = defs;
+    if (item.owner.kind === 'global') ruleDefinitions.global = mergeDefinitions(defaultDefinitions, defs);
+    else (ruleDefinitions.tenants as Record<string, typeof defs>)[item.owner.tenantId] = defs;
   }
   return { specs, definitions: ruleDefinitions };
 }
