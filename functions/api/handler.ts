@@ -20,6 +20,7 @@ import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { header } from '../../lib/http/headers.js';
 import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';
+import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
 import { createLogger } from '../shared/logger.js';
 
 const logger = createLogger('api');
@@ -85,7 +86,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(asy
       json: () => readJsonBody(rawBody(event), { limitBytes: 256 * 1024, acceptedTypes: ['application/json'] }),
       principal,
     };
-    const response = await handleApiRequest(request, dependencies);
+    // API operations validate (compile matchers, rules, schedules) before they write, so one that first needs RE2 or croner may run again once it is loaded.
+    const response = await withLazyModules(() => handleApiRequest(request, dependencies!));
     if (response.body === undefined) return { statusCode: response.status, headers: response.headers ?? {} };
     return json(response.status, response.body, response.headers);
   } catch (error) {

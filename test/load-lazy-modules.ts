@@ -1,0 +1,6 @@
+import { re2 } from '../lib/matchers/regex-engine.js';
+import { croner } from '../lib/silence/schedule.js';
+
+// The functions load RE2 and croner on first need (withLazyModules, lib/pipeline/lazy-module.ts); unit tests call the
+// compilers directly, so they load them first. test/unit/pipeline/lazy-module.test.ts covers the loading itself.
+await Promise.all([re2.load(), croner.load()]);
