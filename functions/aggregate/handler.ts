@@ -2,7 +2,8 @@ import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies, ty
 import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage } from '../../lib/pipeline/messages.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { queuePublisher } from '../shared/sqs-client.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { batchMuters } from '../../lib/aggregate/mute-state.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';

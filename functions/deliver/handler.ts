@@ -12,7 +12,8 @@ import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/de
 import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
 import { unspill } from '../../lib/pipeline/spill.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { lazyQueuePublisher } from '../shared/lazy-sqs.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
 import { awsChannelServices } from '../../lib/aws/aws-channel-services.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -50,7 +51,8 @@ function createDependencies() {
     },
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
     retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,
-    queue: queuePublisher(['delivery']),
+    // Only deferred notifications are queued again: SQS loads when first needed.
+    queue: lazyQueuePublisher(['delivery']),
     spill: new DynamoSpillStore(documents, requireEnv('STATE_TABLE')),
   };
 }

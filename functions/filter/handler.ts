@@ -5,7 +5,8 @@ import type { StoredDefinitions, StoredRule } from '../../lib/filter/rule-config
 import { signalBatchMessageSchema } from '../../lib/ingest/signal-messages.js';
 import { parseMessage } from '../../lib/pipeline/messages.js';
 import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { queuePublisher } from '../shared/sqs-client.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, sqsRecordHandler } from '../shared/sqs-batch.js';
