@@ -1,6 +1,7 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sdkDeepImports } from './sdk-deep-imports.js';
 
 /** What one function's build produced. */
 export interface BuiltFunction {
@@ -16,13 +17,14 @@ export interface BuiltFunction {
 /**
  * handlebars requires `source-map` only to offer source maps of compiled
  * templates, which we never ask for; without it handlebars uses its own
- * string builder, which produces the same template code.
+ * string builder, which produces the same template code. Its node entry also
+ * requires the AST printer (`Handlebars.print`, a debugging aid) we never call.
  */
-const withoutHandlebarsSourceMaps: Plugin = {
-  name: 'without-handlebars-source-maps',
+const withoutHandlebarsDevTools: Plugin = {
+  name: 'without-handlebars-dev-tools',
   setup(build) {
-    build.onResolve({ filter: /^source-map$/ }, (args) =>
-      args.importer.includes('/node_modules/handlebars/') ? { path: 'source-map', namespace: 'empty-module' } : undefined,
+    build.onResolve({ filter: /^source-map$|\/compiler\/printer$/ }, (args) =>
+      args.importer.includes('/node_modules/handlebars/') ? { path: args.path, namespace: 'empty-module' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
   },
@@ -65,7 +67,7 @@ export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> 
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; give ESM bundles one.
         banner: { js: "import { createRequire as __tidingsRequire } from 'node:module'; const require = __tidingsRequire(import.meta.url);" },
-        plugins: [withoutHandlebarsSourceMaps],
+        plugins: [withoutHandlebarsDevTools, sdkDeepImports],
         metafile: true,
         legalComments: 'none',
         logLevel: 'warning',

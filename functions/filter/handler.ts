@@ -1,3 +1,5 @@
+import Handlebars from 'handlebars';
+import { handlebars } from '../../lib/templates/handlebars-module.js';
 import { configStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoObjectStore } from '../../lib/aws/dynamo-object-store.js';
 import { filterSignals, RuleSetCache, type RuleConfigSource } from '../../lib/filter/filter-signals.js';
@@ -12,6 +14,9 @@ import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('filter');
+
+// The shipped rules' labels and annotations are templates: Handlebars is part of this function's cold start, not loaded on first need.
+handlebars.provide(Handlebars);
 
 let dependencies: ReturnType<typeof createDependencies> | undefined;
 function createDependencies() {

@@ -20,15 +20,16 @@ import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
 import { compilePathPattern } from '../http/path-pattern.js';
 import { templatesSchema } from './receivers-api.js';
 import type { Receiver } from '../receivers/receiver.js';
-import { routeAlerts, unreachedReceivers } from '../route/route-alerts.js';
 import type { AccountSettings, Router } from '../route/router.js';
-import { loadRoutingSnapshot } from '../route/routing-source.js';
 import { expireSilence } from '../silence/silence.js';
-import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
-import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
-import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
+// Parts only some requests need load with the first of them: the rule compiler and the shipped rules (about 40 KB),
+// routing for explain, and the Alertmanager API for amtool and Grafana.
+const rulesApi = () => import('./rules-api.js');
+const shippedRules = () => import('../rules/default-rules.js');
+const routing = () => Promise.all([import('../route/route-alerts.js'), import('../route/routing-source.js')]);
+const alertmanagerV2 = () => import('./alertmanager-v2.js');
 import { ownerOf } from '../tenancy/owner.js';
 import { mayAccess } from './principal.js';
 import { groupingSchema, groupingView, ownGroupingView, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
@@ -517,6 +518,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       source: 'generic',
       cluster: body.labels[CLUSTER_LABEL] ?? '',
     };
+    const [{ routeAlerts, unreachedReceivers }, { loadRoutingSnapshot }] = await routing();
     const snapshot = await loadRoutingSnapshot(accountId, [alert], storeRoutingSource(deps.stores), { withMutes: true });
     const decision = routeAlerts([alert], snapshot, deps.now()).decisions[0]!;
     if (tenantId === undefined) return ok({ ...decision, receivers: [...decision.receivers, ...unreachedReceivers(alert, snapshot, decision)] });
@@ -534,11 +536,11 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // Event and audit rules
   route('GET', `${base}/rules`, access, `List ${scope} event and audit rules`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok({ items: await listRules(accountId, tenantId, deps.rules) });
+    return ok({ items: await (await rulesApi()).listRules(accountId, tenantId, deps.rules) });
   });
   route('PUT', `${base}/rules/:name`, access, `Create or replace ${scope} rule (compiled on write)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const rule = await putRule(accountId, tenantId, pathName(params.name!, 'name'), request.json(), ifMatchVersion(request), deps);
+    const rule = await (await rulesApi()).putRule(accountId, tenantId, pathName(params.name!, 'name'), request.json(), ifMatchVersion(request), deps);
     return { status: rule.version === 1 ? 201 : 200, body: rule, headers: etag(rule.version) };
   });
   route('GET', `${base}/rules/:name`, access, `Get ${scope} rule`, async (params, _request, deps) => {
@@ -556,7 +558,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   });
   route('POST', `${base}/rules-dry-run`, access, 'Which rules match a sample event, and the alerts they would produce', async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok(await dryRunRules(accountId, tenantId, request.json(), deps));
+    return ok(await (await rulesApi()).dryRunRules(accountId, tenantId, request.json(), deps));
   });
   route('GET', `${base}/rule-definitions`, access, `${scope} lists, macros and aliases`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
@@ -565,14 +567,14 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   });
   route('PUT', `${base}/rule-definitions`, access, `Replace ${scope} lists, macros and aliases (checked for cycles)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const defs = await putDefinitions(accountId, tenantId, request.json(), ifMatchVersion(request), deps);
+    const defs = await (await rulesApi()).putDefinitions(accountId, tenantId, request.json(), ifMatchVersion(request), deps);
     return ok(defs, etag(defs.version));
   });
 
   // Alertmanager API v2 (amtool, Grafana)
   for (const method of ['GET', 'POST', 'DELETE']) {
     route(method, `${base}/alertmanager/:rest+`, access, 'Alertmanager API v2 (status, silences, alerts) for amtool and Grafana', async (params, request, deps) =>
-      alertmanagerApi(owner(params), `/${params.rest}`, request, deps),
+      (await alertmanagerV2()).alertmanagerApi(owner(params), `/${params.rest}`, request, deps),
     );
   }
 }
@@ -711,10 +713,11 @@ route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead 
   return ok(await deps.replay(body.queue, filter, body.limit));
 });
 
-route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false), with the lists, macros and aliases they use', async () =>
+route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false), with the lists, macros and aliases they use', async () => {
+  const { defaultAuditRules, defaultDefinitions, defaultEventRules } = await shippedRules();
   // The shipped definitions are under every account's own: without them the rules' `${name}` references could not be read.
-  ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } }),
-);
+  return ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } });
+});
 
 route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
 

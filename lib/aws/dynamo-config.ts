@@ -29,6 +29,20 @@ export function configStores(client: DynamoDBDocumentClient, tables: { config: s
   };
 }
 
+/** The config stores delivery reads, and only those: the tenancy and firing-set adapters stay out of deliver's bundle. */
+export function deliveryStores(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<ConfigStores, 'receivers' | 'settings' | 'configs' | 'templateSets' | 'languagePacks'> {
+  return {
+    receivers: new DynamoReceiverStore(client, table),
+    settings: new DynamoObjectStore<AccountSettings>(client, table, 'SETTINGS'),
+    configs: new DynamoOwnedObjectStore<ChannelConfig>(client, table, 'CONFIG'),
+    templateSets: new DynamoOwnedObjectStore<TemplateSet>(client, table, 'TEMPLATESET'),
+    languagePacks: new DynamoOwnedObjectStore<LanguagePack>(client, table, 'LANGPACK'),
+  };
+}
+
 /** Rule and definition stores over the config table. */
 export function ruleStores(client: DynamoDBDocumentClient, table: string): RuleStores {
   return {

@@ -27,6 +27,11 @@ export class LazyModule<M> {
     return this.#loading;
   }
 
+  /** Hands over the module imported statically by a function that needs it on every path, so it is part of that function's cold start. */
+  provide(module: M): void {
+    this.#loaded = module;
+  }
+
   /** The module, if loaded; else ModuleNotLoadedError. */
   get(): M {
     if (this.#loaded === undefined) throw new ModuleNotLoadedError(this);
