@@ -1,6 +1,7 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lazyEntriesAfterHandler } from './lazy-entries.js';
 import { sdkDeepImports } from './sdk-deep-imports.js';
 
 /** What one function's build produced. */
@@ -35,7 +36,10 @@ const withoutHandlebarsDevTools: Plugin = {
  * AWS SDK bundled in (pinned versions rather than whatever the runtime ships),
  * written to dist/functions/<name>/handler.mjs. Code behind a dynamic
  * `import()` (the channels' SDKs and nodemailer, rarely used credential
- * providers) goes to chunks/ beside it and loads only when first needed.
+ * providers, RE2, croner, the SQS client where only some paths use it) goes
+ * to chunks/ beside it and loads only when first needed; what the handler
+ * loads at init is one chunk (lazy-entries.ts), without the protocols only
+ * lazily loaded SDK clients use (sdk-deep-imports.ts).
  * Each function's esbuild metafile goes to dist/meta/<name>.json, outside the
  * package, to see what a bundle is made of.
  */
@@ -67,7 +71,7 @@ export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> 
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; give ESM bundles one.
         banner: { js: "import { createRequire as __tidingsRequire } from 'node:module'; const require = __tidingsRequire(import.meta.url);" },
-        plugins: [withoutHandlebarsDevTools, sdkDeepImports],
+        plugins: [withoutHandlebarsDevTools, sdkDeepImports, lazyEntriesAfterHandler(source)],
         metafile: true,
         legalComments: 'none',
         logLevel: 'warning',

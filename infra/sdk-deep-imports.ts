@@ -20,7 +20,7 @@ export const sdkDeepImports: Plugin = {
   name: 'sdk-deep-imports',
   setup(build) {
     const barrels = new BarrelIndex(build);
-    build.onLoad({ filter: /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/].+[\\/]dist-es[\\/].+\.js$/ }, async (args) => {
+    build.onLoad({ namespace: 'file', filter: /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/].+[\\/]dist-es[\\/].+\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       return { contents: await rewriteImports(source, args.path, barrels), loader: 'js', resolveDir: dirname(args.path) };
     });
