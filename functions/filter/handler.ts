@@ -1,9 +1,7 @@
 import Handlebars from 'handlebars';
 import { handlebars } from '../../lib/templates/handlebars-module.js';
-import { configStores } from '../../lib/aws/dynamo-config.js';
-import { DynamoObjectStore } from '../../lib/aws/dynamo-object-store.js';
+import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { filterSignals, RuleSetCache, type RuleConfigSource } from '../../lib/filter/filter-signals.js';
-import type { StoredDefinitions, StoredRule } from '../../lib/filter/rule-config.js';
 import { signalBatchMessageSchema } from '../../lib/ingest/signal-messages.js';
 import { parseMessage } from '../../lib/pipeline/messages.js';
 import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
@@ -23,8 +21,7 @@ function createDependencies() {
   const documents = dynamoDocumentClient();
   const configTable = requireEnv('CONFIG_TABLE');
   const stores = configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') });
-  const rules = new DynamoObjectStore<StoredRule>(documents, configTable, 'RULE');
-  const definitions = new DynamoObjectStore<StoredDefinitions>(documents, configTable, 'RULEDEF');
+  const { rules, definitions } = ruleStores(documents, configTable);
   const cached = ttlCache(integerEnv('ROUTING_CACHE_MS', 10_000));
   const source: RuleConfigSource = {
     rules: (accountId) => cached(`rules\0${accountId}`, () => rules.all(accountId)),

@@ -1,16 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
-import { adminClient, startTestStack } from '../helpers/local-stack.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
 
 let stack: LocalStack;
 let admin: ReturnType<typeof adminClient>;
 let documents: DynamoDBDocumentClient;
 let configTable: string;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 
 beforeAll(async () => {
+  receiver = await startHttpReceiver();
   stack = await startTestStack();
   admin = adminClient(stack);
   documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1' }));
@@ -19,6 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await receiver?.close();
 });
 
 async function expectOk(method: string, path: string, body?: unknown) {
@@ -91,5 +96,37 @@ describe('stores keyed by typed owners', () => {
     const definitions = await expectOk('GET', '/v1/accounts/shown/tenants/team-c/rule-definitions');
 
     expect(definitions.owner).toEqual({ kind: 'tenant', tenantId: 'team-c' });
+  });
+});
+
+describe('the filter reading definitions by owner', () => {
+  it("applies the operator's macros to its rules and a tenant's macros to that tenant's rules", async () => {
+    // Prepare: a cluster, a global and a tenant receiver, and one rule per owner, each through its owner's own macro.
+    const cluster = await admin.createCluster('filtering', 'prod-eu');
+    await admin.putWebhookReceiver('filtering', 'ops', `${receiver.url}/ops`);
+    const tenant = '/v1/accounts/filtering/tenants/team-shop';
+    await expectOk('PUT', tenant, { bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] });
+    await expectOk('PUT', `${tenant}/receivers/hook`, { channel: 'webhook', settings: { url: `${receiver.url}/team-shop` }, grouping: { groupWait: '0s' } });
+    await expectOk('PUT', '/v1/accounts/filtering/rule-definitions', { macros: { 'backoff-by-operator': 'reason = "BackOff"' } });
+    await expectOk('PUT', `${tenant}/rule-definitions`, { macros: { 'backoff-by-tenant': 'reason = "BackOff"' } });
+    await expectOk('PUT', '/v1/accounts/filtering/rules/operator-backoff', { signal: 'event', condition: '${backoff-by-operator}' });
+    await expectOk('PUT', `${tenant}/rules/tenant-backoff`, { signal: 'event', condition: '${backoff-by-tenant}', scope: { level: 'namespace', namespace: 'shop' } });
+    const event = JSON.parse(readFileSync('test/fixtures/kubernetes/core-v1-events.json', 'utf8')).crashLoopBackOff;
+    const now = new Date().toISOString();
+    Object.assign(event, { reason: 'BackOff', lastTimestamp: now, firstTimestamp: now, involvedObject: { ...event.involvedObject, namespace: 'shop', name: 'owner-e2e' } });
+
+    // Act
+    const response = await fetch(`${stack.httpUrl}/ingest/${cluster.id}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'EventList', apiVersion: 'v1', items: [event] }),
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    const alertnames = (path: string) =>
+      receiver.requests.filter((r) => r.path === path).flatMap((r) => (r.json() as { alerts: Array<{ labels: Record<string, string> }> }).alerts.map((a) => a.labels.alertname));
+    await eventually(() => (alertnames('/ops').includes('operator-backoff') ? true : undefined), 20_000, "the operator's rule");
+    await eventually(() => (alertnames('/team-shop').includes('tenant-backoff') ? true : undefined), 20_000, "the tenant's rule");
   });
 });
