@@ -13,6 +13,12 @@ const handlers = { regex: '(^|/)functions/', message: 'lib/ never depends on the
 const dynamicImportBans = (...bans) =>
   bans.map((ban) => ({ selector: `ImportExpression[source.value=/${ban.regex.replaceAll('/', '\\/')}/]`, message: ban.message }));
 
+/** The config table's owner and account key formats: only lib/aws builds or reads keys; everything else passes typed owners. */
+const storageKeyBans = ['Literal[value=/(GLOBAL|TENANT|ACCOUNT)#/]', 'TemplateElement[value.raw=/(GLOBAL|TENANT|ACCOUNT)#/]'].map((selector) => ({
+  selector,
+  message: 'Storage key formats live in lib/aws: pass an Owner (lib/tenancy/owner.ts) to the store instead.',
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.serverless/', '.tidings/', 'coverage/', 'bench/results/'] },
   {
@@ -41,9 +47,10 @@ export default tseslint.config(
     ignores: ['lib/aws/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [sdk, adapters, handlers] }],
-      'no-restricted-syntax': ['error', ...dynamicImportBans(sdk, adapters, handlers)],
+      'no-restricted-syntax': ['error', ...dynamicImportBans(sdk, adapters, handlers), ...storageKeyBans],
     },
   },
+  { files: ['functions/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...storageKeyBans] } },
   // The adapters may use the SDK, still never the handlers.
   {
     files: ['lib/aws/**/*.ts'],

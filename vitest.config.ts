@@ -8,7 +8,7 @@ export default defineConfig({
     // One DynamoDB Local and one SQS stand-in for the whole run; each file's stack names its tables and queues with a stage of its own.
     globalSetup: ['test/global-setup.ts'],
     // A worker leaves when vitest dies, so a killed run leaves nothing behind.
-    setupFiles: ['test/exit-with-run.ts'],
+    setupFiles: ['test/exit-with-run.ts', 'test/load-lazy-modules.ts'],
     pool: 'forks',
     fileParallelism: true,
     // Integration files spend their time waiting on the pipeline, not on the CPU: four at once on two cores.

@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,7 +27,11 @@ export interface ColdStartRow {
   initMedianMs: number;
   initMinMs: number;
   initMaxMs: number;
+  /** Median CPU time (user + system) of the import: steadier than wall time when other work shares the cores. */
+  initCpuMedianMs: number;
   runs: number;
+  /** The machine's 1-minute load average when the measurement ended. */
+  loadAverage: number;
 }
 
 // Handlers create their clients lazily, but give every variable any of them reads so no import can fail.
@@ -55,20 +59,35 @@ export async function measureColdStart(runs: number, log: (line: string) => void
   try {
     const built = (await buildFunctions(outDir)).sort((a, b) => a.name.localeCompare(b.name));
     const times = new Map<string, number[]>(built.map(({ name }) => [name, []]));
+    const cpuTimes = new Map<string, number[]>(built.map(({ name }) => [name, []]));
     // Round by round over the functions, so that a burst of other work on the machine skews them all alike.
     for (let i = 0; i < runs; i++) {
       for (const { name, entry } of built) {
-        const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(performance.now() - t);`;
+        const script = `const t = performance.now(); const c = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(entry).href)}); const u = process.cpuUsage(c); console.log(performance.now() - t, (u.user + u.system) / 1000);`;
         // A clean environment, as a Lambda sandbox has: PATH only, plus what the function needs.
         const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
           env: { PATH: process.env.PATH ?? '', ...INIT_ENV },
         });
-        times.get(name)!.push(Number(stdout.trim()));
+        const [wall, cpu] = stdout.trim().split(' ').map(Number);
+        times.get(name)!.push(wall!);
+        cpuTimes.get(name)!.push(cpu!);
       }
     }
     const rows = built.map(({ name, initialBytes, totalBytes }): ColdStartRow => {
       const sorted = times.get(name)!.sort((a, b) => a - b);
-      return { function: name, initialBytes, totalBytes, initMedianMs: sorted[Math.floor(sorted.length / 2)]!, initMinMs: sorted[0]!, initMaxMs: sorted.at(-1)!, runs };
+      const cpu = cpuTimes.get(name)!.sort((a, b) => a - b);
+      const median = (values: number[]) => values[Math.floor(values.length / 2)]!;
+      return {
+        function: name,
+        initialBytes,
+        totalBytes,
+        initMedianMs: median(sorted),
+        initMinMs: sorted[0]!,
+        initMaxMs: sorted.at(-1)!,
+        initCpuMedianMs: median(cpu),
+        runs,
+        loadAverage: loadavg()[0]!,
+      };
     });
     for (const row of rows) {
       const met = row.initialBytes <= COLD_START_TARGETS.initialBytes && row.initMedianMs <= COLD_START_TARGETS.initMs;

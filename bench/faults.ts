@@ -15,7 +15,7 @@ import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { startTestStack, adminClient } from '../test/helpers/local-stack.js';
 import { startHttpReceiver } from '../test/helpers/http-receiver.js';
-import { sqs } from '../functions/shared/aws-clients.js';
+import { sqs } from '../functions/shared/sqs-client.js';
 import { stopAndRestart, sustainedLoad } from './fault-scenarios.js';
 
 const ALERTS = Number(process.env.FAULT_ALERTS ?? 10_000);

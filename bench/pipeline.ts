@@ -4,7 +4,8 @@
  * post Alertmanager webhooks and to watch what a webhook receiver got.
  */
 import { performance } from 'node:perf_hooks';
-import { dynamoDocumentClient, sqs } from '../functions/shared/aws-clients.js';
+import { dynamoDocumentClient } from '../functions/shared/aws-clients.js';
+import { sqs } from '../functions/shared/sqs-client.js';
 import type { LocalStack } from '../infra/local/stack.js';
 import { startHttpReceiver, type ReceivedRequest } from '../test/helpers/http-receiver.js';
 import { adminClient, startTestStack } from '../test/helpers/local-stack.js';

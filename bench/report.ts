@@ -1,4 +1,5 @@
 /** Renders the figures as markdown tables, each saying how it was measured. */
+import { cpus } from 'node:os';
 import { CPU_CATEGORY_LABELS, type CpuCategory } from './cpu.js';
 import type { AlertmanagerComparison, SystemRun } from './alertmanager.js';
 import { COLD_START_TARGETS, type ColdStartRow } from './cold-start.js';
@@ -119,10 +120,10 @@ function coldStartSection(rows: ColdStartRow[]): string {
   return [
     '## 3. Cold start: bundle size and module init',
     '',
-    `\`buildFunctions()\` (infra/build.ts: esbuild, minified, tree-shaken, AWS SDK bundled, ESM split into chunks) into a temporary directory. "At init" is the minified JavaScript the handler's import loads (the entry and the chunks it imports statically); "in all" adds the chunks loaded on first need (channel SDKs, nodemailer, KMS, rarely used credential providers). Init = \`await import(bundle)\` timed inside a fresh \`node --input-type=module\` process (${process.version}; Lambda runs nodejs22.x), median of ${rows[0]?.runs ?? 0} processes, with the functions' environment variables set. Lambda adds runtime start and code download on top. Targets: at most ${COLD_START_TARGETS.initialBytes / 1000} KB at init and ${COLD_START_TARGETS.initMs} ms of init.`,
+    `\`buildFunctions()\` (infra/build.ts: esbuild, minified, tree-shaken, AWS SDK bundled, ESM split into chunks) into a temporary directory. "At init" is the minified JavaScript the handler's import loads (the entry and the chunk it imports statically); "in all" adds the chunks loaded on first need (channel SDKs, nodemailer, KMS, rarely used credential providers, RE2, croner, the SQS client in deliver and api, Handlebars and the rule compiler in api). Init = \`await import(bundle)\` timed inside a fresh \`node --input-type=module\` process (${process.version}; Lambda runs nodejs22.x), median of ${rows[0]?.runs ?? 0} processes, with the functions' environment variables set; init CPU is the same import's user + system CPU time, steadier than wall time when other work shares the cores (1-minute load average at the end: ${n(rows[0]?.loadAverage ?? 0, 1)} on ${cpus().length} cores). Lambda adds runtime start and code download on top. Targets: at most ${COLD_START_TARGETS.initialBytes / 1000} KB at init and ${COLD_START_TARGETS.initMs} ms of init.`,
     '',
     table(
-      ['function', 'KB at init', 'KB in all', 'init ms (median)', 'min', 'max', 'targets'],
+      ['function', 'KB at init', 'KB in all', 'init ms (median)', 'min', 'max', 'init CPU ms (median)', 'targets'],
       rows.map((row) => [
         row.function,
         n(row.initialBytes / 1000, 0),
@@ -130,6 +131,7 @@ function coldStartSection(rows: ColdStartRow[]): string {
         n(row.initMedianMs, 1),
         n(row.initMinMs, 1),
         n(row.initMaxMs, 1),
+        row.initCpuMedianMs === undefined ? '' : n(row.initCpuMedianMs, 1),
         [row.initialBytes > COLD_START_TARGETS.initialBytes ? 'size over' : '', row.initMedianMs > COLD_START_TARGETS.initMs ? 'init over' : ''].filter(Boolean).join(', ') || 'met',
       ]),
     ),

@@ -10,6 +10,12 @@ import { anAlert } from '../test/helpers/builders.js';
 import { ROUTING_TARGET, TENANT_ROUTING_TARGET, routeBatch, routeTenantBatch } from './routing-target.js';
 import type { RoutingSource } from '../lib/route/routing-source.js';
 import { accessKey, type AccessEntry } from '../lib/tenancy/tenant.js';
+import { re2 } from '../lib/matchers/regex-engine.js';
+import { croner } from '../lib/silence/schedule.js';
+import { handlebars } from '../lib/templates/handlebars-module.js';
+
+// The functions load these on first need; the figures here are the compile and match work, so load them first.
+await Promise.all([re2.load(), croner.load(), handlebars.load()]);
 
 export interface RoutingRow {
   receivers: number;

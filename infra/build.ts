@@ -1,6 +1,8 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lazyEntriesAfterHandler } from './lazy-entries.js';
+import { sdkDeepImports } from './sdk-deep-imports.js';
 
 /** What one function's build produced. */
 export interface BuiltFunction {
@@ -16,13 +18,14 @@ export interface BuiltFunction {
 /**
  * handlebars requires `source-map` only to offer source maps of compiled
  * templates, which we never ask for; without it handlebars uses its own
- * string builder, which produces the same template code.
+ * string builder, which produces the same template code. Its node entry also
+ * requires the AST printer (`Handlebars.print`, a debugging aid) we never call.
  */
-const withoutHandlebarsSourceMaps: Plugin = {
-  name: 'without-handlebars-source-maps',
+const withoutHandlebarsDevTools: Plugin = {
+  name: 'without-handlebars-dev-tools',
   setup(build) {
-    build.onResolve({ filter: /^source-map$/ }, (args) =>
-      args.importer.includes('/node_modules/handlebars/') ? { path: 'source-map', namespace: 'empty-module' } : undefined,
+    build.onResolve({ filter: /^source-map$|\/compiler\/printer$/ }, (args) =>
+      args.importer.includes('/node_modules/handlebars/') ? { path: args.path, namespace: 'empty-module' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
   },
@@ -33,7 +36,10 @@ const withoutHandlebarsSourceMaps: Plugin = {
  * AWS SDK bundled in (pinned versions rather than whatever the runtime ships),
  * written to dist/functions/<name>/handler.mjs. Code behind a dynamic
  * `import()` (the channels' SDKs and nodemailer, rarely used credential
- * providers) goes to chunks/ beside it and loads only when first needed.
+ * providers, RE2, croner, the SQS client where only some paths use it) goes
+ * to chunks/ beside it and loads only when first needed; what the handler
+ * loads at init is one chunk (lazy-entries.ts), without the protocols only
+ * lazily loaded SDK clients use (sdk-deep-imports.ts).
  * Each function's esbuild metafile goes to dist/meta/<name>.json, outside the
  * package, to see what a bundle is made of.
  */
@@ -65,7 +71,7 @@ export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> 
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; give ESM bundles one.
         banner: { js: "import { createRequire as __tidingsRequire } from 'node:module'; const require = __tidingsRequire(import.meta.url);" },
-        plugins: [withoutHandlebarsSourceMaps],
+        plugins: [withoutHandlebarsDevTools, sdkDeepImports, lazyEntriesAfterHandler(source)],
         metafile: true,
         legalComments: 'none',
         logLevel: 'warning',

@@ -2,12 +2,14 @@ import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies, ty
 import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { groupsQueueMessageSchema, parseMessage, type GroupsQueueMessage } from '../../lib/pipeline/messages.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { queuePublisher } from '../shared/sqs-client.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { batchMuters } from '../../lib/aggregate/mute-state.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { configStores } from '../../lib/aws/dynamo-config.js';
 import { storeRoutingSource } from '../../lib/configs/config-stores.js';
+import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
 
@@ -40,7 +42,9 @@ export const handler = sqsRecordHandler(
   { queueUrl: () => requireEnv('GROUPS_QUEUE_URL'), ...deadLetterOptions('groups'), backoff: { baseSeconds: 2, maxSeconds: 120 } },
   (records) => {
     dependencies ??= createDependencies();
-    const deps: AggregationDependencies = { ...dependencies, muterFor: batchMuters(dependencies.muteSource) };
+    const muterFor = batchMuters(dependencies.muteSource);
+    // Building a muter reads the mute state and compiles it, nothing more: it may run again once RE2 or croner is loaded.
+    const deps: AggregationDependencies = { ...dependencies, muterFor: (receiver) => withLazyModules(() => muterFor(receiver)) };
     const parsed: Array<GroupsQueueMessage | Error> = records.map((record) => {
       try {
         return parseMessage(groupsQueueMessageSchema, record.body);

@@ -8,10 +8,9 @@ import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
-import { dynamoDocumentClient, sqs } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { awsChannelServices } from '../../lib/aws/aws-channel-services.js';
-import { replayDeadLetters } from '../../lib/aws/dead-letter-replay.js';
 import type { ReplayFilter } from '../../lib/pipeline/dead-letters.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -20,6 +19,8 @@ import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { header } from '../../lib/http/headers.js';
 import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';
+import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
+import { sqsClientModule } from '../shared/lazy-sqs.js';
 import { createLogger } from '../shared/logger.js';
 
 const logger = createLogger('api');
@@ -36,8 +37,12 @@ function createDependencies() {
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     channels: channelRegistry,
     paths: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
-    replay: (queue: QueueName, filter: ReplayFilter, limit: number) =>
-      replayDeadLetters(sqs(), { deadLetterUrl: requireEnv(`${queue.toUpperCase()}_DLQ_URL`), sourceUrl: requireEnv(`${queue.toUpperCase()}_QUEUE_URL`) }, filter, { limit }),
+    // Replaying dead letters is rare: its SQS code loads when first needed.
+    replay: async (queue: QueueName, filter: ReplayFilter, limit: number) => {
+      const urls = { deadLetterUrl: requireEnv(`${queue.toUpperCase()}_DLQ_URL`), sourceUrl: requireEnv(`${queue.toUpperCase()}_QUEUE_URL`) };
+      const [{ replayDeadLetters }, { sqs }] = await Promise.all([import('../../lib/aws/dead-letter-replay.js'), sqsClientModule.load()]);
+      return replayDeadLetters(sqs(), urls, filter, { limit });
+    },
     sealer: secretSealer(),
     channelContext: {
       http: createOutboundHttp({ policy, userAgent: 'tidings/0.1' }),
@@ -85,7 +90,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(asy
       json: () => readJsonBody(rawBody(event), { limitBytes: 256 * 1024, acceptedTypes: ['application/json'] }),
       principal,
     };
-    const response = await handleApiRequest(request, dependencies);
+    // API operations validate (compile matchers, rules, schedules) before they write, so one that first needs RE2 or croner may run again once it is loaded.
+    const response = await withLazyModules(() => handleApiRequest(request, dependencies!));
     if (response.body === undefined) return { statusCode: response.status, headers: response.headers ?? {} };
     return json(response.status, response.body, response.headers);
   } catch (error) {

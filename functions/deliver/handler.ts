@@ -1,8 +1,10 @@
+import Handlebars from 'handlebars';
+import { handlebars } from '../../lib/templates/handlebars-module.js';
 import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { DynamoDeliveryClaims } from '../../lib/aws/dynamo-delivery-claims.js';
-import { configStores } from '../../lib/aws/dynamo-config.js';
+import { deliveryStores } from '../../lib/aws/dynamo-config.js';
 import { prepareDelivery, type DeliveryConfigSource } from '../../lib/notify/delivery-resources.js';
 import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
 import type { Receiver } from '../../lib/receivers/receiver.js';
@@ -12,7 +14,8 @@ import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/de
 import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
 import { unspill } from '../../lib/pipeline/spill.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { lazyQueuePublisher } from '../shared/lazy-sqs.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
 import { awsChannelServices } from '../../lib/aws/aws-channel-services.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -21,10 +24,13 @@ import { deadLetterOptions, parkRecord, receiveCount, sqsRecordHandler } from '.
 
 const logger = createLogger('deliver');
 
+// Every notification is rendered: Handlebars is part of this function's cold start, not loaded on first need.
+handlebars.provide(Handlebars);
+
 let dependencies: ReturnType<typeof createDependencies> | undefined;
 function createDependencies() {
   const documents = dynamoDocumentClient();
-  const stores = configStores(documents, { config: requireEnv('CONFIG_TABLE'), state: requireEnv('STATE_TABLE') });
+  const stores = deliveryStores(documents, requireEnv('CONFIG_TABLE'));
   const cached = ttlCache(integerEnv('ROUTING_CACHE_MS', 10_000));
   const source: DeliveryConfigSource = {
     configs: (accountId) => cached(`configs\0${accountId}`, () => stores.configs.all(accountId)),
@@ -50,7 +56,8 @@ function createDependencies() {
     },
     limiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), 60),
     retentionDays: async (accountId: string) => (await cached(`settings\0${accountId}`, () => stores.settings.get(accountId, 'ACCOUNT')))?.historyRetentionDays,
-    queue: queuePublisher(['delivery']),
+    // Only deferred notifications are queued again: SQS loads when first needed.
+    queue: lazyQueuePublisher(['delivery']),
     spill: new DynamoSpillStore(documents, requireEnv('STATE_TABLE')),
   };
 }

@@ -1,24 +1,27 @@
-import { configStores } from '../../lib/aws/dynamo-config.js';
-import { DynamoObjectStore } from '../../lib/aws/dynamo-object-store.js';
+import Handlebars from 'handlebars';
+import { handlebars } from '../../lib/templates/handlebars-module.js';
+import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { filterSignals, RuleSetCache, type RuleConfigSource } from '../../lib/filter/filter-signals.js';
-import type { StoredDefinitions, StoredRule } from '../../lib/filter/rule-config.js';
 import { signalBatchMessageSchema } from '../../lib/ingest/signal-messages.js';
 import { parseMessage } from '../../lib/pipeline/messages.js';
 import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { queuePublisher } from '../shared/sqs-client.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('filter');
 
+// The shipped rules' labels and annotations are templates: Handlebars is part of this function's cold start, not loaded on first need.
+handlebars.provide(Handlebars);
+
 let dependencies: ReturnType<typeof createDependencies> | undefined;
 function createDependencies() {
   const documents = dynamoDocumentClient();
   const configTable = requireEnv('CONFIG_TABLE');
   const stores = configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') });
-  const rules = new DynamoObjectStore<StoredRule>(documents, configTable, 'RULE');
-  const definitions = new DynamoObjectStore<StoredDefinitions>(documents, configTable, 'RULEDEF');
+  const { rules, definitions } = ruleStores(documents, configTable);
   const cached = ttlCache(integerEnv('ROUTING_CACHE_MS', 10_000));
   const source: RuleConfigSource = {
     rules: (accountId) => cached(`rules\0${accountId}`, () => rules.all(accountId)),

@@ -6,7 +6,8 @@ import { handleIngest, UnknownIngestPathError, type IngestDependencies } from '.
 import { RateLimitedError } from '../../lib/ingest/rate-limit.js';
 import { RequestSignatureError } from '../../lib/ingest/request-signing.js';
 import { secretSealer } from '../shared/secrets.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { queuePublisher } from '../shared/sqs-client.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
 import { isDependencyFailure, withDeadline } from '../shared/dependency-failure.js';
 import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.js';

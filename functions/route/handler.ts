@@ -6,8 +6,10 @@ import { routeAlerts, tenantsSeeing } from '../../lib/route/route-alerts.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
 import { RecordedRoutings, routedEntries } from '../../lib/history/alert-path.js';
 import { cachedRoutingSource, loadRoutingSnapshot } from '../../lib/route/routing-source.js';
-import { dynamoDocumentClient, queuePublisher } from '../shared/aws-clients.js';
+import { dynamoDocumentClient } from '../shared/aws-clients.js';
+import { queuePublisher } from '../shared/sqs-client.js';
 import { integerEnv, requireEnv } from '../shared/environment.js';
+import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
 import { createLogger } from '../shared/logger.js';
 import { deadLetterOptions, sqsRecordHandler } from '../shared/sqs-batch.js';
 
@@ -35,8 +37,11 @@ export const handler = sqsRecordHandler(
     const { stores, source, queue, paths, recorded } = dependencies;
     return records.map(async (record) => {
       const batch = parseMessage(alertBatchMessageSchema, record.body);
-      const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, source);
-      const { messages, decisions } = routeAlerts(batch.alerts, snapshot, new Date());
+      // Routing only reads and compiles (matchers, schedules) before anything is written, so it may run again once RE2 or croner is loaded.
+      const { snapshot, messages, decisions } = await withLazyModules(async () => {
+        const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, source);
+        return { snapshot, ...routeAlerts(batch.alerts, snapshot, new Date()) };
+      });
       const bodies = messages.flatMap((message) =>
         chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, receivedAt: batch.receivedAt, alerts } satisfies RoutedAlertsMessage)),
       );

@@ -1,9 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SqsQueuePublisher } from '../../lib/aws/sqs-queue-publisher.js';
-import type { QueueName } from '../../lib/pipeline/queue.js';
-import { requireEnv } from './environment.js';
 
 /**
  * Sockets for every SDK client. Connections are kept alive and reused; a
@@ -13,14 +9,13 @@ import { requireEnv } from './environment.js';
  * timer also runs while the event loop and the stand-ins are starved.) 50
  * sockets per client is the SDK's own default, kept explicit.
  */
-const REQUEST_HANDLER = {
+export const REQUEST_HANDLER = {
   connectionTimeout: 5000,
   httpAgent: { keepAlive: true, maxSockets: 50 },
   httpsAgent: { keepAlive: true, maxSockets: 50 },
 };
 
 let documentClient: DynamoDBDocumentClient | undefined;
-let sqsClient: SQSClient | undefined;
 
 /**
  * One client per container, created on first use and reused across
@@ -39,24 +34,3 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
  * unless this is set. Reading back needs nothing: unmarshall makes own properties.
  */
 export const DOCUMENT_MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: true } as const;
-
-export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({ requestHandler: REQUEST_HANDLER });
-  return sqsClient;
-}
-
-const QUEUE_ENV: Record<QueueName, string> = {
-  signals: 'SIGNALS_QUEUE_URL',
-  alerts: 'ALERTS_QUEUE_URL',
-  groups: 'GROUPS_QUEUE_URL',
-  delivery: 'DELIVERY_QUEUE_URL',
-};
-
-/**
- * A publisher for the queues this function is allowed to send to (those whose URL it was given);
- * `lingerMs`: how long a send waits for others to share its batch request.
- */
-export function queuePublisher(queues: QueueName[], options: { lingerMs?: number } = {}): SqsQueuePublisher {
-  const urls = Object.fromEntries(queues.map((queue) => [queue, requireEnv(QUEUE_ENV[queue])])) as Record<QueueName, string>;
-  return new SqsQueuePublisher(sqs(), urls, options.lingerMs);
-}

@@ -1,3 +1,5 @@
+import type { QueueName } from '../../lib/pipeline/queue.js';
+
 /** A required setting is missing: fail at cold start, loudly, rather than on the first message. */
 export class MissingConfigurationError extends Error {
   constructor(name: string) {
@@ -28,4 +30,16 @@ export function listEnv(name: string, env: NodeJS.ProcessEnv = process.env): str
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+const QUEUE_URL_VARIABLES: Record<QueueName, string> = {
+  signals: 'SIGNALS_QUEUE_URL',
+  alerts: 'ALERTS_QUEUE_URL',
+  groups: 'GROUPS_QUEUE_URL',
+  delivery: 'DELIVERY_QUEUE_URL',
+};
+
+/** The URLs of the queues a function may send to, each required. */
+export function queueUrls(queues: readonly QueueName[]): Record<QueueName, string> {
+  return Object.fromEntries(queues.map((queue) => [queue, requireEnv(QUEUE_URL_VARIABLES[queue])])) as Record<QueueName, string>;
 }

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentMessageError } from '../../lib/pipeline/permanent-error.js';
 import { retryDelaySeconds, type BackoffPolicy } from '../../lib/pipeline/retry-delay.js';
-import { sqs } from './aws-clients.js';
+import { sqsClientModule } from './lazy-sqs.js';
 import { integerEnv, requireEnv } from './environment.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
 
@@ -59,13 +59,8 @@ export function sqsRecordHandler(
           }
           const delay = permanent ? 0 : retryDelaySeconds(receiveCount(record), options.backoff, options.retryAfterMs?.(result.reason));
           try {
-            await sqs().send(
-              new ChangeMessageVisibilityCommand({
-                QueueUrl: options.queueUrl(),
-                ReceiptHandle: record.receiptHandle,
-                VisibilityTimeout: delay,
-              }),
-            );
+            const { changeVisibility } = await sqsClientModule.load();
+            await changeVisibility(options.queueUrl(), record.receiptHandle, delay);
           } catch (error) {
             // The queue's own visibility timeout still brings the record back; only the timing is lost.
             logger.warn('could not reschedule failed record', { messageId: record.messageId, error: (error as Error).message });
@@ -103,7 +98,8 @@ export async function parkRecord(record: SQSRecord, why: string, deadLetterQueue
     if (value.stringValue !== undefined) attributes[name] = { DataType: value.dataType, StringValue: value.stringValue };
   }
   attributes['tidings-parked-because'] = { DataType: 'String', StringValue: why };
-  await sqs().send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: record.body, MessageAttributes: attributes }));
+  const { sendMessage } = await sqsClientModule.load();
+  await sendMessage(deadLetterQueueUrl, record.body, attributes);
 }
 
 function describeError(reason: unknown) {

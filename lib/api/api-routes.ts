@@ -10,7 +10,7 @@ import { InhibitRuleValidationError, validateInhibitRule } from '../inhibit/rule
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { labelSetSchema } from '../alert/alert-schema.js';
 import { ChannelError, type Channel, type ChannelContext } from '../notify/channel.js';
-import { mergeConfigSettings, selectConfig, configId, type ChannelConfig } from '../configs/channel-config.js';
+import { mergeConfigSettings, selectConfig, type ChannelConfig } from '../configs/channel-config.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
@@ -20,16 +20,17 @@ import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
 import { compilePathPattern } from '../http/path-pattern.js';
 import { templatesSchema } from './receivers-api.js';
 import type { Receiver } from '../receivers/receiver.js';
-import { routeAlerts, unreachedReceivers } from '../route/route-alerts.js';
 import type { AccountSettings, Router } from '../route/router.js';
-import { loadRoutingSnapshot } from '../route/routing-source.js';
 import { expireSilence } from '../silence/silence.js';
-import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
-import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
-import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
-import { definitionsId, ruleId } from '../filter/rule-config.js';
+// Parts only some requests need load with the first of them: the rule compiler and the shipped rules (about 40 KB),
+// routing for explain, and the Alertmanager API for amtool and Grafana.
+const rulesApi = () => import('./rules-api.js');
+const shippedRules = () => import('../rules/default-rules.js');
+const routing = () => Promise.all([import('../route/route-alerts.js'), import('../route/routing-source.js')]);
+const alertmanagerV2 = () => import('./alertmanager-v2.js');
+import { ownerOf } from '../tenancy/owner.js';
 import { mayAccess } from './principal.js';
 import { groupingSchema, groupingView, ownGroupingView, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { resolveGroupingOptions } from '../aggregate/grouping-options.js';
@@ -299,7 +300,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // Configs: channel credentials, sealed at rest, never shown again
   route('GET', `${base}/configs`, access, `List ${scope} channel configs (values never shown)`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const configs = await deps.stores.configs.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`);
+    const configs = await deps.stores.configs.all(accountId, ownerOf(tenantId));
     return ok({ items: configs.map(configView) });
   });
   route('PUT', `${base}/configs/:name`, access, `Create or replace ${scope} channel config`, async (params, request, deps) => {
@@ -316,7 +317,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const unknownSettings = unknownFields(channel.settingsSchema, body.settings, 'settings');
     if (unknownSettings.length > 0) throw new InvalidPayloadError('unknown settings for this channel', unknownSettings);
     const ref = { ...(tenantId === undefined ? {} : { tenantId }), name };
-    const current = await deps.stores.configs.get(accountId, configId(ref));
+    const current = await deps.stores.configs.get(accountId, ownerOf(tenantId), name);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const now = deps.now().toISOString();
     const config: ChannelConfig = {
@@ -330,12 +331,12 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       updatedAt: now,
       version: version + 1,
     };
-    await deps.stores.configs.put(accountId, configId(ref), config, version);
+    await deps.stores.configs.put(accountId, ownerOf(tenantId), name, config, version);
     return { status: config.version === 1 ? 201 : 200, body: configView(config), headers: etag(config.version) };
   });
   route('DELETE', `${base}/configs/:name`, access, `Delete ${scope} channel config`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    if (!(await deps.stores.configs.delete(accountId, configId({ ...(tenantId === undefined ? {} : { tenantId }), name: params.name! })))) {
+    if (!(await deps.stores.configs.delete(accountId, ownerOf(tenantId), params.name!))) {
       throw notFound('config');
     }
     return { status: 204 };
@@ -346,20 +347,19 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const { accountId, tenantId } = owner(params);
     const name = pathName(params.name!, 'name');
     const body = parseWith(z.strictObject({ templates: templatesSchema }), request.json());
-    const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name });
-    const current = await deps.stores.templateSets.get(accountId, id);
+    const current = await deps.stores.templateSets.get(accountId, ownerOf(tenantId), name);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const set: TemplateSet = { accountId, ...(tenantId === undefined ? {} : { tenantId }), name, templates: body.templates as TemplateSet['templates'], version: version + 1 };
-    await deps.stores.templateSets.put(accountId, id, set, version);
+    await deps.stores.templateSets.put(accountId, ownerOf(tenantId), name, set, version);
     return { status: set.version === 1 ? 201 : 200, body: set, headers: etag(set.version) };
   });
   route('GET', `${base}/template-sets`, access, `List ${scope} template sets`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok({ items: await deps.stores.templateSets.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`) });
+    return ok({ items: await deps.stores.templateSets.all(accountId, ownerOf(tenantId)) });
   });
   route('DELETE', `${base}/template-sets/:name`, access, `Delete ${scope} template set`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    if (!(await deps.stores.templateSets.delete(accountId, configId({ ...(tenantId === undefined ? {} : { tenantId }), name: params.name! })))) {
+    if (!(await deps.stores.templateSets.delete(accountId, ownerOf(tenantId), params.name!))) {
       throw notFound('template set');
     }
     return { status: 204 };
@@ -368,16 +368,15 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const { accountId, tenantId } = owner(params);
     const { code } = parseWith(z.object({ code: languageCodeSchema }), { code: params.code });
     const body = parseWith(z.strictObject({ dictionary: languagePackSchema }), request.json());
-    const id = configId({ ...(tenantId === undefined ? {} : { tenantId }), name: code });
-    const current = await deps.stores.languagePacks.get(accountId, id);
+    const current = await deps.stores.languagePacks.get(accountId, ownerOf(tenantId), code);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const pack: LanguagePack = { accountId, ...(tenantId === undefined ? {} : { tenantId }), code, dictionary: body.dictionary, version: version + 1 };
-    await deps.stores.languagePacks.put(accountId, id, pack, version);
+    await deps.stores.languagePacks.put(accountId, ownerOf(tenantId), code, pack, version);
     return { status: pack.version === 1 ? 201 : 200, body: pack, headers: etag(pack.version) };
   });
   route('GET', `${base}/language-packs`, access, `List ${scope} language packs`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok({ items: await deps.stores.languagePacks.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`) });
+    return ok({ items: await deps.stores.languagePacks.all(accountId, ownerOf(tenantId)) });
   });
 
   // Silences
@@ -435,7 +434,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       }),
       request.json(),
     );
-    const current = await deps.stores.inhibitRules.get(accountId, inhibitId(id, tenantId));
+    const current = await deps.stores.inhibitRules.get(accountId, ownerOf(tenantId), id);
     if (current !== undefined && !sameScope(current.scope, tenantId)) throw notFound('inhibit rule');
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const now = deps.now().toISOString();
@@ -444,7 +443,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       sourceMatchers: normalizeMatchers(body.sourceMatchers),
       targetMatchers: normalizeMatchers(body.targetMatchers),
       equal: body.equal,
-      scope: tenantId === undefined ? { kind: 'global' } : { kind: 'tenant', tenantId },
+      scope: ownerOf(tenantId),
       accountId,
       createdAt: current?.createdAt ?? now,
       updatedAt: now,
@@ -456,12 +455,12 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       if (error instanceof InhibitRuleValidationError) throw new InvalidPayloadError('invalid inhibit rule', error.issues.map((i) => ({ field: i.path, message: i.message })));
       throw error;
     }
-    await deps.stores.inhibitRules.put(accountId, inhibitId(id, tenantId), rule, version);
+    await deps.stores.inhibitRules.put(accountId, ownerOf(tenantId), id, rule, version);
     return { status: rule.version === 1 ? 201 : 200, body: rule, headers: etag(rule.version) };
   });
   route('DELETE', `${base}/inhibit-rules/:id`, access, `Delete ${scope} inhibit rule`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    if (!(await deps.stores.inhibitRules.delete(accountId, inhibitId(params.id!, tenantId)))) throw notFound('inhibit rule');
+    if (!(await deps.stores.inhibitRules.delete(accountId, ownerOf(tenantId), params.id!))) throw notFound('inhibit rule');
     return { status: 204 };
   });
 
@@ -519,6 +518,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       source: 'generic',
       cluster: body.labels[CLUSTER_LABEL] ?? '',
     };
+    const [{ routeAlerts, unreachedReceivers }, { loadRoutingSnapshot }] = await routing();
     const snapshot = await loadRoutingSnapshot(accountId, [alert], storeRoutingSource(deps.stores), { withMutes: true });
     const decision = routeAlerts([alert], snapshot, deps.now()).decisions[0]!;
     if (tenantId === undefined) return ok({ ...decision, receivers: [...decision.receivers, ...unreachedReceivers(alert, snapshot, decision)] });
@@ -536,45 +536,45 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // Event and audit rules
   route('GET', `${base}/rules`, access, `List ${scope} event and audit rules`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok({ items: await listRules(accountId, tenantId, deps.rules) });
+    return ok({ items: await (await rulesApi()).listRules(accountId, tenantId, deps.rules) });
   });
   route('PUT', `${base}/rules/:name`, access, `Create or replace ${scope} rule (compiled on write)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const rule = await putRule(accountId, tenantId, pathName(params.name!, 'name'), request.json(), ifMatchVersion(request), deps);
+    const rule = await (await rulesApi()).putRule(accountId, tenantId, pathName(params.name!, 'name'), request.json(), ifMatchVersion(request), deps);
     return { status: rule.version === 1 ? 201 : 200, body: rule, headers: etag(rule.version) };
   });
   route('GET', `${base}/rules/:name`, access, `Get ${scope} rule`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const rule = await deps.rules.rules.get(accountId, ruleId(tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId }, params.name!));
+    const rule = await deps.rules.rules.get(accountId, ownerOf(tenantId), params.name!);
     if (rule === undefined) throw notFound('rule');
     return ok(rule, etag(rule.version));
   });
   route('DELETE', `${base}/rules/:name`, access, `Delete ${scope} rule`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    if (!(await deps.rules.rules.delete(accountId, ruleId(tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId }, params.name!)))) {
+    if (!(await deps.rules.rules.delete(accountId, ownerOf(tenantId), params.name!))) {
       throw notFound('rule');
     }
     return { status: 204 };
   });
   route('POST', `${base}/rules-dry-run`, access, 'Which rules match a sample event, and the alerts they would produce', async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok(await dryRunRules(accountId, tenantId, request.json(), deps));
+    return ok(await (await rulesApi()).dryRunRules(accountId, tenantId, request.json(), deps));
   });
   route('GET', `${base}/rule-definitions`, access, `${scope} lists, macros and aliases`, async (params, _request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const defs = await deps.rules.definitions.get(accountId, definitionsId(tenantId));
+    const defs = await deps.rules.definitions.get(accountId, ownerOf(tenantId));
     return ok(defs ?? { lists: {}, macros: {}, aliases: {}, version: 0 });
   });
   route('PUT', `${base}/rule-definitions`, access, `Replace ${scope} lists, macros and aliases (checked for cycles)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const defs = await putDefinitions(accountId, tenantId, request.json(), ifMatchVersion(request), deps);
+    const defs = await (await rulesApi()).putDefinitions(accountId, tenantId, request.json(), ifMatchVersion(request), deps);
     return ok(defs, etag(defs.version));
   });
 
   // Alertmanager API v2 (amtool, Grafana)
   for (const method of ['GET', 'POST', 'DELETE']) {
     route(method, `${base}/alertmanager/:rest+`, access, 'Alertmanager API v2 (status, silences, alerts) for amtool and Grafana', async (params, request, deps) =>
-      alertmanagerApi(owner(params), `/${params.rest}`, request, deps),
+      (await alertmanagerV2()).alertmanagerApi(owner(params), `/${params.rest}`, request, deps),
     );
   }
 }
@@ -639,10 +639,6 @@ async function testSend(receiver: Receiver, deps: ApiDependencies) {
     if (error instanceof ChannelError) return { ok: false, error: error.message, retryable: error.retryable, statusCode: error.details.statusCode };
     throw error;
   }
-}
-
-function inhibitId(id: string, tenantId: string | undefined): string {
-  return tenantId === undefined ? `GLOBAL#${id}` : `TENANT#${tenantId}#${id}`;
 }
 
 function sameScope(scope: { kind: string; tenantId?: string }, tenantId: string | undefined): boolean {
@@ -717,10 +713,11 @@ route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead 
   return ok(await deps.replay(body.queue, filter, body.limit));
 });
 
-route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false), with the lists, macros and aliases they use', async () =>
+route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tidings ships (on unless settings.defaultRules is false), with the lists, macros and aliases they use', async () => {
+  const { defaultAuditRules, defaultDefinitions, defaultEventRules } = await shippedRules();
   // The shipped definitions are under every account's own: without them the rules' `${name}` references could not be read.
-  ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } }),
-);
+  return ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } });
+});
 
 route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
 

@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from '../receivers/duration.js';
 import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
 import { newIncarnation } from '../receivers/receiver.js';
 import { nameSchema, parseWith, unknownFields } from './api-types.js';
+import { ModuleNotLoadedError } from '../pipeline/lazy-module.js';
 import { validateTemplate } from '../templates/renderer.js';
 import { languageCodeSchema } from '../templates/language-packs.js';
 import { isValidTimeZone } from '../silence/schedule.js';
@@ -50,6 +51,7 @@ const templateSource = z.string().superRefine((source, ctx) => {
   try {
     validateTemplate(source);
   } catch (error) {
+    if (error instanceof ModuleNotLoadedError) throw error;
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
 });

@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import type { ConfigStores, RuleStores } from '../configs/config-stores.js';
 import { ruleSetInputs } from '../filter/filter-signals.js';
-import { definitionsId, ruleId, type StoredDefinitions, type StoredRule } from '../filter/rule-config.js';
+import type { StoredDefinitions, StoredRule } from '../filter/rule-config.js';
 import { mergeDefinitions, validateDefinitions, type Definitions } from '../rules/definitions.js';
 import { compileRule, type RuleOwner, type RuleSpec } from '../rules/rule.js';
 import { defaultDefinitions } from '../rules/default-rules.js';
 import { compileRuleSet, dryRun } from '../rules/rule-set.js';
+import { GLOBAL_OWNER, ownerOf } from '../tenancy/owner.js';
 import { parseWith } from './api-types.js';
 
 const ruleBodySchema = z.strictObject({
@@ -32,15 +33,15 @@ const definitionsBodySchema = z.strictObject({
   aliases: z.record(z.string(), z.string()).optional(),
 });
 
-function ownerOf(tenantId: string | undefined): RuleOwner {
+function ruleOwnerOf(tenantId: string | undefined): RuleOwner {
   return tenantId === undefined ? { type: 'global' } : { type: 'tenant', tenantId };
 }
 
 /** The definitions a rule of this owner can use: the operator's, and the tenant's layered over them. */
 async function definitionsFor(accountId: string, tenantId: string | undefined, stores: RuleStores): Promise<Definitions> {
-  const global = mergeDefinitions(defaultDefinitions, await stores.definitions.get(accountId, definitionsId(undefined)));
+  const global = mergeDefinitions(defaultDefinitions, await stores.definitions.get(accountId, GLOBAL_OWNER));
   if (tenantId === undefined) return global;
-  return mergeDefinitions(global, await stores.definitions.get(accountId, definitionsId(tenantId)));
+  return mergeDefinitions(global, await stores.definitions.get(accountId, ownerOf(tenantId)));
 }
 
 /**
@@ -57,20 +58,18 @@ export async function putRule(
   deps: { rules: RuleStores; now: () => Date },
 ): Promise<StoredRule> {
   const request = parseWith(ruleBodySchema, body);
-  const owner = ownerOf(tenantId);
-  const spec = { name, owner, ...request } as RuleSpec;
+  const spec = { name, owner: ruleOwnerOf(tenantId), ...request } as RuleSpec;
   compileRule(spec, await definitionsFor(accountId, tenantId, deps.rules));
-  const id = ruleId(owner, name);
-  const current = await deps.rules.rules.get(accountId, id);
+  const current = await deps.rules.rules.get(accountId, ownerOf(tenantId), name);
   const version = expectedVersion ?? current?.version ?? 0;
   const now = deps.now().toISOString();
   const rule: StoredRule = { ...spec, accountId, createdAt: current?.createdAt ?? now, updatedAt: now, version: version + 1 };
-  await deps.rules.rules.put(accountId, id, rule, version);
+  await deps.rules.rules.put(accountId, ownerOf(tenantId), name, rule, version);
   return rule;
 }
 
 export async function listRules(accountId: string, tenantId: string | undefined, stores: RuleStores): Promise<StoredRule[]> {
-  return stores.rules.all(accountId, tenantId === undefined ? 'GLOBAL#' : `TENANT#${tenantId}#`);
+  return stores.rules.all(accountId, ownerOf(tenantId));
 }
 
 /** Replaces an owner's lists, macros and aliases after checking them for cycles and undefined names. */
@@ -84,11 +83,11 @@ export async function putDefinitions(
   const request = parseWith(definitionsBodySchema, body) as Definitions;
   const available = tenantId === undefined ? undefined : await definitionsFor(accountId, undefined, deps.rules);
   validateDefinitions(request, available);
-  const id = definitionsId(tenantId);
-  const current = await deps.rules.definitions.get(accountId, id);
+  const owner = ownerOf(tenantId);
+  const current = await deps.rules.definitions.get(accountId, owner);
   const version = expectedVersion ?? current?.version ?? 0;
-  const stored: StoredDefinitions = { ...request, accountId, owner: id, version: version + 1 };
-  await deps.rules.definitions.put(accountId, id, stored, version);
+  const stored: StoredDefinitions = { ...request, accountId, owner, version: version + 1 };
+  await deps.rules.definitions.put(stored, version);
   return stored;
 }
 

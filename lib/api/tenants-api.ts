@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { ConfigStores } from '../configs/config-stores.js';
-import { configId } from '../configs/channel-config.js';
-import { definitionsId, ruleId } from '../filter/rule-config.js';
+import type { Owner } from '../tenancy/owner.js';
 import { accessEntries, type AccessEntry, type Tenant, type Workspace } from '../tenancy/tenant.js';
 import { nameSchema, notFound, parseWith } from './api-types.js';
 import { issueTenantKey } from './principal.js';
@@ -44,16 +43,6 @@ async function workspaceMap(stores: TenancyStores, accountId: string, names: rea
   return new Map(found.filter((w): w is Workspace => w !== undefined).map((w) => [w.name, w]));
 }
 
-/** The item a store would write, for joining a tenant write to its access-index transaction. */
-function conditionalPut(accountId: string, kind: string, id: string, object: object & { version: number }, expectedVersion: number) {
-  return {
-    Item: { ...object, pk: `ACCOUNT#${accountId}`, sk: `${kind}#${id}` },
-    ...(expectedVersion === 0
-      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-      : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-  };
-}
-
 /**
  * Creates or replaces a tenant and rewrites its access-index entries in the
  * same transaction, so a revoked binding stops routing at once.
@@ -91,8 +80,7 @@ async function writeTenant(accountId: string, before: Tenant | undefined, after:
   const workspaces = await workspaceMap(stores, accountId, names);
   const previous = before === undefined ? [] : accessEntries(before, workspaces);
   const next = after === undefined ? [] : accessEntries(after, workspaces);
-  const target = after ?? before!;
-  await stores.access.replace(accountId, previous, next, after === undefined ? {} : conditionalPut(accountId, 'TENANT', target.id, after, expectedVersion));
+  await stores.access.replace(accountId, previous, next, after === undefined ? undefined : { put: after, expectedVersion });
 }
 
 /**
@@ -121,14 +109,10 @@ export async function retireTenant(accountId: string, tenant: Tenant, stores: Te
   // More entries than one transaction holds: drop the surplus first; stopping here only leaves the tenant with less access.
   let rest: AccessEntry[] = entries;
   while (rest.length > batch) {
-    await stores.access.replace(accountId, rest.slice(0, batch), [], {});
+    await stores.access.replace(accountId, rest.slice(0, batch), []);
     rest = rest.slice(batch);
   }
-  await stores.access.replace(accountId, rest, [], {}, {
-    Key: { pk: `ACCOUNT#${accountId}`, sk: `TENANT#${tenant.id}` },
-    ConditionExpression: 'version = :expected',
-    ExpressionAttributeValues: { ':expected': tenant.version },
-  });
+  await stores.access.replace(accountId, rest, [], { delete: tenant });
 }
 
 /**
@@ -138,25 +122,24 @@ export async function retireTenant(accountId: string, tenant: Tenant, stores: Te
  */
 export async function purgeTenantObjects(accountId: string, tenantId: string, deps: TenantOwnedStores): Promise<number> {
   const { stores, rules } = deps;
-  const owned = { tenantId };
-  const prefix = `TENANT#${tenantId}#`;
+  const owner: Owner = { kind: 'tenant', tenantId };
   const [receivers, configs, templateSets, languagePacks, tenantRules, inhibitRules, silences] = await Promise.all([
     stores.receivers.listTenant(accountId, tenantId),
-    stores.configs.all(accountId, prefix),
-    stores.templateSets.all(accountId, prefix),
-    stores.languagePacks.all(accountId, prefix),
-    rules.rules.all(accountId, prefix),
-    stores.inhibitRules.all(accountId, prefix),
+    stores.configs.all(accountId, owner),
+    stores.templateSets.all(accountId, owner),
+    stores.languagePacks.all(accountId, owner),
+    rules.rules.all(accountId, owner),
+    stores.inhibitRules.all(accountId, owner),
     stores.silences.all(accountId),
   ]);
   const deletions: Array<() => Promise<boolean>> = [
     ...receivers.map((r) => () => stores.receivers.delete({ accountId, tenantId, name: r.name })),
-    ...configs.map((c) => () => stores.configs.delete(accountId, configId({ ...owned, name: c.name }))),
-    ...templateSets.map((t) => () => stores.templateSets.delete(accountId, configId({ ...owned, name: t.name }))),
-    ...languagePacks.map((p) => () => stores.languagePacks.delete(accountId, configId({ ...owned, name: p.code }))),
-    ...tenantRules.map((r) => () => rules.rules.delete(accountId, ruleId({ type: 'tenant', tenantId }, r.name))),
-    () => rules.definitions.delete(accountId, definitionsId(tenantId)),
-    ...inhibitRules.map((r) => () => stores.inhibitRules.delete(accountId, `${prefix}${r.id}`)),
+    ...configs.map((c) => () => stores.configs.delete(accountId, owner, c.name)),
+    ...templateSets.map((t) => () => stores.templateSets.delete(accountId, owner, t.name)),
+    ...languagePacks.map((p) => () => stores.languagePacks.delete(accountId, owner, p.code)),
+    ...tenantRules.map((r) => () => rules.rules.delete(accountId, owner, r.name)),
+    () => rules.definitions.delete(accountId, owner),
+    ...inhibitRules.map((r) => () => stores.inhibitRules.delete(accountId, owner, r.id)),
     ...silences.filter((s) => s.scope.kind === 'tenant' && s.scope.tenantId === tenantId).map((s) => () => stores.silences.delete(accountId, s.id)),
   ];
   let deleted = 0;
@@ -245,11 +228,6 @@ async function reindexTenantsOf(accountId: string, name: string, before: Workspa
     const withAfter = new Map(others);
     if (after !== undefined) withAfter.set(name, after);
     const bumped = { ...tenant, version: tenant.version + 1 };
-    await stores.access.replace(
-      accountId,
-      accessEntries(tenant, withBefore),
-      accessEntries(tenant, withAfter),
-      conditionalPut(accountId, 'TENANT', tenant.id, bumped, tenant.version),
-    );
+    await stores.access.replace(accountId, accessEntries(tenant, withBefore), accessEntries(tenant, withAfter), { put: bumped, expectedVersion: tenant.version });
   }
 }

@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AccessIndex, TenantItemDelete, TenantItemPut } from '../configs/config-stores.js';
+import type { AccessIndex, TenantChange } from '../configs/config-stores.js';
 import { VersionConflictError } from '../receivers/receiver.js';
 import { accessKey, type AccessEntry } from '../tenancy/tenant.js';
+import { conditionalPut, objectKey } from './dynamo-object-store.js';
 
 /** DynamoDB takes at most 100 actions in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -44,32 +45,24 @@ export class DynamoAccessIndex implements AccessIndex {
   }
 
   /**
-   * Replaces a tenant's entries `before` with `after`, together with `alsoPut`
-   * (the tenant item itself with its version condition, or `{}` for none) or
-   * `alsoDelete` (the tenant item's key and condition, when the tenant goes) in
-   * one transaction; a version conflict on the tenant cancels it all.
+   * Replaces a tenant's entries `before` with `after`, together with the
+   * tenant item itself (written or deleted with its version condition, as the
+   * tenant store would), in one transaction; a version conflict on the tenant
+   * cancels it all.
    */
-  async replace(
-    accountId: string,
-    before: readonly AccessEntry[],
-    after: readonly AccessEntry[],
-    alsoPut: TenantItemPut | Record<string, never>,
-    alsoDelete?: TenantItemDelete,
-  ): Promise<void> {
+  async replace(accountId: string, before: readonly AccessEntry[], after: readonly AccessEntry[], tenant?: TenantChange): Promise<void> {
     const id = (entry: AccessEntry) => `${accessKey(entry.cluster, entry.namespace)}\u0000${entry.tenantId}`;
     const afterIds = new Set(after.map(id));
     const beforeById = new Map(before.map((entry) => [id(entry), entry]));
     const removed = before.filter((entry) => !afterIds.has(id(entry)));
     const written = after.filter((entry) => JSON.stringify(beforeById.get(id(entry))?.via) !== JSON.stringify(entry.via));
-    const withPut = Object.keys(alsoPut).length > 0;
-    const count = removed.length + written.length + (withPut ? 1 : 0) + (alsoDelete === undefined ? 0 : 1);
+    const count = removed.length + written.length + (tenant === undefined ? 0 : 1);
     if (count > MAX_TRANSACTION_ITEMS) throw new TooManyAccessChangesError(count);
     if (count === 0) return;
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          ...(withPut ? [{ Put: { TableName: this.tableName, ...(alsoPut as TenantItemPut) } }] : []),
-          ...(alsoDelete === undefined ? [] : [{ Delete: { TableName: this.tableName, ...alsoDelete } }]),
+          ...(tenant === undefined ? [] : [tenantWrite(this.tableName, accountId, tenant)]),
           ...removed.map((entry) => ({
             Delete: { TableName: this.tableName, Key: { pk: partition(accountId, entry.cluster, entry.namespace), sk: `TENANT#${entry.tenantId}` } },
           })),
@@ -88,6 +81,19 @@ export class DynamoAccessIndex implements AccessIndex {
       throw error;
     });
   }
+}
+
+/** Tenants are objects of kind TENANT in the account's partition (dynamo-config.ts). */
+function tenantWrite(tableName: string, accountId: string, change: TenantChange) {
+  if ('put' in change) return { Put: { TableName: tableName, ...conditionalPut(accountId, 'TENANT', change.put.id, change.put, change.expectedVersion) } };
+  return {
+    Delete: {
+      TableName: tableName,
+      Key: objectKey(accountId, 'TENANT', change.delete.id),
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': change.delete.version },
+    },
+  };
 }
 
 function partition(accountId: string, cluster: string, namespace: string): string {

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConfigStores, RuleStores, StoredInhibitRule, StoredSilence } from '../configs/config-stores.js';
-import type { StoredDefinitions, StoredRule } from '../filter/rule-config.js';
+import type { StoredRule } from '../filter/rule-config.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import type { Tenant, Workspace } from '../tenancy/tenant.js';
 import type { ChannelConfig } from '../configs/channel-config.js';
@@ -8,6 +8,7 @@ import type { LanguagePack, TemplateSet } from '../notify/delivery-resources.js'
 import { DynamoAccessIndex } from './dynamo-access-index.js';
 import { DynamoFiringAlerts } from './dynamo-firing-alerts.js';
 import { DynamoObjectStore } from './dynamo-object-store.js';
+import { DynamoDefinitionsStore, DynamoOwnedObjectStore } from './dynamo-owned-store.js';
 import { DynamoReceiverStore } from './dynamo-receiver-store.js';
 
 /** Every configuration store, over the config table (and the firing set in the state table). */
@@ -18,20 +19,34 @@ export function configStores(client: DynamoDBDocumentClient, tables: { config: s
     workspaces: new DynamoObjectStore<Workspace>(client, tables.config, 'WORKSPACE'),
     routers: new DynamoObjectStore<Router>(client, tables.config, 'ROUTER'),
     silences: new DynamoObjectStore<StoredSilence>(client, tables.config, 'SILENCE'),
-    inhibitRules: new DynamoObjectStore<StoredInhibitRule>(client, tables.config, 'INHIBIT'),
+    inhibitRules: new DynamoOwnedObjectStore<StoredInhibitRule>(client, tables.config, 'INHIBIT'),
     settings: new DynamoObjectStore<AccountSettings>(client, tables.config, 'SETTINGS'),
-    configs: new DynamoObjectStore<ChannelConfig>(client, tables.config, 'CONFIG'),
-    templateSets: new DynamoObjectStore<TemplateSet>(client, tables.config, 'TEMPLATESET'),
-    languagePacks: new DynamoObjectStore<LanguagePack>(client, tables.config, 'LANGPACK'),
+    configs: new DynamoOwnedObjectStore<ChannelConfig>(client, tables.config, 'CONFIG'),
+    templateSets: new DynamoOwnedObjectStore<TemplateSet>(client, tables.config, 'TEMPLATESET'),
+    languagePacks: new DynamoOwnedObjectStore<LanguagePack>(client, tables.config, 'LANGPACK'),
     access: new DynamoAccessIndex(client, tables.config),
     firing: new DynamoFiringAlerts(client, tables.state),
+  };
+}
+
+/** The config stores delivery reads, and only those: the tenancy and firing-set adapters stay out of deliver's bundle. */
+export function deliveryStores(
+  client: DynamoDBDocumentClient,
+  table: string,
+): Pick<ConfigStores, 'receivers' | 'settings' | 'configs' | 'templateSets' | 'languagePacks'> {
+  return {
+    receivers: new DynamoReceiverStore(client, table),
+    settings: new DynamoObjectStore<AccountSettings>(client, table, 'SETTINGS'),
+    configs: new DynamoOwnedObjectStore<ChannelConfig>(client, table, 'CONFIG'),
+    templateSets: new DynamoOwnedObjectStore<TemplateSet>(client, table, 'TEMPLATESET'),
+    languagePacks: new DynamoOwnedObjectStore<LanguagePack>(client, table, 'LANGPACK'),
   };
 }
 
 /** Rule and definition stores over the config table. */
 export function ruleStores(client: DynamoDBDocumentClient, table: string): RuleStores {
   return {
-    rules: new DynamoObjectStore<StoredRule>(client, table, 'RULE'),
-    definitions: new DynamoObjectStore<StoredDefinitions>(client, table, 'RULEDEF'),
+    rules: new DynamoOwnedObjectStore<StoredRule>(client, table, 'RULE'),
+    definitions: new DynamoDefinitionsStore(client, table),
   };
 }

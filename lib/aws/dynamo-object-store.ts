@@ -19,9 +19,7 @@ export class DynamoObjectStore<T extends Versioned> implements ObjectStore<T> {
   ) {}
 
   async get(accountId: string, id: string): Promise<T | undefined> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: pk(accountId), sk: `${this.kind}#${id}` }, ConsistentRead: true }),
-    );
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: objectKey(accountId, this.kind, id), ConsistentRead: true }));
     return result.Item === undefined ? undefined : strip<T>(result.Item);
   }
 
@@ -55,17 +53,9 @@ export class DynamoObjectStore<T extends Versioned> implements ObjectStore<T> {
   }
 
   /** Writes the object if the stored version is `expectedVersion` (0: must not exist yet); else VersionConflictError. */
-  async put(accountId: string, id: string, object: T, expectedVersion: number, extra: Record<string, unknown> = {}): Promise<void> {
+  async put(accountId: string, id: string, object: T, expectedVersion: number): Promise<void> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...extra, ...object, pk: pk(accountId), sk: `${this.kind}#${id}` },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
+      await this.client.send(new PutCommand({ TableName: this.tableName, ...conditionalPut(accountId, this.kind, id, object, expectedVersion) }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new VersionConflictError(`${this.kind.toLowerCase()} ${id}`);
       throw error;
@@ -78,7 +68,7 @@ export class DynamoObjectStore<T extends Versioned> implements ObjectStore<T> {
       const result = await this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: pk(accountId), sk: `${this.kind}#${id}` },
+          Key: objectKey(accountId, this.kind, id),
           ReturnValues: 'ALL_OLD',
           ...(expectedVersion === undefined
             ? {}
@@ -95,6 +85,21 @@ export class DynamoObjectStore<T extends Versioned> implements ObjectStore<T> {
 
 function pk(accountId: string): string {
   return `ACCOUNT#${accountId}`;
+}
+
+/** The key of an object of `kind` in its account's partition. */
+export function objectKey(accountId: string, kind: string, id: string): { pk: string; sk: string } {
+  return { pk: pk(accountId), sk: `${kind}#${id}` };
+}
+
+/** The put of an object as the store writes it, with its version condition (0: must not exist yet): also for joining a transaction. */
+export function conditionalPut(accountId: string, kind: string, id: string, object: object, expectedVersion: number) {
+  return {
+    Item: { ...object, ...objectKey(accountId, kind, id) },
+    ...(expectedVersion === 0
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+  };
 }
 
 function strip<T>(item: Record<string, unknown>): T {

@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReceiverRef } from '../pipeline/messages.js';
-import { receiverId, type Receiver, type ReceiverStore } from '../receivers/receiver.js';
+import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
+import { GLOBAL_OWNER, ownerOf } from '../tenancy/owner.js';
 import { DynamoObjectStore } from './dynamo-object-store.js';
+import { ownedId, ownerPrefix } from './owner-keys.js';
 
 /**
  * Receivers under their account's partition: `RECEIVER#GLOBAL#<name>` and
@@ -20,11 +22,11 @@ export class DynamoReceiverStore implements ReceiverStore {
   }
 
   listGlobal(accountId: string): Promise<Receiver[]> {
-    return this.objects.all(accountId, 'GLOBAL#');
+    return this.objects.all(accountId, ownerPrefix(GLOBAL_OWNER));
   }
 
   listTenant(accountId: string, tenantId: string): Promise<Receiver[]> {
-    return this.objects.all(accountId, `TENANT#${tenantId}#`);
+    return this.objects.all(accountId, ownerPrefix({ kind: 'tenant', tenantId }));
   }
 
   put(receiver: Receiver, expectedVersion: number): Promise<void> {
@@ -34,4 +36,9 @@ export class DynamoReceiverStore implements ReceiverStore {
   delete(ref: ReceiverRef, expectedVersion?: number): Promise<boolean> {
     return this.objects.delete(ref.accountId, receiverId(ref), expectedVersion);
   }
+}
+
+/** A receiver's id within its account: its name under its owner's prefix. */
+function receiverId(ref: { tenantId?: string; name: string }): string {
+  return ownedId(ownerOf(ref.tenantId), ref.name);
 }

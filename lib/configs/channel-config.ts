@@ -20,11 +20,6 @@ export interface ChannelConfig {
   version: number;
 }
 
-/** A config's id within its account: `GLOBAL#<name>` or `TENANT#<tenant>#<name>`. */
-export function configId(ref: { tenantId?: string; name: string }): string {
-  return ref.tenantId === undefined ? `GLOBAL#${ref.name}` : `TENANT#${ref.tenantId}#${ref.name}`;
-}
-
 /**
  * The config a receiver sends with, as notification-manager resolves it: its
  * tenant's configs for the channel first, else the global ones; among those,

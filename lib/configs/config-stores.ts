@@ -6,6 +6,7 @@ import type { ReceiverStore } from '../receivers/receiver.js';
 import type { RoutingSource } from '../route/routing-source.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import type { Silence } from '../silence/silence.js';
+import type { Owner } from '../tenancy/owner.js';
 import type { AccessEntry, Tenant, Workspace } from '../tenancy/tenant.js';
 import type { ChannelConfig } from './channel-config.js';
 
@@ -23,11 +24,36 @@ export interface Page<T> {
 /** Objects of one kind by account and id, with optimistic concurrency on `version`. */
 export interface ObjectStore<T extends Versioned> {
   get(accountId: string, id: string): Promise<T | undefined>;
-  page(accountId: string, options: { idPrefix?: string; limit: number; cursor?: string }): Promise<Page<T>>;
-  /** Every object of the account, or those whose id starts with `idPrefix`. */
-  all(accountId: string, idPrefix?: string): Promise<T[]>;
-  put(accountId: string, id: string, object: T, expectedVersion: number, extra?: Record<string, unknown>): Promise<void>;
+  page(accountId: string, options: { limit: number; cursor?: string }): Promise<Page<T>>;
+  /** Every object of the kind in the account. */
+  all(accountId: string): Promise<T[]>;
+  /** Creates or replaces; `expectedVersion` 0 means "must not exist yet". */
+  put(accountId: string, id: string, object: T, expectedVersion: number): Promise<void>;
   delete(accountId: string, id: string, expectedVersion?: number): Promise<boolean>;
+}
+
+/**
+ * Objects of one kind that belong to an owner (the operator or one tenant) and
+ * are named within it: configs, template sets, language packs, rules, inhibit
+ * rules. Two owners may use the same name.
+ */
+export interface OwnedObjectStore<T extends Versioned> {
+  get(accountId: string, owner: Owner, name: string): Promise<T | undefined>;
+  /** The owner's objects; every owner's when `owner` is omitted. */
+  all(accountId: string, owner?: Owner): Promise<T[]>;
+  /** Creates or replaces; `expectedVersion` 0 means "must not exist yet". */
+  put(accountId: string, owner: Owner, name: string, object: T, expectedVersion: number): Promise<void>;
+  delete(accountId: string, owner: Owner, name: string, expectedVersion?: number): Promise<boolean>;
+}
+
+/** Lists, macros and aliases: one item per owner. */
+export interface DefinitionsStore {
+  get(accountId: string, owner: Owner): Promise<StoredDefinitions | undefined>;
+  /** Every owner's definitions of the account. */
+  all(accountId: string): Promise<StoredDefinitions[]>;
+  /** Creates or replaces `definitions.owner`'s item; `expectedVersion` 0 means "must not exist yet". */
+  put(definitions: StoredDefinitions, expectedVersion: number): Promise<void>;
+  delete(accountId: string, owner: Owner): Promise<boolean>;
 }
 
 /** Stored silences and inhibit rules carry a version like every config object. */
@@ -47,31 +73,14 @@ export interface FiringAlertStore {
   record(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf?: (alert: Alert) => string[]): Promise<void>;
 }
 
-/** The tenant item written in the access index's transaction, with its version condition. */
-export interface TenantItemPut {
-  Item: Record<string, unknown>;
-  ConditionExpression?: string;
-  ExpressionAttributeValues?: Record<string, unknown>;
-}
-
-/** The tenant item deleted in the access index's transaction, with its version condition. */
-export interface TenantItemDelete {
-  Key: Record<string, unknown>;
-  ConditionExpression?: string;
-  ExpressionAttributeValues?: Record<string, unknown>;
-}
+/** The tenant written (if stored at `expectedVersion`, 0 for a new one) or deleted (if still at its version) in the access index's transaction. */
+export type TenantChange = { put: Tenant; expectedVersion: number } | { delete: Tenant };
 
 /** Which tenants may see a namespace; rewritten together with the tenant item, so access never lags a revocation. */
 export interface AccessIndex {
   tenantsOf(accountId: string, cluster: string, namespace: string): Promise<AccessEntry[]>;
-  /** Replaces `before` with `after`, with `alsoPut` (or `{}` for none) or `alsoDelete`, all or nothing. */
-  replace(
-    accountId: string,
-    before: readonly AccessEntry[],
-    after: readonly AccessEntry[],
-    alsoPut: TenantItemPut | Record<string, never>,
-    alsoDelete?: TenantItemDelete,
-  ): Promise<void>;
+  /** Replaces `before` with `after`, together with the tenant's own change when given, all or nothing. */
+  replace(accountId: string, before: readonly AccessEntry[], after: readonly AccessEntry[], tenant?: TenantChange): Promise<void>;
 }
 
 /** Every configuration store, and the firing set. */
@@ -81,19 +90,19 @@ export interface ConfigStores {
   workspaces: ObjectStore<Workspace>;
   routers: ObjectStore<Router>;
   silences: ObjectStore<StoredSilence>;
-  inhibitRules: ObjectStore<StoredInhibitRule>;
+  inhibitRules: OwnedObjectStore<StoredInhibitRule>;
   settings: ObjectStore<AccountSettings>;
-  configs: ObjectStore<ChannelConfig>;
-  templateSets: ObjectStore<TemplateSet>;
-  languagePacks: ObjectStore<LanguagePack>;
+  configs: OwnedObjectStore<ChannelConfig>;
+  templateSets: OwnedObjectStore<TemplateSet>;
+  languagePacks: OwnedObjectStore<LanguagePack>;
   access: AccessIndex;
   firing: FiringAlertStore;
 }
 
 /** Event and audit rules, and the definitions (lists, macros) they use. */
 export interface RuleStores {
-  rules: ObjectStore<StoredRule>;
-  definitions: ObjectStore<StoredDefinitions>;
+  rules: OwnedObjectStore<StoredRule>;
+  definitions: DefinitionsStore;
 }
 
 /** Routing's reads, answered by the stores. */

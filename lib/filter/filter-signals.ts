@@ -1,6 +1,7 @@
 import type { Alert } from '../alert/alert.js';
 import { enqueueAlerts } from '../ingest/ingest-alerts.js';
 import type { SignalBatchMessage } from '../ingest/signal-messages.js';
+import { withLazyModules } from '../pipeline/lazy-module.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
 import { compileRuleSet, evaluateSignal, type CompiledRuleSet, type NamespaceAccess, type RuleDefinitions } from '../rules/rule-set.js';
 import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
@@ -31,8 +32,8 @@ export function ruleSetInputs(stored: readonly StoredRule[], definitions: readon
   const ruleDefinitions: RuleDefinitions = { global: defaultDefinitions, tenants: {} };
   for (const item of definitions) {
     const defs = { ...(item.lists ? { lists: item.lists } : {}), ...(item.macros ? { macros: item.macros } : {}), ...(item.aliases ? { aliases: item.aliases } : {}) };
-    if (item.owner === 'GLOBAL') ruleDefinitions.global = mergeDefinitions(defaultDefinitions, defs);
-    else (ruleDefinitions.tenants as Record<string, typeof defs>)[item.owner.replace(/^TENANT#/, '')] = defs;
+    if (item.owner.kind === 'global') ruleDefinitions.global = mergeDefinitions(defaultDefinitions, defs);
+    else (ruleDefinitions.tenants as Record<string, typeof defs>)[item.owner.tenantId] = defs;
   }
   return { specs, definitions: ruleDefinitions };
 }
@@ -60,7 +61,7 @@ export class RuleSetCache {
     const cached = this.compiled.get(accountId);
     if (cached?.key === key) return cached.set;
     const inputs = ruleSetInputs(rules, definitions, defaultsOn);
-    const set = compileRuleSet(inputs.specs, inputs.definitions);
+    const set = await withLazyModules(() => compileRuleSet(inputs.specs, inputs.definitions));
     this.compiled.set(accountId, { key, set });
     return set;
   }
@@ -93,7 +94,8 @@ export async function filterSignals(
   const [ruleSet, namespaceAccess] = await Promise.all([deps.cache.get(batch.accountId, deps.source), namespaceAccessFor(batch, deps.source)]);
   const now = deps.now();
   const context = { cluster: batch.clusterName, now, namespaceAccess };
-  const alerts = batch.signals.flatMap((signal) => evaluateSignal(ruleSet, signal.event, context));
+  // Evaluation is pure (patterns met only now are compiled now), so it may run again once RE2 is loaded.
+  const alerts = await withLazyModules(() => batch.signals.flatMap((signal) => evaluateSignal(ruleSet, signal.event, context)));
   await enqueueAlerts({ id: batch.clusterId, accountId: batch.accountId, name: batch.clusterName, tokens: [], createdAt: '' }, alerts, deps.queue, now);
   return alerts;
 }

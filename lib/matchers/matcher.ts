@@ -1,6 +1,7 @@
-import { RE2JS, RE2JSException } from 're2js';
+import type { RE2JS } from 're2js';
 import type { LabelSet } from '../alert/alert.js';
 import { labelValue } from '../alert/labels.js';
+import { re2 } from './regex-engine.js';
 
 /** The four Alertmanager match operators, spelled as in the string syntax. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
@@ -32,6 +33,7 @@ export class Matcher {
     this.type = type;
     this.value = value;
     if (type === '=~' || type === '!~') {
+      const { RE2JS, RE2JSException } = re2.get();
       try {
         this.#regex = RE2JS.compile(`^(?:${value})$`);
       } catch (error) {

@@ -1,3 +1,4 @@
+import { ModuleNotLoadedError } from '../pipeline/lazy-module.js';
 import { InvalidMatcherError, Matcher } from './matcher.js';
 import type { MatchType } from './matcher.js';
 
@@ -47,12 +48,14 @@ export function parseMatchers(input: string, options: ParseOptions = {}): Matche
   try {
     utf8 = parseUtf8(input);
   } catch (error) {
+    if (error instanceof ModuleNotLoadedError) throw error;
     utf8Error = error;
   }
   let classic: Matcher[] | undefined;
   try {
     classic = parseClassic(input);
-  } catch {
+  } catch (error) {
+    if (error instanceof ModuleNotLoadedError) throw error;
     classic = undefined;
   }
   if (utf8 === undefined) {

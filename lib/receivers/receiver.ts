@@ -70,11 +70,6 @@ export interface ReceiverStore {
   delete(ref: ReceiverRef, expectedVersion?: number): Promise<boolean>;
 }
 
-/** A receiver's id within its account: `GLOBAL#<name>` or `TENANT#<tenant>#<name>`. */
-export function receiverId(ref: { tenantId?: string; name: string }): string {
-  return ref.tenantId === undefined ? `GLOBAL#${ref.name}` : `TENANT#${ref.tenantId}#${ref.name}`;
-}
-
 /** How people name receivers in routers and explanations: `name` (global) or `tenant/name`. */
 export function receiverLabel(ref: { tenantId?: string; name: string }): string {
   return ref.tenantId === undefined ? ref.name : `${ref.tenantId}/${ref.name}`;

@@ -3,7 +3,7 @@
  * written by a tenant runs in time linear in the input: no catastrophic
  * backtracking can stall the filter function.
  */
-import { RE2JS } from 're2js';
+import { re2 } from '../matchers/regex-engine.js';
 
 /** A compiled, fully anchored matcher. */
 export interface PatternMatcher {
@@ -38,6 +38,7 @@ function compileRe2(pattern: string): PatternMatcher {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     throw new PatternError(`pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
   }
+  const { RE2JS } = re2.get();
   try {
     // DOTALL, as Prometheus does: `.*` must cross newlines in multi-line messages,
     // so that `.*word.*` is a real unanchored search.
@@ -67,7 +68,7 @@ export function globToRegex(glob: string): string {
   let out = '';
   let literal = '';
   const flush = (): void => {
-    if (literal !== '') out += RE2JS.quote(literal);
+    if (literal !== '') out += re2.get().RE2JS.quote(literal);
     literal = '';
   };
   for (let i = 0; i < glob.length; i++) {

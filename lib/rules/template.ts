@@ -5,7 +5,8 @@
  * environment with only the built-in helpers (no `log`, no partials), no
  * prototype access, bounded nesting of loops, and bounded output.
  */
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { handlebars } from '../templates/handlebars-module.js';
 import { RuleValidationError } from './errors.js';
 
 /** Longest template source accepted. */
@@ -16,8 +17,16 @@ export const DEFAULT_MAX_OUTPUT = 4096;
 const MAX_BLOCK_DEPTH = 4;
 const MAX_EACH_DEPTH = 1;
 
-const hb = Handlebars.create();
-hb.unregisterHelper('log');
+let sandbox: typeof Handlebars | undefined;
+
+/** The rules' own Handlebars environment, built once Handlebars is loaded. */
+function environment(): typeof Handlebars {
+  if (sandbox === undefined) {
+    sandbox = handlebars.get().create();
+    sandbox.unregisterHelper('log');
+  }
+  return sandbox;
+}
 
 const COMPILE_OPTIONS = {
   noEscape: true,
@@ -74,6 +83,8 @@ export function compileTemplate(source: string, field: string, maxOutput = DEFAU
   if (source.length > MAX_TEMPLATE_LENGTH) {
     throw new RuleValidationError(`Template is longer than ${MAX_TEMPLATE_LENGTH} characters`, { field });
   }
+  // Outside the try: a Handlebars not loaded yet is no template error (withLazyModules loads it and runs the caller again).
+  const hb = environment();
   let delegate: Handlebars.TemplateDelegate;
   try {
     const program = hb.parse(source) as unknown as { body: HbNode[] };

@@ -1,4 +1,5 @@
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
+import { LazyModule } from '../pipeline/lazy-module.js';
 
 /**
  * A recurring mute window: it opens at each time the cron expression fires
@@ -28,6 +29,9 @@ export interface TimeWindow {
   start: number;
   end: number;
 }
+
+/** croner (about 33 KB minified): only silences with a schedule need it. */
+export const croner = new LazyModule('croner', () => import('croner'));
 
 /** Bounds the merge of overlapping windows so a minutely cron with a long duration cannot loop for long. */
 const MAX_MERGED_WINDOWS = 1_000;
@@ -65,6 +69,7 @@ export class CompiledSchedule {
     if (typeof cron !== 'string' || cron.trim().length === 0) {
       throw new ScheduleError('cron', 'must be a cron expression');
     }
+    const { Cron } = croner.get();
     try {
       this.#cron = new Cron(cron.trim(), { timezone: timeZone, mode: '5-part', paused: true });
     } catch (error) {

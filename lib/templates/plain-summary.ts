@@ -1,9 +1,9 @@
-import Handlebars from 'handlebars';
 import type { LabelSet } from '../alert/alert.js';
 import type { TemplateKind } from '../notify/channel.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 import { translate, type LanguagePack } from './language-packs.js';
 import { MAX_TEMPLATE_ALERTS } from './template-data.js';
+import { handlebars } from './handlebars-module.js';
 
 /** Longest summary a line of the plain summary shows; the line is a pointer to the alert, not its whole text. */
 const MAX_LINE_TEXT = 300;
@@ -34,7 +34,7 @@ export function plainSummary(kind: TemplateKind, notification: NotificationMessa
   const hidden = notification.alerts.length - shown.length + notification.truncatedAlerts;
   const more = hidden > 0 ? t('more alerts', hidden) : '';
   if (kind === 'html') {
-    const escape = Handlebars.escapeExpression;
+    const escape = handlebars.get().escapeExpression;
     const items = lines.map((line) => `<li>${escape(line)}</li>`).join('\n');
     return `<h3>${escape(title)}</h3>\n<ul>\n${items}\n</ul>${more === '' ? '' : `\n<p>${escape(more)}</p>`}\n`;
   }

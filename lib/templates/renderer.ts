@@ -1,8 +1,9 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
 import type { NotificationRenderer, TemplateKind } from '../notify/channel.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
+import { handlebars } from './handlebars-module.js';
 import { FALLBACK_LANGUAGE, languagePack, normalizePack, translate, type LanguagePack } from './language-packs.js';
 import { plainSummary } from './plain-summary.js';
 import { notificationView, type NotificationView } from './template-data.js';
@@ -260,7 +261,7 @@ function countingBlocks(helper: Handlebars.HelperDelegate): AnyHelper {
  * must not write to our logs), and only the helpers below.
  */
 function createEnvironment(): typeof Handlebars {
-  const env = Handlebars.create();
+  const env = handlebars.get().create();
   env.unregisterHelper('log');
   for (const name of ['each', 'with', 'if', 'unless']) {
     const builtin = env.helpers[name];
@@ -308,19 +309,26 @@ function createEnvironment(): typeof Handlebars {
   return env;
 }
 
-const env = createEnvironment();
-// Refused prototype lookups are logged once per name by Handlebars; tenant templates probing for them must not flood our logs.
-// Level 4 is above 'error' (3), the highest Handlebars logs at.
-env.logger.level = 4;
+/** The environment and the helper names templates may use (anything else is a compile error: knownHelpersOnly), built once Handlebars is loaded. */
+let sandbox: { env: typeof Handlebars; helpers: readonly string[] } | undefined;
 
-/** Helper names templates may use; anything else is a compile error (knownHelpersOnly). */
-export const TEMPLATE_HELPERS: readonly string[] = Object.keys(env.helpers).filter((name) => name !== 'helperMissing');
+function templateEnvironment(): typeof Handlebars {
+  if (sandbox === undefined) {
+    const env = createEnvironment();
+    // Refused prototype lookups are logged once per name by Handlebars; tenant templates probing for them must not flood our logs.
+    // Level 4 is above 'error' (3), the highest Handlebars logs at.
+    env.logger.level = 4;
+    sandbox = { env, helpers: Object.keys(env.helpers).filter((name) => name !== 'helperMissing') };
+  }
+  return sandbox.env;
+}
 
 function compileOptions(kind: TemplateKind): CompileOptions {
+  templateEnvironment();
   return {
     // Only our helpers exist: a typo in a helper name fails at write time (a 400), not at 3 a.m. at render time.
     // `log` is known to the compiler by default; unregistered here, so it must be unknown too.
-    knownHelpers: { ...Object.fromEntries(TEMPLATE_HELPERS.map((name) => [name, true])), log: false },
+    knownHelpers: { ...Object.fromEntries(sandbox!.helpers.map((name) => [name, true])), log: false },
     knownHelpersOnly: true,
     // Not strict: alerts differ in which labels and annotations they carry, and a missing one should render as empty.
     strict: false,
@@ -373,6 +381,7 @@ type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
  * Unknown helpers also surface here (a 400 at write time), not at render time.
  */
 function compileNow(ast: hbs.AST.Program, options: CompileOptions): CompiledTemplate {
+  const env = templateEnvironment();
   const passes = env as unknown as CompilerPasses;
   // compile() adds `data: true` the same way before running these passes.
   const withData = { data: true, ...options };
@@ -389,6 +398,8 @@ function compiled(source: string, kind: TemplateKind, limits: RenderLimits): Com
   if (source.length > limits.maxTemplateChars) {
     throw new TemplateCompileError(`template is longer than ${limits.maxTemplateChars} characters`);
   }
+  // Outside the try: a Handlebars not loaded yet is no compile error (withLazyModules loads it and runs the caller again).
+  const env = templateEnvironment();
   let template: CompiledTemplate;
   try {
     const ast = env.parse(source);
@@ -433,6 +444,8 @@ export function truncateOutput(output: string, maxChars: number, marker = TRUNCA
  * reported through `onFallback` and `renderDetailed`.
  */
 export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
+  // Rendering never throws and falls back on any error, so Handlebars must be there before a renderer exists.
+  templateEnvironment();
   const language = (options.language ?? FALLBACK_LANGUAGE).toLowerCase();
   const limits: RenderLimits = { ...DEFAULT_RENDER_LIMITS, ...options.limits };
   const timeZone = options.timeZone ?? 'UTC';

@@ -8,6 +8,18 @@ import { buildFunctions, outputsLoadedAtInit, type BuiltFunction } from '../../i
 /** Modules only some sends need: loaded with the first such send, never at module init. */
 const LOADED_WHEN_FIRST_NEEDED = ['node_modules/nodemailer/', 'node_modules/@aws-sdk/client-sesv2/', 'node_modules/@aws-sdk/client-sns/', 'node_modules/@aws-sdk/client-kms/'];
 
+/** Modules only some paths of a function need (withLazyModules, lazy-sqs.ts, dynamic imports): in its package, not loaded at init. */
+const LAZY_IN: Record<string, string[]> = {
+  'node_modules/re2js/': ['aggregate', 'route', 'filter', 'api'],
+  'node_modules/croner/': ['aggregate', 'route', 'api'],
+  'node_modules/handlebars/': ['api'],
+  'node_modules/@aws-sdk/client-sqs/': ['deliver', 'api'],
+  'lib/rules/parser.ts': ['api'],
+};
+
+/** The cold-start issue's bound on what a handler's import loads. */
+const MAX_INITIAL_BYTES = 500_000;
+
 describe('buildFunctions', () => {
   let outDir: string;
   let built: BuiltFunction[];
@@ -50,5 +62,27 @@ describe('buildFunctions', () => {
       expect(inputs.filter((input) => input.includes('node_modules/zod/v4/locales/') && !input.endsWith('/en.js')), name).toEqual([]);
       expect(inputs.filter((input) => input.includes('node_modules/source-map/')), name).toEqual([]);
     }
+  });
+
+  it('leaves what only some paths need out of the cold start, and ships it for when it is needed', () => {
+    for (const [module, names] of Object.entries(LAZY_IN)) {
+      for (const name of names) {
+        const packaged = Object.values(metafile(name).outputs).flatMap((output) => Object.keys(output.inputs));
+        expect(inputsAtInit(name).filter((input) => input.includes(module)), `${name}: ${module}`).toEqual([]);
+        expect(packaged.some((input) => input.includes(module)), `${name} ships ${module}`).toBe(true);
+      }
+    }
+  });
+
+  it("keeps the protocols only lazily loaded clients use (SNS's query and XML, SES's REST JSON) out of every cold start", () => {
+    for (const { name } of built) {
+      const protocols = inputsAtInit(name).filter((input) => /@aws-sdk\/core\/dist-es\/submodules\/protocols\/(query|xml)\/|AwsRestJsonProtocol/.test(input));
+      expect(protocols, name).toEqual([]);
+    }
+  });
+
+  it('loads at most 500 KB of minified JavaScript at init in every function', () => {
+    const over = built.filter((f) => f.initialBytes > MAX_INITIAL_BYTES).map((f) => `${f.name}: ${f.initialBytes} bytes`);
+    expect(over).toEqual([]);
   });
 });

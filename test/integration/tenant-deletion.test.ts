@@ -160,7 +160,7 @@ describe('deleting a tenant', () => {
 
     expect(repeated.status).toBe(204);
     expect(await stores.receivers.listTenant('acme', 'retried')).toEqual([]);
-    expect(await stores.configs.all('acme', 'TENANT#retried#')).toEqual([]);
+    expect(await stores.configs.all('acme', { kind: 'tenant', tenantId: 'retried' })).toEqual([]);
     expect((await stores.silences.all('acme')).filter((s) => s.id === silence)).toEqual([]);
     expect((await admin.call('DELETE', '/v1/accounts/acme/tenants/retried')).status).toBe(404);
   });

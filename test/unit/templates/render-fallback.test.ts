@@ -53,6 +53,8 @@ describe('the render budget', () => {
     // Prepare: a fresh module, so nothing is compiled yet.
     vi.resetModules();
     const fresh = await import('../../../lib/templates/renderer.js');
+    // A fresh module registry has Handlebars still to load, as a fresh api process has (its functions load it before rendering).
+    await (await import('../../../lib/templates/handlebars-module.js')).handlebars.load();
     slowCompiles(fakeCpuClock());
 
     // Act
