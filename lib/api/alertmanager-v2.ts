@@ -159,7 +159,7 @@ export const alertmanagerOperations: readonly AlertmanagerOperation[] = [
     responses: { 200: null, 404: refusalSchema },
     handle: async ({ scope, deps, now, params }) => {
       const silence = await scopeSilence(scope, params.silenceID!, deps);
-      const expired = { ...silence, ...expireSilence(silence, now), updatedAt: now.toISOString(), version: silence.version + 1 };
+      const expired = { ...expireSilence(silence, now), updatedAt: now.toISOString(), version: silence.version + 1 };
       await deps.stores.silences.put(scope.accountId, silence.id, expired, silence.version);
       return { status: 200 };
     },
@@ -304,7 +304,7 @@ async function postSilence(scope: AlertmanagerScope, request: ApiRequest, deps: 
   const created = buildSilence({ ...fields, startsAt: startsAtMs < now.getTime() ? now.toISOString() : fields.startsAt }, muteScope(scope), scope.accountId, now);
   // Checked before the old silence is expired, so a refused replacement loses nothing.
   if (previous !== undefined && boundsState(previous, now) !== 'expired') {
-    const expired = { ...previous, ...expireSilence(previous, now), updatedAt: now.toISOString(), version: previous.version + 1 };
+    const expired = { ...expireSilence(previous, now), updatedAt: now.toISOString(), version: previous.version + 1 };
     await deps.stores.silences.put(scope.accountId, previous.id, expired, previous.version);
   }
   await deps.stores.silences.put(scope.accountId, created.id, created, 0);

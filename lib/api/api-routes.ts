@@ -382,7 +382,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('DELETE', `${base}/silences/:id`, access, `Expire ${scope} silence (kept, as Alertmanager does)`, async (params, _request, deps) => {
     const current = await ownedSilence(params, deps);
     const now = deps.now();
-    const expired = { ...current, ...expireSilence(current, now), updatedAt: now.toISOString(), version: current.version + 1 };
+    const expired = { ...expireSilence(current, now), updatedAt: now.toISOString(), version: current.version + 1 };
     await deps.stores.silences.put(current.accountId, current.id, expired, current.version);
     return ok(silenceView(expired, now));
   });
