@@ -68,7 +68,9 @@ export const alertmanagerStatusSchema = z.strictObject({
 /** A refusal: Alertmanager answers its reason as a JSON string, which amtool prints. */
 const refusalSchema = z.string();
 
-const flag = z.enum(['true', 'false']).optional();
+/** A state flag as Alertmanager's go-swagger reads it: these words (any case) are true, every other value false. */
+const flag = z.string().optional();
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'ok', 'y', 'on', 'selected', 'checked', 't', 'enabled']);
 const filterQuery = z.object({ filter: z.array(z.string()).optional() });
 const alertStateQuery = filterQuery.extend({ receiver: z.string().optional(), active: flag, silenced: flag, inhibited: flag });
 
@@ -399,7 +401,7 @@ async function alertsWithReceivers({ scope, request, deps, now }: OperationConte
     }
   }
 
-  const want = (name: 'active' | 'silenced' | 'inhibited') => query[name] !== 'false';
+  const want = (name: 'active' | 'silenced' | 'inhibited') => query[name] === undefined || TRUE_WORDS.has(query[name].toLowerCase());
   return selected
     .map((alert): RoutedAlert => {
       const silencedIds = silencedBy(alert.labels, applicable, now);
