@@ -641,7 +641,7 @@ route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tiding
   ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } }),
 );
 
-route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
+route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async (_params, _request, deps) => ok(openApiDocument(routes, { channels: deps.channels })));
 
 // Every parameter can end up in a key, so each is checked once here rather than in each route.
 const compiled = routes.map((r) => ({ ...r, match: compilePathPattern(r.pattern, decodePathParameter) }));

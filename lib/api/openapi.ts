@@ -84,18 +84,53 @@ function responses(contract: OperationContract | undefined) {
  * schemas are the zod schemas the handlers validate with and the views are
  * typed by, so the document cannot drift from what is served.
  */
-export function openApiDocument(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<string, RouteContract> = routeContracts) {
-  const cached = contracts === routeContracts ? generated.get(routes) : undefined;
+export function openApiDocument(routes: readonly DocumentedRoute[], options: DocumentOptions = {}) {
+  const standard = options.contracts === undefined;
+  const cached = standard ? generated.get(routes) : undefined;
   if (cached !== undefined) return cached;
-  const document = generate(routes, contracts);
-  if (contracts === routeContracts) generated.set(routes, document);
+  const document = generate(routes, options.contracts ?? routeContracts, options.channels ?? new Map());
+  if (standard) generated.set(routes, document);
   return document;
+}
+
+export interface DocumentOptions {
+  contracts?: ReadonlyMap<string, RouteContract>;
+  /** The channel registry: each channel's settings schema is documented, and bodies naming a channel refer to it. */
+  channels?: ReadonlyMap<string, { settingsSchema: z.ZodType }>;
 }
 
 /** The document is the same for the life of the process: generated once. */
 const generated = new WeakMap<readonly DocumentedRoute[], ReturnType<typeof generate>>();
 
-function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<string, RouteContract>) {
+/** `SlackSettings` for `slack`, `EmailSmtpSettings` for `email-smtp`. */
+export const settingsSchemaName = (channel: string) => `${channel.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase())}Settings`;
+
+/**
+ * A channel's settings as a receiver or config may hold them: every field
+ * optional at the top, since a receiver's own settings are completed by its
+ * config's (the merged settings are checked against the channel's schema).
+ */
+function channelSettingsSchema(schema: z.ZodType): Record<string, unknown> {
+  const { required: _required, ...rest } = jsonSchemaOf(schema, 'input');
+  return rest;
+}
+
+/** A body with `channel` and `settings` (receivers, configs): the channel one of the registry's, the settings that channel's. */
+function withChannelSettings(schema: Record<string, unknown>, channels: readonly string[]): Record<string, unknown> {
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (channels.length === 0 || properties?.channel === undefined || properties.settings === undefined) return schema;
+  return {
+    ...schema,
+    properties: { ...properties, channel: { ...properties.channel, enum: [...channels] } },
+    allOf: channels.map((channel) => ({
+      if: { properties: { channel: { const: channel } }, required: ['channel'] },
+      then: { properties: { settings: { $ref: `#/components/schemas/${settingsSchemaName(channel)}` } } },
+    })),
+  };
+}
+
+function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<string, RouteContract>, channels: ReadonlyMap<string, { settingsSchema: z.ZodType }>) {
+  const channelNames = [...channels.keys()];
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of documentedOperations(routes, contracts)) {
     const { route, contract } = operation;
@@ -110,7 +145,7 @@ function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<str
       description: route.access === 'tenant' ? 'Operator key, or the API key of the tenant in the path.' : 'Operator key only.',
       parameters,
       security: [{ bearer: [] }],
-      ...(contract?.request === undefined ? {} : { requestBody: { required: true, content: json(jsonSchemaOf(contract.request, 'input')) } }),
+      ...(contract?.request === undefined ? {} : { requestBody: { required: true, content: json(withChannelSettings(jsonSchemaOf(contract.request, 'input'), channelNames)) } }),
       responses: responses(contract),
     };
   }
@@ -128,6 +163,7 @@ function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<str
             issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
           },
         },
+        ...Object.fromEntries([...channels].map(([name, channel]) => [settingsSchemaName(name), channelSettingsSchema(channel.settingsSchema)])),
       },
     },
     paths,

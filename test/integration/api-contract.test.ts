@@ -4,6 +4,8 @@ import type * as z from 'zod';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { apiRoutes } from '../../lib/api/api-routes.js';
 import { documentedOperations } from '../../lib/api/openapi.js';
+import type { ValidateFunction } from 'ajv';
+import { documentValidator } from '../helpers/openapi-validator.js';
 import { compilePathPattern } from '../../lib/http/path-pattern.js';
 import { anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
@@ -23,6 +25,10 @@ let admin: ReturnType<typeof adminClient>;
 const operations = documentedOperations(apiRoutes).map((operation) => ({ operation, match: compilePathPattern(operation.path) }));
 /** `METHOD path` of each documented operation that gave a 2xx answer its schema accepts. */
 const checked = new Set<string>();
+/** GET /v1/openapi.json, as the stack serves it. */
+let servedDocument: any;
+const validators = new Map<string, ValidateFunction>();
+let ajv: ReturnType<typeof documentValidator> | undefined;
 
 /** Calls the API and holds a 2xx answer to the documented schema; answers the body. */
 async function call(method: string, path: string, body?: unknown, expectedStatus?: number): Promise<any> {
@@ -38,6 +44,14 @@ async function call(method: string, path: string, body?: unknown, expectedStatus
   else {
     const parsed = (schema as z.ZodType).safeParse(response.body);
     expect(parsed.error?.issues ?? [], `${method} ${path} answer: ${JSON.stringify(response.body).slice(0, 2000)}`).toEqual([]);
+    // And against the document as served, through a JSON Schema validator of its own.
+    const key = `${method} ${found!.operation.path} ${response.status}`;
+    const served = servedDocument.paths[found!.operation.path]?.[method.toLowerCase()]?.responses[response.status]?.content?.['application/json']?.schema;
+    expect(served, key).toBeDefined();
+    ajv ??= documentValidator(servedDocument);
+    const validate = validators.get(key) ?? ajv.compile(served);
+    validators.set(key, validate);
+    expect(validate(response.body) ? [] : validate.errors, `${key}: ${JSON.stringify(response.body).slice(0, 2000)}`).toEqual([]);
   }
   checked.add(`${method} ${found!.operation.path}`);
   return response.body;
@@ -51,6 +65,7 @@ beforeAll(async () => {
   receiver = await startHttpReceiver();
   stack = await startTestStack();
   admin = adminClient(stack);
+  servedDocument = (await admin.call('GET', '/v1/openapi.json')).body;
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,22 +1,46 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { documentValidator } from '../../helpers/openapi-validator.js';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { contractKey, routeContracts } from '../../../lib/api/api-contract.js';
 import { apiRoutes } from '../../../lib/api/api-routes.js';
 import { alertmanagerOperations } from '../../../lib/api/alertmanager-v2.js';
+import { channelRegistry } from '../../../lib/notify/channel-registry.js';
 import { documentedOperations, jsonSchemaOf, openApiDocument, openApiPath } from '../../../lib/api/openapi.js';
 
 type Operation = {
-  parameters: Array<{ name: string; in: string }>;
+  parameters: Array<{ name: string; in: string; schema: object }>;
   requestBody?: { content: Record<string, { schema: unknown }> };
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 };
 
-const document = openApiDocument(apiRoutes);
+const document = openApiDocument(apiRoutes, { channels: channelRegistry });
 const operationAt = (path: string, method: string) => document.paths[path]?.[method.toLowerCase()] as Operation | undefined;
 
 describe('the OpenAPI document', () => {
-  it('is OpenAPI 3.1', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const result = await new Validator().validate(structuredClone(document) as unknown as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
     expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('is refused by the same validator when it is broken, so the check above can fail', async () => {
+    const broken = { ...structuredClone(document), paths: { '/x': { get: { responses: { '200': { content: {} } } } } } };
+    expect((await new Validator().validate(broken as unknown as Parameters<Validator['validate']>[0])).valid).toBe(false);
+  });
+
+  it('holds only JSON Schemas (2020-12, as OpenAPI 3.1 reads them) that compile in strict mode', () => {
+    const ajv = documentValidator(document);
+    const schemas = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods as Record<string, Operation>).flatMap((operation) => [
+        ...operation.parameters.map((parameter) => parameter.schema),
+        ...(operation.requestBody === undefined ? [] : [operation.requestBody.content['application/json']!.schema]),
+        ...Object.values(operation.responses).flatMap((response) => (response.content === undefined ? [] : [response.content['application/json']!.schema])),
+      ]),
+    );
+    expect(schemas.length).toBeGreaterThan(200);
+    for (const schema of schemas) expect(() => ajv.compile(schema as object), JSON.stringify(schema).slice(0, 300)).not.toThrow();
   });
 
   it('has a contract for every route in lib/api/api-routes.ts', () => {
@@ -45,7 +69,7 @@ describe('the OpenAPI document', () => {
       const pathParameters = operation!.parameters.filter((p) => p.in === 'path').map((p) => p.name);
       expect(pathParameters, `${method} ${path}`).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
       if (contract?.request === undefined) expect(operation!.requestBody, `${method} ${path}`).toBeUndefined();
-      else expect(operation!.requestBody?.content['application/json']?.schema, `${method} ${path}`).toEqual(jsonSchemaOf(contract.request, 'input'));
+      else expect(operation!.requestBody?.content['application/json']?.schema, `${method} ${path}`).toMatchObject(jsonSchemaOf(contract.request, 'input'));
       for (const [status, schema] of Object.entries(contract?.responses ?? {})) {
         const answered = operation!.responses[status];
         expect(answered, `${method} ${path} ${status}`).toBeDefined();
@@ -75,11 +99,27 @@ describe('the OpenAPI document', () => {
     expect(answer.required).toEqual(expect.arrayContaining(['name', 'channel', 'enabled', 'grouping', 'ownGrouping', 'version']));
   });
 
+  it("documents each channel's settings, and which apply to a receiver or config of that channel", () => {
+    for (const path of ['/v1/accounts/{account}/receivers/{name}', '/v1/accounts/{account}/tenants/{tenant}/configs/{name}']) {
+      const body = operationAt(path, 'PUT')!.requestBody!.content['application/json']!.schema as { properties: { channel: { enum: string[] } }; allOf: unknown[] };
+      expect(body.properties.channel.enum).toEqual([...channelRegistry.keys()]);
+      expect(body.allOf).toContainEqual({
+        if: { properties: { channel: { const: 'slack' } }, required: ['channel'] },
+        then: { properties: { settings: { $ref: '#/components/schemas/SlackSettings' } } },
+      });
+    }
+    const schemas = document.components.schemas as Record<string, { properties: Record<string, unknown>; required?: string[] }>;
+    expect(Object.keys(schemas.SlackSettings!.properties)).toEqual(expect.arrayContaining(['webhookUrl', 'token', 'channel', 'apiBaseUrl']));
+    expect(Object.keys(schemas.EmailSmtpSettings!.properties)).toEqual(expect.arrayContaining(['host', 'port', 'from', 'to']));
+    // A receiver's own settings may leave to its config what the channel requires.
+    expect(schemas.EmailSmtpSettings!.required).toBeUndefined();
+  });
+
   it('flags a route added without a contract, naming the route', () => {
     const extra = { method: 'PUT', pattern: '/v1/accounts/:account/rule-groups/:name', access: 'operator' as const, summary: 'x', handler: undefined };
     const operations = documentedOperations([...apiRoutes, extra]);
     expect(operations.find((o) => o.path === '/v1/accounts/{account}/rule-groups/{name}')?.contract).toBeUndefined();
-    const generated = openApiDocument([extra], new Map([[contractKey(extra), { request: z.strictObject({ a: z.string() }), responses: { 200: z.strictObject({ b: z.number() }) } }]]));
+    const generated = openApiDocument([extra], { contracts: new Map([[contractKey(extra), { request: z.strictObject({ a: z.string() }), responses: { 200: z.strictObject({ b: z.number() }) } }]]) });
     expect(generated.paths['/v1/accounts/{account}/rule-groups/{name}']?.put).toMatchObject({ requestBody: { content: { 'application/json': { schema: { required: ['a'] } } } } });
   });
 });
