@@ -3,6 +3,7 @@ import { resolveGroupingOptions } from '../aggregate/grouping-options.js';
 import { labelSetSchema } from '../alert/alert-schema.js';
 import type { ChannelConfig } from '../configs/channel-config.js';
 import type { Cluster } from '../clusters/cluster.js';
+import { keyPartSchema } from '../http/path-parameters.js';
 import { receiverRefSchema } from '../pipeline/messages.js';
 import type { AccountSettings } from '../route/router.js';
 import { languageCodeSchema, languagePackSchema } from '../templates/language-packs.js';
@@ -193,7 +194,7 @@ export const replayResultSchema = z.strictObject({ replayed: z.number().int(), s
 
 // History, alert paths, explain, test sends ----------------------------------
 export const historyQuerySchema = z.object({
-  receiver: z.string().optional(),
+  receiver: keyPartSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   status: z.enum(['sent', 'failed', 'retrying']).optional(),

@@ -376,11 +376,18 @@ interface RoutedAlert {
  */
 async function alertsWithReceivers({ scope, request, deps, now }: OperationContext): Promise<RoutedAlert[]> {
   const query = parseWith(alertStateQuery.extend({ unprocessed: flag }), { ...request.query, filter: undefined });
-  const filters = filterMatchers(request);
+  const filters = filterMatchers(request).map((filter) => {
+    try {
+      return fromApiMatcher(filter);
+    } catch (error) {
+      if (error instanceof InvalidMatcherError) throw new InvalidPayloadError('invalid filter', [{ field: 'filter', message: error.message }]);
+      throw error;
+    }
+  });
   const { stores } = deps;
   const firing = (await stores.firing.list(scope.accountId)).filter((alert) => Date.parse(shownEnd(alert)) > now.getTime());
   const visible = await scopeAlerts(scope, firing, stores);
-  const selected = visible.filter((alert) => filters.every((f) => fromApiMatcher(f).matches(alert.labels)));
+  const selected = visible.filter((alert) => filters.every((filter) => filter.matches(alert.labels)));
   if (selected.length === 0) return [];
 
   const [silences, rules] = await Promise.all([stores.silences.all(scope.accountId), stores.inhibitRules.all(scope.accountId)]);

@@ -126,6 +126,9 @@ export function ifMatchVersion(request: ApiRequest): number | undefined {
   return version;
 }
 
+/** Every parameter `pageQuery` reads. */
+export const pageQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() });
+
 /** Page size and cursor from the query string. */
 export function pageQuery(request: ApiRequest): { limit: number; cursor?: string } {
   const { limit, cursor } = parseWith(pageQuerySchema, { limit: request.query.limit, cursor: request.query.cursor });
@@ -151,6 +154,3 @@ export interface OperationContract {
 
 /** A list answer: `{items}`, with a cursor when more pages follow. */
 export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), cursor: z.string().optional() });
-
-/** Every parameter `pageQuery` reads. */
-export const pageQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() });

@@ -206,6 +206,17 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     }
   });
 
+  it("lists silences as Grafana asks for them (with its ruleMetadata and accesscontrol parameters, which Alertmanager ignores)", async () => {
+    const { am, tidings } = await onBoth('/api/v2/silences?ruleMetadata=true&accesscontrol=true');
+    expect(tidings.status).toBe(am.status);
+    // Ids and the times each stored the silence are each system's own; a start in the past becomes the time of the POST on both.
+    const comparableSilence = ({ id, updatedAt, startsAt, ...rest }: any) => {
+      for (const time of [updatedAt, startsAt]) expect(Date.parse(time)).not.toBeNaN();
+      return { ...rest, comment: silenceComments.get(id) === rest.comment ? rest.comment : `unknown id ${id}` };
+    };
+    expect(tidings.body.map(comparableSilence)).toEqual(am.body.map(comparableSilence));
+  });
+
   it('answers the same receivers', async () => {
     const { am, tidings } = await onBoth('/api/v2/receivers');
     expect(tidings).toEqual(am);
