@@ -94,10 +94,12 @@ describe('every answer of the admin API matches its OpenAPI schema', () => {
     await call('DELETE', `${T}/keys/${key.id}`, undefined, 204);
   });
 
-  it.each([
+  const scopes = [
     ['global', A],
     ['tenant', T],
-  ])('receivers, configs, templates, silences, inhibit rules, rules, explain and the Alertmanager API (%s)', async (_scope, base) => {
+  ] as const;
+
+  it.each(scopes)('receivers, configs, template sets and language packs (%s)', async (_scope, base) => {
     const hook = { channel: 'webhook', settings: { url: `${receiver.url}/contract` }, grouping: { groupBy: ['alertname'], groupWait: '0s', groupInterval: '1s' }, filter: { matchers: ['severity!="none"'] }, presentation: { language: 'en' } };
     await call('PUT', `${base}/receivers/hook`, hook, 201);
     await call('PUT', `${base}/receivers/hook`, hook, 200);
@@ -112,7 +114,9 @@ describe('every answer of the admin API matches its OpenAPI schema', () => {
     await call('DELETE', `${base}/template-sets/short`, undefined, 204);
     await call('PUT', `${base}/language-packs/de`, { dictionary: { Firing: 'Aktiv' } }, 201);
     await call('GET', `${base}/language-packs`);
+  });
 
+  it.each(scopes)('silences, inhibit rules, explain, rules and their dry run (%s)', async (_scope, base) => {
     const silence = await call('POST', `${base}/silences`, { matchers: ['alertname="Muted"'], endsAt: new Date(Date.now() + 3600_000).toISOString(), createdBy: 'ops', comment: 'c' }, 201);
     await call('POST', `${base}/silences`, { matchers: ['alertname="Nightly"'], schedule: { cron: '0 2 * * *', duration: '1h' }, createdBy: 'ops', comment: 'nightly' }, 201);
     await call('GET', `${base}/silences`);
@@ -136,7 +140,9 @@ describe('every answer of the admin API matches its OpenAPI schema', () => {
     const report = await call('POST', `${base}/rules-dry-run`, { event, cluster: 'prod-eu' });
     expect(report.alerts.length, JSON.stringify(report)).toBeGreaterThan(0);
     await call('DELETE', `${base}/rules/backoff`, undefined, 204);
+  });
 
+  it.each(scopes)('the Alertmanager API (%s)', async (_scope, base) => {
     const am = `${base}/alertmanager/api/v2`;
     await call('GET', `${am}/status`);
     await call('GET', `${am}/receivers`);
