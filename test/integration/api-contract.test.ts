@@ -133,7 +133,7 @@ describe('every answer of the admin API matches its OpenAPI schema', () => {
 
     await call('PUT', `${base}/rule-definitions`, { macros: { backoff: 'reason = "BackOff"' } });
     await call('GET', `${base}/rule-definitions`);
-    await call('PUT', `${base}/rules/backoff`, { signal: 'event', condition: 'reason = "BackOff"', scope: { level: 'namespace', namespace: 'shop' }, resolveAfterSeconds: 600 }, 201);
+    await call('PUT', `${base}/rules/backoff`, { signal: 'event', condition: '${backoff}', scope: { level: 'namespace', namespace: 'shop' }, resolveAfterSeconds: 600 }, 201);
     await call('GET', `${base}/rules`);
     await call('GET', `${base}/rules/backoff`);
     const event = JSON.parse(readFileSync('test/fixtures/kubernetes/core-v1-events.json', 'utf8')).crashLoopBackOff;
