@@ -441,16 +441,19 @@ async function alertsWithReceivers({ scope, request, deps, now }: OperationConte
 /**
  * Alertmanager's alert groups (dispatch `Groups`): one per receiver and group
  * labels, ordered by labels then receiver; alerts in a group by `job`, then
- * `instance`, then their labels.
+ * `instance`, then their labels; `receiver` keeps the groups, and the
+ * receivers each alert lists, whose name it matches.
  */
 function alertGroups(alerts: readonly RoutedAlert[], receiver: ((name: string) => boolean) | undefined) {
   const groups = new Map<string, z.infer<typeof alertGroupSchema>>();
   for (const { alert, groups: memberships } of alerts) {
+    // As in Alertmanager, an alert in a group lists only the receivers the `receiver` parameter keeps.
+    const shown = receiver === undefined ? alert : { ...alert, receivers: alert.receivers.filter((r) => receiver(r.name)) };
     for (const membership of memberships) {
       if (receiver !== undefined && !receiver(membership.receiver)) continue;
       const key = JSON.stringify([membership.receiver, membership.labels]);
       const group = groups.get(key) ?? { labels: membership.labels, receiver: { name: membership.receiver }, alerts: [] };
-      group.alerts.push(alert);
+      group.alerts.push(shown);
       groups.set(key, group);
     }
   }

@@ -8,9 +8,10 @@ import { amtool, amtoolBearer, missingAlertmanager, startAlertmanager, type Runn
  * The same alerts, silence and inhibit rule in a real Alertmanager 0.25 and
  * in a tenant of tidings (local stack, alerts pushed to its ingest as
  * Prometheus pushes them), then every alert call amtool and Grafana make,
- * compared field by field. Alertmanager has one receiver `a-hook` grouping by
- * alertname; the tenant has one receiver `a-hook` grouping by alertname, so
- * receivers and groups compare as they are. What must differ is said where it
+ * compared field by field. Alertmanager routes every alert to `a-hook`
+ * grouping by alertname and warnings also to `b-hook` grouping by severity;
+ * the tenant has the same two receivers (b-hook with a filter), so receivers
+ * and groups compare as they are. What must differ is said where it
  * is normalised: `updatedAt` (when each received the alert), silence ids, and
  * the end shown for an alert sent without one.
  */
@@ -23,8 +24,15 @@ const alertmanagerConfig = `
 route:
   receiver: a-hook
   group_by: [alertname]
+  routes:
+    - receiver: a-hook
+      continue: true
+    - receiver: b-hook
+      group_by: [severity]
+      matchers: [severity="warning"]
 receivers:
   - name: a-hook
+  - name: b-hook
 inhibit_rules:
   - source_matchers: [severity="critical"]
     target_matchers: [severity="warning"]
@@ -110,6 +118,12 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     };
     await put('/tenants/team-a', { bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] });
     await put('/tenants/team-a/receivers/a-hook', { channel: 'webhook', settings: { url: `${hooks.url}/a` }, grouping: { groupBy: ['alertname'], groupWait: '1h' } });
+    await put('/tenants/team-a/receivers/b-hook', {
+      channel: 'webhook',
+      settings: { url: `${hooks.url}/b` },
+      grouping: { groupBy: ['severity'], groupWait: '1h' },
+      filter: { matchers: ['severity="warning"'] },
+    });
     await put('/tenants/team-a/inhibit-rules/severity', { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname'] });
     tenantKey = (await admin.call('POST', `/v1/accounts/${accountId}/tenants/team-a/keys`)).body.key;
     tenantAm = `${stack.httpUrl}/v1/accounts/${accountId}/tenants/team-a/alertmanager`;
@@ -171,6 +185,7 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     `?filter=${encodeURIComponent('instance!~"node-.*"')}`,
     `?filter=${encodeURIComponent('alertname=~"Latency|NetDown"')}&active=true&silenced=false&inhibited=false`,
     '?receiver=a-hook',
+    '?receiver=b-hook&silenced=false',
     '?receiver=a-.*',
     '?receiver=a-',
     '?receiver=nobody',
@@ -234,7 +249,7 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     expect(Date.parse(tidings.body.uptime)).not.toBeNaN();
   });
 
-  it.each([[[]], [['-a']], [['-s']], [['-i']], [['-s', '-i']], [['-a', '-s', '-i']], [['-u']], [['DiskFull']], [['-i', 'alertname=DiskFull']], [['-s', 'alertname=~Net.*']], [['-a', 'severity!=info']], [['-r', 'a-hook', '-s', '-i']]])(
+  it.each([[[]], [['-a']], [['-s']], [['-i']], [['-s', '-i']], [['-a', '-s', '-i']], [['-u']], [['DiskFull']], [['-i', 'alertname=DiskFull']], [['-s', 'alertname=~Net.*']], [['-a', 'severity!=info']], [['-r', 'a-hook', '-s', '-i']], [['-r', 'b-hook']]])(
     'amtool alert query %j prints the same alerts from both',
     async (args) => {
       const [fromAm, fromTidings] = await Promise.all([
@@ -255,6 +270,6 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     const alerts = (await response.json()) as any[];
     const tenantView = (await call('tidings', '/api/v2/alerts')).body as any[];
     expect(alerts.map((a) => a.fingerprint)).toEqual(tenantView.map((a) => a.fingerprint));
-    expect(new Set(alerts.flatMap((a) => a.receivers.map((r: { name: string }) => r.name)))).toEqual(new Set(['team-a/a-hook']));
+    expect(new Set(alerts.flatMap((a) => a.receivers.map((r: { name: string }) => r.name)))).toEqual(new Set(['team-a/a-hook', 'team-a/b-hook']));
   });
 });
