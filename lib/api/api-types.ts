@@ -146,7 +146,7 @@ export const etag = (version: number) => ({ etag: `"${version}"` });
 export interface OperationContract {
   /** The JSON body, as the handler parses it. */
   request?: z.ZodType;
-  /** Query parameters, each an optional string as the handler reads it. */
+  /** Query parameters, as the handler reads them (a repeated one as an array). */
   query?: z.ZodObject;
   /** The body answered with each success status; `null` for none. */
   responses: Readonly<Record<number, z.ZodType | null>>;
