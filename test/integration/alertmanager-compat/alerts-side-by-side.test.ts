@@ -45,7 +45,7 @@ let real: RunningServer;
 /** The tenant's Alertmanager base URL on the stack. */
 let tenantAm: string;
 let tenantKey: string;
-let bearerFlag: string;
+let bearer: Awaited<ReturnType<typeof amtoolBearer>> | undefined;
 const silenceComments = new Map<string, string>();
 
 /** Prometheus' push: several groups; one inhibited, one silenced, one resolved, one without an end. */
@@ -127,7 +127,7 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     await put('/tenants/team-a/inhibit-rules/severity', { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname'] });
     tenantKey = (await admin.call('POST', `/v1/accounts/${accountId}/tenants/team-a/keys`)).body.key;
     tenantAm = `${stack.httpUrl}/v1/accounts/${accountId}/tenants/team-a/alertmanager`;
-    bearerFlag = await amtoolBearer(tenantKey);
+    bearer = await amtoolBearer(tenantKey);
 
     const alerts = theAlerts();
     const [toAm, toTidings] = await Promise.all([
@@ -162,7 +162,7 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     // A stack, an Alertmanager and the pipeline's first pass on a shared two-core machine.
   }, 150_000);
   afterAll(async () => {
-    await Promise.all([real?.stop(), stack?.stop(), hooks?.close()]);
+    await Promise.all([real?.stop(), stack?.stop(), hooks?.close(), bearer?.remove()]);
   });
 
   // amtool's and Grafana's parameters: Grafana sends each state flag as true/false and matchers quoted.
@@ -254,12 +254,12 @@ describe.skipIf(missingAlertmanager !== undefined)('alerts, alert groups, status
     async (args) => {
       const [fromAm, fromTidings] = await Promise.all([
         amtool(real.url, 'alert', 'query', '-o', 'json', ...args),
-        amtool(tenantAm, bearerFlag, 'alert', 'query', '-o', 'json', ...args),
+        amtool(tenantAm, bearer!.flag, 'alert', 'query', '-o', 'json', ...args),
       ]);
       expect(comparableList(JSON.parse(fromTidings), 'tidings')).toEqual(comparableList(JSON.parse(fromAm), 'am'));
       const [simpleAm, simpleTidings] = await Promise.all([
         amtool(real.url, 'alert', 'query', ...args),
-        amtool(tenantAm, bearerFlag, 'alert', 'query', ...args),
+        amtool(tenantAm, bearer!.flag, 'alert', 'query', ...args),
       ]);
       expect(simpleTidings).toBe(simpleAm);
     },

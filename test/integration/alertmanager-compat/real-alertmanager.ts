@@ -104,10 +104,10 @@ export async function amtool(url: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
-/** An amtool HTTP client configuration that sends `key` as a bearer token (a tenant's Alertmanager needs its key); answers the flag. */
-export async function amtoolBearer(key: string): Promise<string> {
+/** An amtool HTTP client configuration that sends `key` as a bearer token (a tenant's Alertmanager needs its key): its flag, and how to remove it. */
+export async function amtoolBearer(key: string): Promise<{ flag: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-amtool-'));
   const file = join(dir, 'http.yml');
   await writeFile(file, `authorization:\n  type: Bearer\n  credentials: ${JSON.stringify(key)}\n`);
-  return `--http.config.file=${file}`;
+  return { flag: `--http.config.file=${file}`, remove: () => rm(dir, { recursive: true, force: true }) };
 }
