@@ -8,33 +8,48 @@ import { randomBytes } from 'node:crypto';
 import type { HistoryStore } from '../history/notification-record.js';
 import { InhibitRuleValidationError, validateInhibitRule } from '../inhibit/rule.js';
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
-import { labelSetSchema } from '../alert/alert-schema.js';
 import { ChannelError, type Channel, type ChannelContext } from '../notify/channel.js';
 import { mergeConfigSettings, selectConfig, type ChannelConfig } from '../configs/channel-config.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
 import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
-import { languageCodeSchema, languagePackSchema } from '../templates/language-packs.js';
-import { decodePathParameter, keyPartSchema } from '../http/path-parameters.js';
+import { languageCodeSchema } from '../templates/language-packs.js';
+import { decodePathParameter } from '../http/path-parameters.js';
 import { compilePathPattern } from '../http/path-pattern.js';
-import { templatesSchema } from './receivers-api.js';
 import type { Receiver } from '../receivers/receiver.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import { expireSilence } from '../silence/silence.js';
-import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
-import { openApiDocument } from './openapi.js';
+import { etag, HttpError, ifMatchVersion, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 // Parts only some requests need load with the first of them: the rule compiler and the shipped rules (about 40 KB),
 // routing for explain, and the Alertmanager API for amtool and Grafana.
 const rulesApi = () => import('./rules-api.js');
 const shippedRules = () => import('../rules/default-rules.js');
 const routing = () => Promise.all([import('../route/route-alerts.js'), import('../route/routing-source.js')]);
 const alertmanagerV2 = () => import('./alertmanager-v2.js');
+// The OpenAPI document imports every schema and view of the API, the lazily loaded ones included.
+const openApi = () => import('./openapi.js');
 import { ownerOf } from '../tenancy/owner.js';
+import {
+  clusterBodySchema,
+  clusterView,
+  configBodySchema,
+  configView,
+  explainBodySchema,
+  historyQuerySchema,
+  inhibitRuleBodySchema,
+  languagePackBodySchema,
+  replayBodySchema,
+  routerBodySchema,
+  settingsBodySchema,
+  settingsView,
+  templateSetBodySchema,
+  tokenRotationBodySchema,
+  type TestSendResult,
+} from './admin-schemas.js';
 import { mayAccess } from './principal.js';
-import { groupingSchema, groupingView, ownGroupingView, putReceiver, receiverView, selectorSchema, toReceiverGrouping, validSelector } from './receivers-api.js';
-import { resolveGroupingOptions } from '../aggregate/grouping-options.js';
-import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView, strictMatcherSchema } from './silences-api.js';
+import { putReceiver, receiverView, toReceiverGrouping, validSelector } from './receivers-api.js';
+import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
 import { createTenantKey, deleteTenant, deleteWorkspace, existingTenant, putTenant, putWorkspace, revokeTenantKey, tenantView } from './tenants-api.js';
 
 export interface ApiDependencies {
@@ -85,7 +100,7 @@ const T = `${A}/tenants/:tenant`;
 // Clusters ------------------------------------------------------------------
 route('POST', `${A}/clusters`, 'operator', 'Create a cluster; answers its ingest URL and token (shown once)', async (params, request, deps) => {
   const { accountId } = owner(params);
-  const { name } = parseWith(z.strictObject({ name: nameSchema }), request.json());
+  const { name } = parseWith(clusterBodySchema, request.json());
   if ((await deps.clusters.listByAccount(accountId)).some((c) => c.name === name)) {
     throw new InvalidPayloadError('cluster name is taken', [{ field: 'name', message: `a cluster named ${name} already exists` }]);
   }
@@ -107,7 +122,7 @@ async function ownedCluster(params: Params, deps: ApiDependencies): Promise<Clus
 
 route('POST', `${A}/clusters/:cluster/tokens`, 'operator', 'Rotate: a new token (shown once); older tokens keep working for the overlap', async (params, request, deps) => {
   const cluster = await ownedCluster(params, deps);
-  const { overlap } = parseWith(z.strictObject({ overlap: z.string().default('24h') }), request.json());
+  const { overlap } = parseWith(tokenRotationBodySchema, request.json());
   let overlapMs: number;
   try {
     overlapMs = parseDuration(overlap);
@@ -139,47 +154,7 @@ route('DELETE', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Stop requ
   return { status: 204 };
 });
 
-function clusterView(cluster: Cluster, publicUrl: string) {
-  const now = Date.now();
-  return {
-    id: cluster.id,
-    name: cluster.name,
-    accountId: cluster.accountId,
-    createdAt: cluster.createdAt,
-    tokens: cluster.tokens.map((t) => ({
-      id: t.id ?? null,
-      createdAt: t.createdAt,
-      ...(t.expiresAt === undefined ? {} : { expiresAt: t.expiresAt }),
-      live: t.expiresAt === undefined || Date.parse(t.expiresAt) > now,
-    })),
-    signedRequests: (cluster.signingSecrets?.length ?? 0) > 0,
-    ingestUrl: `${publicUrl.replace(/\/$/, '')}/ingest/${cluster.id}`,
-  };
-}
-
 // Settings ------------------------------------------------------------------
-const settingsSchema = z.strictObject({
-  routePolicy: z.enum(['All', 'RouterFirst', 'RouterOnly']).default('All'),
-  defaultRules: z.boolean().default(true),
-  grouping: groupingSchema.optional(),
-  historyRetentionDays: z.number().int().min(1).max(3650).optional(),
-});
-/**
- * Settings as the API shows them, written or not: `grouping` as receivers
- * inherit it (over Alertmanager's defaults), `ownGrouping` what the account
- * sets; durations as strings, as receivers show them.
- */
-function settingsView(settings: AccountSettings | undefined) {
-  return {
-    routePolicy: settings?.routePolicy ?? 'All',
-    defaultRules: settings?.defaultRules !== false,
-    grouping: groupingView(resolveGroupingOptions(settings?.grouping)),
-    ownGrouping: ownGroupingView(settings?.grouping),
-    ...(settings?.historyRetentionDays === undefined ? {} : { historyRetentionDays: settings.historyRetentionDays }),
-    version: settings?.version ?? 0,
-  };
-}
-
 /** The account's grouping defaults, which every receiver's grouping is resolved over, as routing does. */
 async function accountGroupingOf(accountId: string, deps: ApiDependencies) {
   return (await deps.stores.settings.get(accountId, 'ACCOUNT'))?.grouping;
@@ -190,7 +165,7 @@ route('GET', `${A}/settings`, 'operator', 'Account settings (route policy, defau
 );
 route('PUT', `${A}/settings`, 'operator', 'Replace account settings', async (params, request, deps) => {
   const { accountId } = owner(params);
-  const body = parseWith(settingsSchema, request.json());
+  const body = parseWith(settingsBodySchema, request.json());
   const current = await deps.stores.settings.get(accountId, 'ACCOUNT');
   const version = ifMatchVersion(request) ?? current?.version ?? 0;
   const grouping = toReceiverGrouping(body.grouping);
@@ -306,10 +281,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('PUT', `${base}/configs/:name`, access, `Create or replace ${scope} channel config`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const name = pathName(params.name!, 'name');
-    const body = parseWith(
-      z.strictObject({ channel: z.string().min(1), labels: z.record(z.string(), z.string()).default({}), settings: z.record(z.string(), z.unknown()) }),
-      request.json(),
-    );
+    const body = parseWith(configBodySchema, request.json());
     const channel = deps.channels.get(body.channel);
     if (channel === undefined) {
       throw new InvalidPayloadError('unknown channel', [{ field: 'channel', message: `must be one of ${[...deps.channels.keys()].join(', ')}` }]);
@@ -346,7 +318,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('PUT', `${base}/template-sets/:name`, access, `Create or replace ${scope} template set (compiled on write)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const name = pathName(params.name!, 'name');
-    const body = parseWith(z.strictObject({ templates: templatesSchema }), request.json());
+    const body = parseWith(templateSetBodySchema, request.json());
     const current = await deps.stores.templateSets.get(accountId, ownerOf(tenantId), name);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const set: TemplateSet = { accountId, ...(tenantId === undefined ? {} : { tenantId }), name, templates: body.templates as TemplateSet['templates'], version: version + 1 };
@@ -367,7 +339,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('PUT', `${base}/language-packs/:code`, access, `Upload ${scope} language pack (a dictionary for the t helper)`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const { code } = parseWith(z.object({ code: languageCodeSchema }), { code: params.code });
-    const body = parseWith(z.strictObject({ dictionary: languagePackSchema }), request.json());
+    const body = parseWith(languagePackBodySchema, request.json());
     const current = await deps.stores.languagePacks.get(accountId, ownerOf(tenantId), code);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const pack: LanguagePack = { accountId, ...(tenantId === undefined ? {} : { tenantId }), code, dictionary: body.dictionary, version: version + 1 };
@@ -410,7 +382,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('DELETE', `${base}/silences/:id`, access, `Expire ${scope} silence (kept, as Alertmanager does)`, async (params, _request, deps) => {
     const current = await ownedSilence(params, deps);
     const now = deps.now();
-    const expired = { ...current, ...expireSilence(current, now), updatedAt: now.toISOString(), version: current.version + 1 };
+    const expired = { ...expireSilence(current, now), updatedAt: now.toISOString(), version: current.version + 1 };
     await deps.stores.silences.put(current.accountId, current.id, expired, current.version);
     return ok(silenceView(expired, now));
   });
@@ -426,14 +398,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   route('PUT', `${base}/inhibit-rules/:id`, access, `Create or replace ${scope} inhibit rule`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
     const id = pathName(params.id!, 'id');
-    const body = parseWith(
-      z.strictObject({
-        sourceMatchers: z.array(z.union([z.string(), strictMatcherSchema])),
-        targetMatchers: z.array(z.union([z.string(), strictMatcherSchema])),
-        equal: z.array(z.string()).default([]),
-      }),
-      request.json(),
-    );
+    const body = parseWith(inhibitRuleBodySchema, request.json());
     const current = await deps.stores.inhibitRules.get(accountId, ownerOf(tenantId), id);
     if (current !== undefined && !sameScope(current.scope, tenantId)) throw notFound('inhibit rule');
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
@@ -467,17 +432,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // History
   route('GET', `${base}/history`, access, `Notifications ${base === A ? 'of the account' : "to a tenant's receivers"}, newest first`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const filters = parseWith(
-      z.object({
-        receiver: keyPartSchema.optional(),
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
-        status: z.enum(['sent', 'failed', 'retrying']).optional(),
-        channel: z.string().optional(),
-        alertname: z.string().optional(),
-      }),
-      request.query,
-    );
+    const filters = parseWith(historyQuerySchema, request.query);
     // Sort keys hold UTC timestamps; compare like with like.
     if (filters.from !== undefined) filters.from = new Date(filters.from).toISOString();
     if (filters.to !== undefined) filters.to = new Date(filters.to).toISOString();
@@ -506,7 +461,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   // Explain
   route('POST', `${base}/explain`, access, 'Which receivers an alert would reach, and what would stop it', async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    const body = parseWith(z.strictObject({ labels: labelSetSchema.refine((l) => Object.keys(l).length > 0, 'must not be empty') }), request.json());
+    const body = parseWith(explainBodySchema, request.json());
     const alert: Alert = {
       labels: body.labels,
       annotations: {},
@@ -579,20 +534,6 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
   }
 }
 
-/** A config as the API shows it: which settings it holds, never their values. */
-function configView(config: ChannelConfig) {
-  return {
-    name: config.name,
-    ...(config.tenantId === undefined ? {} : { tenant: config.tenantId }),
-    channel: config.channel,
-    labels: config.labels,
-    settings: Object.fromEntries(config.settingNames.map((name) => [name, '<secret>'])),
-    version: config.version,
-    createdAt: config.createdAt,
-    updatedAt: config.updatedAt,
-  };
-}
-
 /** The settings a receiver would be sent with: its own merged with its config's (tenant receivers see only their own and global configs). */
 async function settingsWithConfig(draft: Pick<Receiver, 'accountId' | 'tenantId' | 'channel' | 'configSelector' | 'settings'>, deps: ApiDependencies) {
   const configs = (await deps.stores.configs.all(draft.accountId)).filter((c) => c.tenantId === undefined || c.tenantId === draft.tenantId);
@@ -605,7 +546,7 @@ async function settingsWithConfig(draft: Pick<Receiver, 'accountId' | 'tenantId'
  * Sends a sample notification through the receiver's real channel code, with
  * its config and templates, and answers with the provider's outcome.
  */
-async function testSend(receiver: Receiver, deps: ApiDependencies) {
+async function testSend(receiver: Receiver, deps: ApiDependencies): Promise<TestSendResult> {
   const channel = deps.channels.get(receiver.channel);
   if (channel === undefined) return { ok: false, error: `unknown channel ${receiver.channel}` };
   const prepared = await prepareDelivery(
@@ -654,23 +595,11 @@ async function ownedSilence(params: Params, deps: ApiDependencies) {
 }
 
 // Routers ---------------------------------------------------------------------
-const routerSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  selector: selectorSchema.default({}),
-  target: z
-    .strictObject({
-      receivers: z.array(z.string()).optional(),
-      receiverPattern: z.string().optional(),
-      channels: z.array(z.string()).optional(),
-      tenants: z.array(nameSchema).optional(),
-    })
-    .refine((t) => Object.values(t).some((v) => v !== undefined), 'name receivers, a pattern, channels or tenants'),
-});
 route('GET', `${A}/routers`, 'operator', 'List routers', async (params, _request, deps) => ok({ items: await deps.stores.routers.all(owner(params).accountId) }));
 route('PUT', `${A}/routers/:name`, 'operator', 'Create or replace a router', async (params, request, deps) => {
   const { accountId } = owner(params);
   const name = pathName(params.name!, 'name');
-  const body = parseWith(routerSchema, request.json());
+  const body = parseWith(routerBodySchema, request.json());
   validSelector(body.selector, 'selector');
   if (body.target.receiverPattern !== undefined) validSelector({ matchers: [{ name: 'receiver', value: body.target.receiverPattern, isRegex: true }] }, 'target.receiverPattern');
   const current = await deps.stores.routers.get(accountId, name);
@@ -696,16 +625,7 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
 
 route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead letters back to their queue for another try", async (params, request, deps) => {
   const { accountId } = owner(params);
-  const body = parseWith(
-    z.strictObject({
-      queue: z.enum(['signals', 'alerts', 'groups', 'delivery']).default('delivery'),
-      receiver: z.string().optional(),
-      since: z.iso.datetime().optional(),
-      until: z.iso.datetime().optional(),
-      limit: z.number().int().min(1).max(10_000).default(1000),
-    }),
-    request.json(),
-  );
+  const body = parseWith(replayBodySchema, request.json());
   const filter: ReplayFilter = { accountId };
   if (body.receiver !== undefined) filter.receiver = body.receiver;
   if (body.since !== undefined) filter.since = new Date(body.since);
@@ -719,7 +639,7 @@ route('GET', `${A}/default-rules`, 'operator', 'The event and audit rules tiding
   return ok({ items: [...defaultEventRules, ...defaultAuditRules], definitions: { lists: {}, macros: {}, aliases: {}, ...defaultDefinitions } });
 });
 
-route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async () => ok(openApiDocument(routes)));
+route('GET', '/v1/openapi.json', 'operator', 'This API, as OpenAPI 3.1', async (_params, _request, deps) => ok((await openApi()).openApiDocument(routes, { channels: deps.channels })));
 
 // Every parameter can end up in a key, so each is checked once here rather than in each route.
 const compiled = routes.map((r) => ({ ...r, match: compilePathPattern(r.pattern, decodePathParameter) }));

@@ -126,14 +126,31 @@ export function ifMatchVersion(request: ApiRequest): number | undefined {
   return version;
 }
 
+/** Every parameter `pageQuery` reads. */
+export const pageQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() });
+
 /** Page size and cursor from the query string. */
 export function pageQuery(request: ApiRequest): { limit: number; cursor?: string } {
-  const { limit, cursor } = parseWith(
-    z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().optional() }),
-    { limit: request.query.limit, cursor: request.query.cursor },
-  );
+  const { limit, cursor } = parseWith(pageQuerySchema, { limit: request.query.limit, cursor: request.query.cursor });
   return cursor === undefined ? { limit } : { limit, cursor };
 }
 
 export const ok = (body: unknown, headers?: Record<string, string>): ApiResponse => ({ status: 200, body, ...(headers ? { headers } : {}) });
 export const etag = (version: number) => ({ etag: `"${version}"` });
+
+/**
+ * What one operation takes and answers: the schemas its handler validates
+ * with and its views are typed by. The OpenAPI document is generated from
+ * these, and tests hold real answers to them.
+ */
+export interface OperationContract {
+  /** The JSON body, as the handler parses it. */
+  request?: z.ZodType;
+  /** Query parameters, as the handler reads them (a repeated one as an array). */
+  query?: z.ZodObject;
+  /** The body answered with each success status; `null` for none. */
+  responses: Readonly<Record<number, z.ZodType | null>>;
+}
+
+/** A list answer: `{items}`, with a cursor when more pages follow. */
+export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), cursor: z.string().optional() });

@@ -70,7 +70,8 @@ const presentationSchema = z
   })
   .strict();
 
-const putReceiverSchema = z.strictObject({
+/** The body of PUT .../receivers/:name. */
+export const putReceiverSchema = z.strictObject({
   channel: z.string().min(1),
   enabled: z.boolean().default(true),
   settings: z.record(z.string(), z.unknown()),
@@ -93,8 +94,23 @@ export function validSelector(spec: SelectorSpec, field: string): SelectorSpec {
   return spec;
 }
 
+/** Grouping as it applies, every field resolved; durations as Alertmanager prints them (`30s`, `1h30m`). */
+export const groupingViewSchema = z.strictObject({
+  groupBy: z.array(z.string()),
+  groupWait: z.string(),
+  groupInterval: z.string(),
+  repeatInterval: z.string(),
+  sendResolved: z.boolean(),
+  maxAlerts: z.number().int(),
+});
+export type GroupingView = z.infer<typeof groupingViewSchema>;
+
+/** Only the grouping fields a receiver or account sets itself, in the form a PUT takes. */
+export const ownGroupingViewSchema = groupingViewSchema.partial();
+export type OwnGroupingView = z.infer<typeof ownGroupingViewSchema>;
+
 /** Grouping options as the API writes them: durations as Alertmanager prints them (`30s`, `1h30m`). */
-export function groupingView(grouping: GroupingOptions) {
+export function groupingView(grouping: GroupingOptions): GroupingView {
   return {
     groupBy: [...grouping.groupBy],
     groupWait: formatDuration(grouping.groupWaitMs),
@@ -106,8 +122,8 @@ export function groupingView(grouping: GroupingOptions) {
 }
 
 /** Only the grouping fields a receiver or account sets itself, in the form a PUT takes, so sending them back keeps inheriting the rest. */
-export function ownGroupingView(grouping: ReceiverGrouping | undefined) {
-  const own: Record<string, unknown> = {};
+export function ownGroupingView(grouping: ReceiverGrouping | undefined): OwnGroupingView {
+  const own: OwnGroupingView = {};
   if (grouping?.groupBy !== undefined) own.groupBy = [...grouping.groupBy];
   if (grouping?.groupWaitMs !== undefined) own.groupWait = formatDuration(grouping.groupWaitMs);
   if (grouping?.groupIntervalMs !== undefined) own.groupInterval = formatDuration(grouping.groupIntervalMs);
@@ -117,12 +133,31 @@ export function ownGroupingView(grouping: ReceiverGrouping | undefined) {
   return own;
 }
 
+/** A receiver as the API shows it (see {@link receiverView}). */
+export const receiverViewSchema = z.strictObject({
+  name: z.string(),
+  tenant: z.string().optional(),
+  channel: z.string(),
+  enabled: z.boolean(),
+  /** The receiver's own settings; secret ones masked. */
+  settings: z.record(z.string(), z.unknown()),
+  grouping: groupingViewSchema,
+  ownGrouping: ownGroupingViewSchema,
+  filter: selectorSchema.optional(),
+  configSelector: z.record(z.string(), z.string()).optional(),
+  presentation: presentationSchema.optional(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ReceiverView = z.infer<typeof receiverViewSchema>;
+
 /**
  * A receiver as the API shows it: secret settings masked; `grouping` as the
  * pipeline applies it (the receiver's own values over the account's settings
  * over Alertmanager's defaults), `ownGrouping` what the receiver itself sets.
  */
-export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<unknown>>, accountGrouping?: ReceiverGrouping) {
+export function receiverView(receiver: Receiver, channels: ReadonlyMap<string, Channel<unknown>>, accountGrouping?: ReceiverGrouping): ReceiverView {
   const channel = channels.get(receiver.channel);
   return {
     name: receiver.name,

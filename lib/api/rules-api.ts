@@ -8,8 +8,10 @@ import { defaultDefinitions } from '../rules/default-rules.js';
 import { compileRuleSet, dryRun } from '../rules/rule-set.js';
 import { GLOBAL_OWNER, ownerOf } from '../tenancy/owner.js';
 import { parseWith } from './api-types.js';
+import { alertSchema } from '../alert/alert-schema.js';
 
-const ruleBodySchema = z.strictObject({
+/** The body of PUT .../rules/:name. */
+export const ruleBodySchema = z.strictObject({
   signal: z.enum(['event', 'audit']),
   condition: z.string().min(1),
   enabled: z.boolean().default(true),
@@ -27,10 +29,45 @@ const ruleBodySchema = z.strictObject({
   resolveAfterSeconds: z.number().int().optional(),
 });
 
-const definitionsBodySchema = z.strictObject({
+/** The body of PUT .../rule-definitions. */
+export const definitionsBodySchema = z.strictObject({
   lists: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).optional(),
   macros: z.record(z.string(), z.string()).optional(),
   aliases: z.record(z.string(), z.string()).optional(),
+});
+
+const ruleOwnerSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('global') }), z.strictObject({ type: z.literal('tenant'), tenantId: z.string() })]);
+
+/** A rule as written, with its name and owner (the shipped default rules are shown so). */
+export const ruleSpecSchema = ruleBodySchema.extend({ name: z.string(), owner: ruleOwnerSchema });
+
+/** A rule as stored and shown. */
+export const storedRuleSchema = ruleSpecSchema.extend({
+  accountId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
+const ownerSchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('global') }), z.strictObject({ kind: z.literal('tenant'), tenantId: z.string() })]);
+
+/** An owner's lists, macros and aliases; `version` 0 and no owner while none were written. */
+export const storedDefinitionsSchema = definitionsBodySchema.extend({ accountId: z.string().optional(), owner: ownerSchema.optional(), version: z.number().int() });
+
+/** The body of POST .../rules-dry-run: a sample Kubernetes event or audit event. */
+export const dryRunBodySchema = z.strictObject({ event: z.record(z.string(), z.unknown()), cluster: z.string().default('') });
+
+/** What a sample signal would do (see {@link dryRunRules}). */
+export const dryRunReportSchema = z.strictObject({
+  signal: z.enum(['event', 'audit']),
+  namespace: z.string(),
+  dropped: z.boolean(),
+  matches: z.array(
+    z.strictObject({ rule: z.string(), owner: ruleOwnerSchema, kind: z.enum(['alert', 'drop']), outcome: z.enum(['alert', 'drop', 'dropped-by-rule']), alert: alertSchema.optional() }),
+  ),
+  outOfScope: z.array(z.string()),
+  alerts: z.array(alertSchema),
+  rejectedRules: z.array(z.strictObject({ name: z.string(), error: z.string() })),
 });
 
 function ruleOwnerOf(tenantId: string | undefined): RuleOwner {
@@ -101,8 +138,8 @@ export async function dryRunRules(
   tenantId: string | undefined,
   body: unknown,
   deps: { rules: RuleStores; stores: ConfigStores; now: () => Date },
-) {
-  const request = parseWith(z.strictObject({ event: z.record(z.string(), z.unknown()), cluster: z.string().default('') }), body);
+): Promise<z.infer<typeof dryRunReportSchema>> {
+  const request = parseWith(dryRunBodySchema, body);
   const [stored, definitions, settings] = await Promise.all([
     deps.rules.rules.all(accountId),
     deps.rules.definitions.all(accountId),

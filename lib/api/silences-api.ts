@@ -108,8 +108,32 @@ export function silenceFieldsFromBody(body: unknown, now: Date): Omit<Silence, '
   return fields;
 }
 
+/** A matcher as answers show it: Alertmanager API v2's form. */
+export const matcherViewSchema = z.strictObject({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() });
+
+/** Where a silence or inhibit rule applies: to every receiver, or to one tenant's. */
+export const muteScopeSchema = z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('global') }), z.strictObject({ kind: z.literal('tenant'), tenantId: z.string() })]);
+
+/** A silence as tidings' REST API shows it (see {@link silenceView}). */
+export const silenceViewSchema = z.strictObject({
+  id: z.string(),
+  matchers: z.array(matcherViewSchema),
+  startsAt: z.string(),
+  endsAt: z.string().optional(),
+  permanent: z.boolean().optional(),
+  schedule: z.strictObject({ cron: z.string(), durationSeconds: z.number().int(), timeZone: z.string() }).optional(),
+  createdBy: z.string(),
+  comment: z.string(),
+  scope: muteScopeSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  status: z.strictObject({ state: z.enum(['pending', 'active', 'expired']), activeUntil: z.string().optional(), nextActiveAt: z.string().optional() }),
+});
+export type SilenceView = z.infer<typeof silenceViewSchema>;
+
 /** A silence as tidings' REST API shows it: with its state now. */
-export function silenceView(silence: StoredSilence, now: Date) {
+export function silenceView(silence: StoredSilence, now: Date): SilenceView {
   const status = silenceStatus(silence, now);
   return {
     ...stripStorage(silence),
@@ -129,7 +153,19 @@ export function silenceView(silence: StoredSilence, now: Date) {
 export const NEVER_ENDS = '9999-12-31T23:59:59Z';
 
 /** Alertmanager's GettableSilence: what amtool and Grafana parse (id, status.state, endsAt, createdBy, comment all required). */
-export function gettableSilence(silence: StoredSilence, now: Date) {
+export const gettableSilenceSchema = z.strictObject({
+  id: z.string(),
+  status: z.strictObject({ state: z.enum(['pending', 'active', 'expired']) }),
+  updatedAt: z.string(),
+  comment: z.string(),
+  createdBy: z.string(),
+  endsAt: z.string(),
+  startsAt: z.string(),
+  matchers: z.array(z.strictObject({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean() })),
+});
+export type GettableSilence = z.infer<typeof gettableSilenceSchema>;
+
+export function gettableSilence(silence: StoredSilence, now: Date): GettableSilence {
   return {
     id: silence.id,
     status: { state: silenceStatus(silence, now).state },

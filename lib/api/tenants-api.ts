@@ -8,13 +8,15 @@ import type { RuleStores } from '../configs/config-stores.js';
 
 const namespaceRefSchema = z.strictObject({ cluster: z.string().min(1), namespace: z.string().min(1) });
 
-const tenantBodySchema = z.strictObject({
+/** The body of PUT .../tenants/:tenant. */
+export const tenantBodySchema = z.strictObject({
   displayName: z.string().max(200).default(''),
   bindings: z.array(namespaceRefSchema).default([]),
   workspaces: z.array(nameSchema).default([]),
 });
 
-const workspaceBodySchema = z.strictObject({ namespaces: z.array(namespaceRefSchema).default([]) });
+/** The body of PUT .../workspaces/:workspace. */
+export const workspaceBodySchema = z.strictObject({ namespaces: z.array(namespaceRefSchema).default([]) });
 
 type TenancyStores = Pick<ConfigStores, 'tenants' | 'workspaces' | 'access'>;
 
@@ -24,8 +26,34 @@ export interface TenantOwnedStores {
   rules: RuleStores;
 }
 
+/** A tenant as the API shows it (see {@link tenantView}). */
+export const tenantViewSchema = z.strictObject({
+  id: z.string(),
+  displayName: z.string(),
+  bindings: z.array(namespaceRefSchema),
+  workspaces: z.array(z.string()),
+  keys: z.array(z.strictObject({ id: z.string(), createdAt: z.string() })),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TenantView = z.infer<typeof tenantViewSchema>;
+
+/** A new tenant key: the only answer that ever holds the key itself. */
+export const tenantKeySchema = z.strictObject({ id: z.string(), key: z.string(), createdAt: z.string() });
+
+/** A workspace as stored and shown. */
+export const workspaceSchema = z.strictObject({
+  accountId: z.string(),
+  name: z.string(),
+  namespaces: z.array(namespaceRefSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
 /** A tenant as the API shows it: key ids and dates, never key hashes. */
-export function tenantView(tenant: Tenant) {
+export function tenantView(tenant: Tenant): TenantView {
   return {
     id: tenant.id,
     displayName: tenant.displayName,
@@ -163,7 +191,7 @@ export async function existingTenant(accountId: string, tenantId: string, stores
 }
 
 /** Issues a tenant API key; the key is shown once, only its hash is kept. */
-export async function createTenantKey(accountId: string, tenantId: string, deps: { stores: TenancyStores; now: () => Date }) {
+export async function createTenantKey(accountId: string, tenantId: string, deps: { stores: TenancyStores; now: () => Date }): Promise<z.infer<typeof tenantKeySchema> | undefined> {
   const tenant = await deps.stores.tenants.get(accountId, tenantId);
   if (tenant === undefined) return undefined;
   const { key, stored } = issueTenantKey(accountId, tenantId, deps.now());

@@ -2,15 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ZERO_TIME, type Alert } from '../alert/alert.js';
-import type { FiringAlert, FiringAlertStore } from '../configs/config-stores.js';
-
-/**
- * The firing set remembers an alert for at most a day after its last update:
- * webhook senders give no end and resend at their repeat interval (4 h by
- * default). The same bound on resolutions guarantees that a resolution always
- * outlives the older firing updates it hides.
- */
-const MEMORY_MS = 86_400_000;
+import { FIRING_MEMORY_MS as MEMORY_MS, type FiringAlert, type FiringAlertStore } from '../configs/config-stores.js';
 
 /** Compressed bytes per item, under DynamoDB's 400 KB item limit with room for the keys. */
 const MAX_ITEM_BYTES = 350_000;

@@ -67,6 +67,15 @@ export type FiringAlert = Pick<Alert, 'labels' | 'annotations' | 'fingerprint' |
   tenants?: string[];
 };
 
+/**
+ * The firing set remembers an alert for at most a day after its last update:
+ * webhook senders give no end and resend at their repeat interval (4 h by
+ * default). The same bound on resolutions guarantees that a resolution always
+ * outlives the older firing updates it hides. Alertmanager's API shows an
+ * alert without an end as ending then.
+ */
+export const FIRING_MEMORY_MS = 86_400_000;
+
 /** The account's currently firing alerts: inhibition sources and Alertmanager's `GET /api/v2/alerts`. */
 export interface FiringAlertStore {
   list(accountId: string): Promise<FiringAlert[]>;

@@ -254,13 +254,11 @@ export function silenceStatus(silence: Silence, now: Date): SilenceStatus {
  * `startsAt = endsAt = now`, an active one `endsAt = now`, an expired one is
  * returned unchanged. Permanent silences stop being permanent.
  */
-export function expireSilence(silence: Silence, now: Date): Silence {
+export function expireSilence<S extends Silence>(silence: S, now: Date): S {
   const compiled = compileSilence(silence);
   const at = now.getTime();
   if (at > compiled.endsAtMs) return silence;
   const stamp = now.toISOString();
   const { permanent: _permanent, ...rest } = silence;
-  return at < compiled.startsAtMs
-    ? { ...rest, startsAt: stamp, endsAt: stamp }
-    : { ...rest, endsAt: stamp };
+  return (at < compiled.startsAtMs ? { ...rest, startsAt: stamp, endsAt: stamp } : { ...rest, endsAt: stamp }) as S;
 }

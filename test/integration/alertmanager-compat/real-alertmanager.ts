@@ -36,10 +36,10 @@ async function freePort(): Promise<number> {
  * cluster, ready once it logs that it listens. stop() ends it and removes its
  * files.
  */
-export async function startAlertmanager(): Promise<RunningServer> {
+export async function startAlertmanager(configYaml = 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n'): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-am-'));
   const config = join(dir, 'alertmanager.yml');
-  await writeFile(config, 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
+  await writeFile(config, configYaml);
   const port = await freePort();
   const child: ChildProcess = spawn(
     alertmanagerBinary!,
@@ -100,6 +100,14 @@ export async function serveOverHttp(call: (method: string, path: string, body?: 
 
 /** Runs amtool against one server; resolves with its output, or rejects with what it printed. */
 export async function amtool(url: string, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(amtoolBinary!, [`--alertmanager.url=${url}`, ...args], { timeout: 20_000 });
+  const { stdout } = await promisify(execFile)(amtoolBinary!, [`--alertmanager.url=${url}`, ...args], { timeout: 20_000, env: { ...process.env, TZ: 'UTC' } });
   return stdout;
+}
+
+/** An amtool HTTP client configuration that sends `key` as a bearer token (a tenant's Alertmanager needs its key): its flag, and how to remove it. */
+export async function amtoolBearer(key: string): Promise<{ flag: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'tidings-amtool-'));
+  const file = join(dir, 'http.yml');
+  await writeFile(file, `authorization:\n  type: Bearer\n  credentials: ${JSON.stringify(key)}\n`);
+  return { flag: `--http.config.file=${file}`, remove: () => rm(dir, { recursive: true, force: true }) };
 }

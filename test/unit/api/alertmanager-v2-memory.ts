@@ -1,16 +1,26 @@
 import type { AlertmanagerDependencies, AlertmanagerScope } from '../../../lib/api/alertmanager-v2.js';
 import { alertmanagerApi } from '../../../lib/api/alertmanager-v2.js';
 import type { ApiRequest, ApiResponse } from '../../../lib/api/api-types.js';
-import type { ConfigStores, StoredSilence } from '../../../lib/configs/config-stores.js';
-import { VersionConflictError } from '../../../lib/receivers/receiver.js';
+import type { ConfigStores, FiringAlert, StoredInhibitRule, StoredSilence } from '../../../lib/configs/config-stores.js';
+import { VersionConflictError, type Receiver } from '../../../lib/receivers/receiver.js';
+
+/** What the memory Alertmanager's stores hold besides silences: all for tenant team-a of account acme, bound to prod/shop. */
+export interface MemoryAlertmanagerContents {
+  firing?: FiringAlert[];
+  receivers?: Receiver[];
+  inhibitRules?: StoredInhibitRule[];
+}
 
 /**
  * The stores tidings' Alertmanager API reads, in memory: silences with the
- * DynamoDB store's version check, no firing alerts, no inhibit rules. Enough
- * to run the API's use case without DynamoDB Local.
+ * DynamoDB store's version check; firing alerts, team-a's receivers and
+ * inhibit rules as given; team-a bound to (prod, shop). Enough to run the
+ * API's use case, routing included, without DynamoDB Local.
  */
-export function memoryAlertmanager(now: () => Date = () => new Date()) {
+export function memoryAlertmanager(now: () => Date = () => new Date(), contents: MemoryAlertmanagerContents = {}) {
   const silences = new Map<string, StoredSilence>();
+  const tenant = { accountId: 'acme', id: 'team-a', displayName: 'team-a', bindings: [{ cluster: 'prod', namespace: 'shop' }], workspaces: [], keys: [], createdAt: '', updatedAt: '', version: 1 };
+  const receivers = contents.receivers ?? [];
   const stores = {
     silences: {
       all: async (accountId: string) => [...silences.values()].filter((s) => s.accountId === accountId),
@@ -20,10 +30,20 @@ export function memoryAlertmanager(now: () => Date = () => new Date()) {
         silences.set(id, item);
       },
     },
-    firing: { list: async () => [] },
-    inhibitRules: { all: async () => [] },
-    tenants: { get: async (_accountId: string, name: string) => ({ name, displayName: name, bindings: [], workspaces: [] }) },
+    firing: { list: async () => contents.firing ?? [] },
+    inhibitRules: { all: async () => contents.inhibitRules ?? [] },
+    tenants: { get: async (_accountId: string, id: string) => (id === tenant.id ? tenant : undefined), page: async () => ({ items: [tenant] }) },
     workspaces: { get: async () => undefined },
+    settings: { get: async () => undefined },
+    routers: { all: async () => [] },
+    receivers: {
+      listGlobal: async () => receivers.filter((r) => r.tenantId === undefined),
+      listTenant: async (_accountId: string, tenantId: string) => receivers.filter((r) => r.tenantId === tenantId),
+    },
+    access: {
+      tenantsOf: async (_accountId: string, cluster: string, namespace: string) =>
+        tenant.bindings.some((b) => b.cluster === cluster && b.namespace === namespace) ? [{ cluster, namespace, tenantId: tenant.id, via: { kind: 'binding' } }] : [],
+    },
   } as unknown as ConfigStores;
   const deps: AlertmanagerDependencies = { stores, now, startedAt: now() };
   const scope: AlertmanagerScope = { accountId: 'acme', tenantId: 'team-a' };
