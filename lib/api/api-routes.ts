@@ -28,6 +28,8 @@ import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
 import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
+import { deleteRuleGroup, getRuleGroup, putRuleGroup } from './rule-groups-api.js';
+import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
 import { mayAccess } from './principal.js';
@@ -697,6 +699,31 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
   if (!(await deps.stores.routers.delete(owner(params).accountId, params.name!))) throw notFound('router');
   return { status: 204 };
 });
+
+// Metric rule groups: a tenant's namespace groups, the operator's cluster and global groups.
+for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'tenant'], [`${A}/cluster-rule-groups`, 'cluster', 'operator'], [`${A}/global-rule-groups`, 'global', 'operator']] as const) {
+  const refOf = (params: Params): RuleGroupRef => {
+    const { tenantId } = owner(params);
+    const name = pathName(params.name!, 'name');
+    return level === 'namespace' ? { level, tenantId: tenantId!, name } : { level, name };
+  };
+  route('GET', collection, access, `List ${level} metric rule groups`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok({ items: await deps.rules.ruleGroups.list(accountId, { level, ...(tenantId === undefined ? {} : { tenantId }) }) });
+  });
+  route('PUT', `${collection}/:name`, access, `Create or replace a ${level} metric rule group (expressions checked and matchers injected on write)`, async (params, request, deps) => {
+    const group = await putRuleGroup(owner(params).accountId, refOf(params), request.json(), ifMatchVersion(request), deps);
+    return { status: group.version === 1 ? 201 : 200, body: group, headers: etag(group.version) };
+  });
+  route('GET', `${collection}/:name`, access, `Get a ${level} metric rule group`, async (params, _request, deps) => {
+    const group = await getRuleGroup(owner(params).accountId, refOf(params), deps);
+    return ok(group, etag(group.version));
+  });
+  route('DELETE', `${collection}/:name`, access, `Delete a ${level} metric rule group and the inhibit rules of its levels`, async (params, _request, deps) => {
+    await deleteRuleGroup(owner(params).accountId, refOf(params), deps);
+    return { status: 204 };
+  });
+}
 
 route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead letters back to their queue for another try", async (params, request, deps) => {
   const { accountId } = owner(params);

@@ -134,13 +134,13 @@ export async function retireTenant(accountId: string, tenant: Tenant, stores: Te
 /**
  * Deletes every object stored with this tenant as owner: receivers, configs,
  * template sets, language packs, event and audit rules, rule definitions,
- * inhibit rules and silences. Idempotent; answers how many it deleted.
+ * metric rule groups, inhibit rules and silences. Idempotent; answers how many it deleted.
  */
 export async function purgeTenantObjects(accountId: string, tenantId: string, deps: TenantOwnedStores): Promise<number> {
   const { stores, rules } = deps;
   const owned = { tenantId };
   const prefix = `TENANT#${tenantId}#`;
-  const [receivers, configs, templateSets, languagePacks, tenantRules, inhibitRules, silences] = await Promise.all([
+  const [receivers, configs, templateSets, languagePacks, tenantRules, inhibitRules, silences, ruleGroups] = await Promise.all([
     stores.receivers.listTenant(accountId, tenantId),
     stores.configs.all(accountId, prefix),
     stores.templateSets.all(accountId, prefix),
@@ -148,6 +148,7 @@ export async function purgeTenantObjects(accountId: string, tenantId: string, de
     rules.rules.all(accountId, prefix),
     stores.inhibitRules.all(accountId, prefix),
     stores.silences.all(accountId),
+    rules.ruleGroups.list(accountId, { level: 'namespace', tenantId }),
   ]);
   const deletions: Array<() => Promise<boolean>> = [
     ...receivers.map((r) => () => stores.receivers.delete({ accountId, tenantId, name: r.name })),
@@ -156,6 +157,7 @@ export async function purgeTenantObjects(accountId: string, tenantId: string, de
     ...languagePacks.map((p) => () => stores.languagePacks.delete(accountId, configId({ ...owned, name: p.code }))),
     ...tenantRules.map((r) => () => rules.rules.delete(accountId, ruleId({ type: 'tenant', tenantId }, r.name))),
     () => rules.definitions.delete(accountId, definitionsId(tenantId)),
+    ...ruleGroups.map((g) => () => rules.ruleGroups.delete(accountId, { level: 'namespace', tenantId, name: g.name })),
     ...inhibitRules.map((r) => () => stores.inhibitRules.delete(accountId, `${prefix}${r.id}`)),
     ...silences.filter((s) => s.scope.kind === 'tenant' && s.scope.tenantId === tenantId).map((s) => () => stores.silences.delete(accountId, s.id)),
   ];

@@ -9,6 +9,8 @@ import { DynamoAccessIndex } from './dynamo-access-index.js';
 import { DynamoFiringAlerts } from './dynamo-firing-alerts.js';
 import { DynamoObjectStore } from './dynamo-object-store.js';
 import { DynamoReceiverStore } from './dynamo-receiver-store.js';
+import { ruleGroupStore } from './rule-group-keys.js';
+import type { StoredRuleGroup } from '../metric-rules/rule-group.js';
 
 /** Every configuration store, over the config table (and the firing set in the state table). */
 export function configStores(client: DynamoDBDocumentClient, tables: { config: string; state: string }): ConfigStores {
@@ -28,10 +30,11 @@ export function configStores(client: DynamoDBDocumentClient, tables: { config: s
   };
 }
 
-/** Rule and definition stores over the config table. */
+/** Rule, definition and metric rule group stores over the config table. */
 export function ruleStores(client: DynamoDBDocumentClient, table: string): RuleStores {
   return {
     rules: new DynamoObjectStore<StoredRule>(client, table, 'RULE'),
     definitions: new DynamoObjectStore<StoredDefinitions>(client, table, 'RULEDEF'),
+    ruleGroups: ruleGroupStore(new DynamoObjectStore<StoredRuleGroup>(client, table, 'RULEGROUP')),
   };
 }

@@ -6,6 +6,7 @@ import type { ReceiverStore } from '../receivers/receiver.js';
 import type { RoutingSource } from '../route/routing-source.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import type { Silence } from '../silence/silence.js';
+import type { RuleGroupStore } from '../metric-rules/rule-group.js';
 import type { AccessEntry, Tenant, Workspace } from '../tenancy/tenant.js';
 import type { ChannelConfig } from './channel-config.js';
 
@@ -90,10 +91,11 @@ export interface ConfigStores {
   firing: FiringAlertStore;
 }
 
-/** Event and audit rules, and the definitions (lists, macros) they use. */
+/** Event and audit rules, the definitions (lists, macros) they use, and metric rule groups. */
 export interface RuleStores {
   rules: ObjectStore<StoredRule>;
   definitions: ObjectStore<StoredDefinitions>;
+  ruleGroups: RuleGroupStore;
 }
 
 /** Routing's reads, answered by the stores. */

@@ -1,0 +1,128 @@
+import type { ConfigStores, RuleStores, StoredInhibitRule } from '../configs/config-stores.js';
+import type { ClusterStore } from '../clusters/cluster.js';
+import { InvalidPayloadError, type FieldIssue } from '../ingest/ingest-errors.js';
+import { expandRule, levelInhibitRules } from '../metric-rules/effective-rules.js';
+import { ExpressionError } from '../metric-rules/label-injection.js';
+import {
+  clusterGroupBodySchema,
+  globalGroupBodySchema,
+  namespaceGroupBodySchema,
+  type RuleGroupRef,
+  type StoredRuleGroup,
+} from '../metric-rules/rule-group.js';
+import { accessEntries, type Workspace } from '../tenancy/tenant.js';
+import { notFound, parseWith } from './api-types.js';
+
+export interface RuleGroupDependencies {
+  rules: RuleStores;
+  stores: Pick<ConfigStores, 'tenants' | 'workspaces' | 'inhibitRules'>;
+  clusters: Pick<ClusterStore, 'listByAccount'>;
+  now: () => Date;
+}
+
+/**
+ * Creates or replaces a rule group of any level. Every rule is expanded and
+ * its matchers injected now, as a cluster will get it, so a syntax error or
+ * a matcher reaching outside the group's namespace answers 400 naming the
+ * rule, and nothing unusable is stored. A namespace group must name a
+ * namespace its tenant is bound to (directly or through a workspace); a
+ * cluster group must name a cluster of the account. The inhibit rules the
+ * levels need are written after the group, in the group's scope.
+ */
+export async function putRuleGroup(
+  accountId: string,
+  ref: RuleGroupRef,
+  body: unknown,
+  expectedVersion: number | undefined,
+  deps: RuleGroupDependencies,
+): Promise<StoredRuleGroup> {
+  const current = await deps.rules.ruleGroups.get(accountId, ref);
+  const version = expectedVersion ?? current?.version ?? 0;
+  const now = deps.now().toISOString();
+  const common = { accountId, name: ref.name, createdAt: current?.createdAt ?? now, updatedAt: now, version: version + 1, inhibitRuleIds: [] as string[] };
+  let group: StoredRuleGroup;
+  if (ref.level === 'namespace') {
+    const request = parseWith(namespaceGroupBodySchema, body);
+    await assertTenantBound(accountId, ref.tenantId, request.namespace, request.cluster, deps);
+    group = { ...common, ...request, level: 'namespace', tenantId: ref.tenantId };
+  } else if (ref.level === 'cluster') {
+    const request = parseWith(clusterGroupBodySchema, body);
+    if (!(await deps.clusters.listByAccount(accountId)).some((c) => c.name === request.cluster)) {
+      throw new InvalidPayloadError('unknown cluster', [{ field: 'cluster', message: `no cluster named ${request.cluster} in this account` }]);
+    }
+    group = { ...common, ...request, level: 'cluster' };
+  } else {
+    group = { ...common, ...parseWith(globalGroupBodySchema, body), level: 'global' };
+  }
+  assertExpandable(group);
+  const inhibitRules = levelInhibitRules(group).map((rule) => ({ ...rule, key: inhibitKey(group, rule.id) }));
+  group.inhibitRuleIds = inhibitRules.map((r) => r.key);
+  await deps.rules.ruleGroups.put(accountId, group, version);
+
+  const scope = group.level === 'namespace' ? { kind: 'tenant' as const, tenantId: group.tenantId } : { kind: 'global' as const };
+  for (const rule of inhibitRules) {
+    const existing = await deps.stores.inhibitRules.get(accountId, rule.key);
+    const stored: StoredInhibitRule = {
+      id: rule.id,
+      sourceMatchers: rule.sourceMatchers,
+      targetMatchers: rule.targetMatchers,
+      equal: rule.equal,
+      scope,
+      accountId,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      version: (existing?.version ?? 0) + 1,
+    };
+    await deps.stores.inhibitRules.put(accountId, rule.key, stored, existing?.version ?? 0);
+  }
+  // Levels this version no longer has take their inhibit rules with them.
+  for (const stale of (current?.inhibitRuleIds ?? []).filter((key) => !group.inhibitRuleIds.includes(key))) {
+    await deps.stores.inhibitRules.delete(accountId, stale);
+  }
+  return group;
+}
+
+/** Deletes a group and the inhibit rules made for its levels. */
+export async function deleteRuleGroup(accountId: string, ref: RuleGroupRef, deps: Pick<RuleGroupDependencies, 'rules' | 'stores'>): Promise<void> {
+  const current = await deps.rules.ruleGroups.get(accountId, ref);
+  if (current === undefined || !(await deps.rules.ruleGroups.delete(accountId, ref, current.version))) throw notFound('rule group');
+  for (const key of current.inhibitRuleIds) await deps.stores.inhibitRules.delete(accountId, key);
+}
+
+export async function getRuleGroup(accountId: string, ref: RuleGroupRef, deps: Pick<RuleGroupDependencies, 'rules'>): Promise<StoredRuleGroup> {
+  const group = await deps.rules.ruleGroups.get(accountId, ref);
+  if (group === undefined) throw notFound('rule group');
+  return group;
+}
+
+/** The inhibit rule's key, in the inhibit-rules API's key format for its scope. */
+function inhibitKey(group: StoredRuleGroup, id: string): string {
+  return group.level === 'namespace' ? `TENANT#${group.tenantId}#${id}` : `GLOBAL#${id}`;
+}
+
+/** A namespace group's tenant must see that namespace: in the named cluster, or in at least one when none is named. */
+async function assertTenantBound(accountId: string, tenantId: string, namespace: string, cluster: string | undefined, deps: RuleGroupDependencies): Promise<void> {
+  const tenant = await deps.stores.tenants.get(accountId, tenantId);
+  if (tenant === undefined) throw notFound('tenant');
+  const workspaces = await Promise.all(tenant.workspaces.map((name) => deps.stores.workspaces.get(accountId, name)));
+  const entries = accessEntries(tenant, new Map(workspaces.filter((w): w is Workspace => w !== undefined).map((w) => [w.name, w])));
+  if (!entries.some((e) => e.namespace === namespace && (cluster === undefined || e.cluster === cluster))) {
+    throw new InvalidPayloadError('namespace not bound', [
+      { field: 'namespace', message: `tenant ${tenantId} is not bound to namespace ${namespace}${cluster === undefined ? ' in any cluster' : ` in cluster ${cluster}`}` },
+    ]);
+  }
+}
+
+/** Expands every rule as a cluster would get it; each problem is a 400 naming the rule's field. */
+function assertExpandable(group: StoredRuleGroup): void {
+  const issues: FieldIssue[] = [];
+  group.rules.forEach((rule, index) => {
+    try {
+      expandRule(group, rule, { kind: 'cluster', cluster: group.level === 'cluster' ? group.cluster : '' });
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      issues.push({ field: `rules[${index}].${rule.expr === undefined ? 'exprBuilder' : 'expr'}`, message: error.message });
+    }
+  });
+  if (issues.length > 0) throw new InvalidPayloadError('invalid rule expression', issues);
+}
