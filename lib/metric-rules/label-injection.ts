@@ -1,6 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { InvalidMatcherError, Matcher, type MatchType } from '../matchers/matcher.js';
 import { escapeRegex, quote } from './promql-text.js';
+import { checkRuleExpressionType, TypeCheckError } from './promql-types.js';
 
 /**
  * A label every selector of an expression must be restricted to: one value
@@ -45,11 +46,19 @@ interface Edit {
  * author's `name="v"` equal to the enforcement is replaced by it rather than
  * repeated. Selectors inside subqueries, `offset`/`@` and function arguments
  * are reached like any other; literals, `vector()` and `time()` select
- * nothing and stay as they are.
+ * nothing and stay as they are. The expression is type-checked first, as
+ * Prometheus would, so nothing a ruler would refuse gets through.
  */
 export function injectLabels(expr: string, enforced: readonly EnforcedLabel[]): string {
+  const top = parse(expr);
+  try {
+    checkRuleExpressionType(top, expr);
+  } catch (error) {
+    if (error instanceof TypeCheckError) throw new ExpressionError(error.message, error.position);
+    throw error;
+  }
   const edits: Edit[] = [];
-  for (const selector of vectorSelectors(parse(expr))) {
+  for (const selector of vectorSelectors(top)) {
     edits.push(...selectorEdits(expr, selector, enforced));
   }
   // From the end, so earlier offsets stay valid.
@@ -65,11 +74,6 @@ export function selectorsOf(expr: string): SelectorMatcher[][] {
     const name: SelectorMatcher[] = identifier === null ? [] : [{ name: '__name__', type: '=', value: expr.slice(identifier.from, identifier.to) }];
     return [...name, ...matchersOf(expr, selector).map((m) => m.matcher)];
   });
-}
-
-/** Throws ExpressionError unless the expression parses. */
-export function checkExpression(expr: string): void {
-  vectorSelectors(parse(expr));
 }
 
 function parse(expr: string): SyntaxNode {

@@ -99,3 +99,35 @@ describe('injectLabels', () => {
     );
   });
 });
+
+describe('type checking, as Prometheus 2.42 parses', () => {
+  it.each([
+    ['sum(42)', 'expected vector, got scalar'],
+    ['rate(sum(up)[5m])', 'ranges are only allowed on vector selectors'],
+    ['rate(up)', 'expected matrix, got vector'],
+    ['up[5m]', 'not a matrix'],
+    ['"text"', 'not a string'],
+    ['1 and 2', 'set operators'],
+    ['1 > 2', 'must use bool'],
+    ['up + on(job) 1', 'vector matching'],
+    ['up + bool up', 'bool is only allowed'],
+    ['(sum(up))[5m:1m] offset 1m > 1', 'not a matrix'],
+    ['sum(up) offset 5m', 'offset must follow'],
+    ['up + sum(up) offset 5m', 'offset must follow'],
+    ['atan2(up, up)', 'syntax error'],
+    ['histogram_quantile(up, up)', 'argument 1 of histogram_quantile'],
+    ['clamp(up, 1)', 'clamp takes 3 arguments'],
+    ['topk(up)', 'topk takes 2 arguments'],
+    ['mad_over_time(up[5m])', 'not in Prometheus 2.42'],
+    ['limitk(2, up)', 'not in Prometheus 2.42'],
+  ])('refuses %s', (expr, message) => {
+    expect(() => injectLabels(expr, shop)).toThrow(message);
+  });
+
+  it.each(['1', 'vector(1) > 0', 'scalar(up) > bool 2', 'hour() == 3', 'round(up)', 'round(up, 0.5)', 'label_join(up, "a", ",", "b", "c", "d")', 'count_values("v", up)', 'quantile(0.9, up)', 'up @ end()', 'rate(up[5m] @ 100 offset 1m)', 'up + up offset 5m', 'up + -up @ 100', 'up atan2 up', '-sum(up)'])(
+    'accepts %s',
+    (expr) => {
+      expect(() => injectLabels(expr, shop)).not.toThrow();
+    },
+  );
+});

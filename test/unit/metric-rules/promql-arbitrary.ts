@@ -28,10 +28,34 @@ export const promqlExpression: fc.Arbitrary<string> = fc.letrec<{ expr: string }
     { weight: 4, arbitrary: modified },
     fc.tuple(fc.constantFrom('rate', 'increase', 'max_over_time', 'absent_over_time'), range).map(([f, r]) => `${f}(${r})`),
     fc.tuple(fc.constantFrom('sum', 'max', 'count'), fc.constantFrom('', ' by (pod)', ' without (instance)'), tie('expr')).map(([a, g, e]) => `${a}${g} (${e})`),
-    fc.tuple(tie('expr'), fc.constantFrom(' + ', ' / ', ' > ', ' and ', ' or ', ' unless ', ' / on() group_left ', ' * ignoring(job) '), tie('expr')).map(([l, op, r]) => `${l}${op}${r}`),
+    fc.tuple(tie('expr'), fc.constantFrom(' + ', ' / ', ' > ', ' and ', ' or ', ' unless ', ' / on() group_left() ', ' * ignoring(job) '), tie('expr')).map(([l, op, r]) => `${l}${op}${r}`),
     tie('expr').map((e) => `(${e})`),
     tie('expr').map((e) => `max_over_time((${e})[10m:1m])`),
     tie('expr').map((e) => `label_replace(${e}, "namespace", "x", "", "")`),
-    fc.constantFrom('vector(1)', '42', 'time()'),
+    fc.tuple(tie('expr'), fc.constantFrom(' > 42', ' * 2', ' > bool time()', ' + scalar(up)')).map(([e, s]) => `(${e}${s})`),
+    fc.constantFrom('vector(1)', 'vector(time())'),
+  ),
+})).expr;
+
+/**
+ * Expressions lezer parses but that are often ill-typed for Prometheus
+ * (scalars where vectors go, ranges over anything, modifiers after
+ * anything), for comparing tidings' type check with Prometheus' own.
+ */
+export const looseExpression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 3, arbitrary: modified },
+    fc.constantFrom('42', 'time()', '"text"', 'vector(1)', 'up[5m]'),
+    fc.tuple(fc.constantFrom('rate', 'abs', 'scalar', 'vector', 'round', 'clamp_min', 'histogram_quantile', 'label_replace', 'sort'), fc.array(tie('expr'), { maxLength: 3 })).map(
+      ([f, args]) => `${f}(${args.join(', ')})`,
+    ),
+    fc.tuple(fc.constantFrom('sum', 'topk', 'count_values'), fc.array(tie('expr'), { minLength: 1, maxLength: 2 })).map(([a, args]) => `${a}(${args.join(', ')})`),
+    fc.tuple(tie('expr'), fc.constantFrom(' + ', ' > ', ' > bool ', ' and ', ' / on() ', ' unless '), tie('expr')).map(([l, op, r]) => `${l}${op}${r}`),
+    tie('expr').map((e) => `(${e})`),
+    tie('expr').map((e) => `-${e}`),
+    tie('expr').map((e) => `(${e})[10m:1m]`),
+    tie('expr').map((e) => `${e} offset 5m`),
+    tie('expr').map((e) => `${e} @ 100`),
   ),
 })).expr;
