@@ -1,6 +1,5 @@
 import type { ObjectStore } from '../configs/config-stores.js';
 import type { RuleGroupLevel, RuleGroupRef, RuleGroupStore, StoredRuleGroup } from '../metric-rules/rule-group.js';
-import { refOf } from '../metric-rules/rule-group.js';
 
 /**
  * Rule groups in the config table under `RULEGROUP#`: `NS#<tenant>#<name>`
@@ -21,7 +20,7 @@ export function ruleGroupStore(objects: ObjectStore<StoredRuleGroup>): RuleGroup
   return {
     get: (accountId, ref) => objects.get(accountId, ruleGroupId(ref)),
     list: (accountId, filter) => objects.all(accountId, filter === undefined ? '' : levelPrefix(filter.level, filter.tenantId)),
-    put: (accountId, group, expectedVersion) => objects.put(accountId, ruleGroupId(refOf(group)), group, expectedVersion),
+    put: (accountId, group, expectedVersion) => objects.put(accountId, ruleGroupId(group.level === 'namespace' ? { level: 'namespace', tenantId: group.tenantId, name: group.name } : { level: group.level, name: group.name }), group, expectedVersion),
     delete: (accountId, ref, expectedVersion) => objects.delete(accountId, ruleGroupId(ref), expectedVersion),
   };
 }

@@ -131,7 +131,3 @@ export interface RuleGroupStore {
   put(accountId: string, group: StoredRuleGroup, expectedVersion: number): Promise<void>;
   delete(accountId: string, ref: RuleGroupRef, expectedVersion?: number): Promise<boolean>;
 }
-
-export function refOf(group: StoredRuleGroup): RuleGroupRef {
-  return group.level === 'namespace' ? { level: 'namespace', tenantId: group.tenantId, name: group.name } : { level: group.level, name: group.name };
-}

@@ -200,7 +200,7 @@ describe('GET /ingest/{cluster}/rules', () => {
     expect(manifest).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', spec: { groups: [{ name: 'namespace/team-a/g', interval: '1m' }] } });
     const bad = await rules(eu, '?format=json');
     expect(bad.status).toBe(400);
-    expect((await bad.json()).issues).toEqual([{ field: 'format', message: expect.stringContaining('prometheusrule') }]);
+    expect(((await bad.json()) as { issues: unknown }).issues).toEqual([{ field: 'format', message: expect.stringContaining('prometheusrule') }]);
   });
 
   it("needs the cluster's own credential, and drops a namespace group once its tenant loses the binding", async () => {
