@@ -28,7 +28,8 @@ import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
 import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
-import { deleteRuleGroup, getRuleGroup, putRuleGroup } from './rule-groups-api.js';
+import { deleteRuleGroup, getRuleGroup, putMetricsEndpoint, putRuleGroup } from './rule-groups-api.js';
+import { metricsEndpointView } from '../metric-rules/metrics-endpoint.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
 import { definitionsId, ruleId } from '../filter/rule-config.js';
@@ -132,6 +133,21 @@ route('POST', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Require HMA
   const sealed = await deps.sealer.seal(secret);
   await deps.clusters.replace({ ...cluster, signingSecrets: [...(cluster.signingSecrets ?? []).slice(-1), sealed] });
   return { status: 201, body: { secret, header: 'X-Tidings-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">', timestampHeader: 'X-Tidings-Timestamp' } };
+});
+route('PUT', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "Evaluate the cluster's metric rule groups centrally, querying this Prometheus-compatible endpoint", async (params, request, deps) => {
+  const endpoint = await putMetricsEndpoint(await ownedCluster(params, deps), request.json(), ifMatchVersion(request), deps);
+  return { status: endpoint.version === 1 ? 201 : 200, body: endpoint, headers: etag(endpoint.version) };
+});
+route('GET', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "The cluster's metrics endpoint (credentials not shown)", async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  const endpoint = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
+  if (endpoint === undefined) throw notFound('metrics endpoint');
+  return ok(metricsEndpointView(endpoint), etag(endpoint.version));
+});
+route('DELETE', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', 'Stop evaluating the cluster centrally', async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  if (!(await deps.rules.metricsEndpoints.delete(cluster.accountId, cluster.id))) throw notFound('metrics endpoint');
+  return { status: 204 };
 });
 route('DELETE', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Stop requiring signed requests', async (params, _request, deps) => {
   const cluster = await ownedCluster(params, deps);

@@ -11,6 +11,9 @@ import {
   type StoredRuleGroup,
 } from '../metric-rules/rule-group.js';
 import { accessEntries, type Workspace } from '../tenancy/tenant.js';
+import type { Cluster } from '../clusters/cluster.js';
+import type { SecretSealer } from '../secrets/sealer.js';
+import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, type MetricsEndpoint } from '../metric-rules/metrics-endpoint.js';
 import { notFound, parseWith } from './api-types.js';
 
 export interface RuleGroupDependencies {
@@ -125,4 +128,36 @@ function assertExpandable(group: StoredRuleGroup): void {
     }
   });
   if (issues.length > 0) throw new InvalidPayloadError('invalid rule expression', issues);
+}
+
+/**
+ * Sets where a cluster's series are queried for central evaluation; from the
+ * next scheduled run its rule groups are evaluated there. Credentials are
+ * sealed like channel credentials and never shown again.
+ */
+export async function putMetricsEndpoint(
+  cluster: Cluster,
+  body: unknown,
+  expectedVersion: number | undefined,
+  deps: { rules: RuleStores; sealer: SecretSealer; now: () => Date },
+) {
+  const request = parseWith(metricsEndpointBodySchema, body);
+  const current = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
+  const version = expectedVersion ?? current?.version ?? 0;
+  const authorization = authorizationOf(request);
+  const endpoint: MetricsEndpoint = {
+    accountId: cluster.accountId,
+    clusterId: cluster.id,
+    url: request.url,
+    type: request.type,
+    ...(request.orgId === undefined ? {} : { orgId: request.orgId }),
+    ...(authorization === undefined ? {} : { sealedAuthorization: await deps.sealer.seal(authorization) }),
+    externalLabels: request.externalLabels,
+    resendDelay: request.resendDelay,
+    evaluationInterval: request.evaluationInterval,
+    updatedAt: deps.now().toISOString(),
+    version: version + 1,
+  };
+  await deps.rules.metricsEndpoints.put(endpoint, version);
+  return metricsEndpointView(endpoint);
 }

@@ -10,6 +10,7 @@ import { DynamoFiringAlerts } from './dynamo-firing-alerts.js';
 import { DynamoObjectStore } from './dynamo-object-store.js';
 import { DynamoReceiverStore } from './dynamo-receiver-store.js';
 import { ruleGroupStore } from './rule-group-keys.js';
+import { DynamoMetricsEndpointStore } from './dynamo-metrics-endpoint-store.js';
 import type { StoredRuleGroup } from '../metric-rules/rule-group.js';
 
 /** Every configuration store, over the config table (and the firing set in the state table). */
@@ -36,5 +37,6 @@ export function ruleStores(client: DynamoDBDocumentClient, table: string): RuleS
     rules: new DynamoObjectStore<StoredRule>(client, table, 'RULE'),
     definitions: new DynamoObjectStore<StoredDefinitions>(client, table, 'RULEDEF'),
     ruleGroups: ruleGroupStore(new DynamoObjectStore<StoredRuleGroup>(client, table, 'RULEGROUP')),
+    metricsEndpoints: new DynamoMetricsEndpointStore(client, table),
   };
 }

@@ -7,6 +7,7 @@ import type { RoutingSource } from '../route/routing-source.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import type { Silence } from '../silence/silence.js';
 import type { RuleGroupStore } from '../metric-rules/rule-group.js';
+import type { MetricsEndpointStore } from '../metric-rules/metrics-endpoint.js';
 import type { AccessEntry, Tenant, Workspace } from '../tenancy/tenant.js';
 import type { ChannelConfig } from './channel-config.js';
 
@@ -91,11 +92,13 @@ export interface ConfigStores {
   firing: FiringAlertStore;
 }
 
-/** Event and audit rules, the definitions (lists, macros) they use, and metric rule groups. */
+/** Event and audit rules, the definitions (lists, macros) they use, metric rule groups and where they are evaluated. */
 export interface RuleStores {
   rules: ObjectStore<StoredRule>;
   definitions: ObjectStore<StoredDefinitions>;
   ruleGroups: RuleGroupStore;
+  /** Where each cluster's series are queried for central evaluation. */
+  metricsEndpoints: MetricsEndpointStore;
 }
 
 /** Routing's reads, answered by the stores. */

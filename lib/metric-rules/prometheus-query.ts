@@ -8,6 +8,8 @@ export interface QueryEndpoint {
   url: string;
   /** Extra headers: `Authorization`, Mimir's `X-Scope-OrgID`. */
   headers?: Record<string, string>;
+  /** Extra form parameters (Thanos: `partial_response=false`). */
+  params?: Record<string, string>;
   /** Signs a request (Amazon Managed Prometheus: SigV4 for `aps`); returns the headers to send. */
   sign?: (request: { method: 'POST'; url: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>>;
   timeoutMs?: number;
@@ -60,7 +62,7 @@ function parseValue(text: string): number {
  */
 export async function instantQuery(http: OutboundHttp, endpoint: QueryEndpoint, expr: string, at: Date): Promise<Sample[]> {
   const url = `${endpoint.url.replace(/\/$/, '')}/api/v1/query`;
-  const body = new URLSearchParams({ query: expr, time: (at.getTime() / 1000).toFixed(3) }).toString();
+  const body = new URLSearchParams({ ...endpoint.params, query: expr, time: (at.getTime() / 1000).toFixed(3) }).toString();
   let headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...endpoint.headers };
   if (endpoint.sign !== undefined) headers = { ...headers, ...(await endpoint.sign({ method: 'POST', url, headers, body })) };
   const response = await http({ method: 'POST', url, headers, body, timeoutMs: endpoint.timeoutMs ?? 10_000 });
