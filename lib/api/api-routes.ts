@@ -28,7 +28,7 @@ import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
 import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
-import { deleteRuleGroup, getRuleGroup, putMetricsEndpoint, putRuleGroup } from './rule-groups-api.js';
+import { deleteRuleGroup, dryRunRuleGroup, getRuleGroup, putMetricsEndpoint, putRuleGroup } from './rule-groups-api.js';
 import { metricsEndpointView } from '../metric-rules/metrics-endpoint.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
@@ -738,6 +738,10 @@ for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'te
   route('DELETE', `${collection}/:name`, access, `Delete a ${level} metric rule group and the inhibit rules of its levels`, async (params, _request, deps) => {
     await deleteRuleGroup(owner(params).accountId, refOf(params), deps);
     return { status: 204 };
+  });
+  route('POST', `${collection}-dry-run`, access, `Evaluate a ${level} group's rules once now against a cluster's metrics endpoint (?cluster=<name>), storing nothing`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok(await dryRunRuleGroup(accountId, level, tenantId, request.json(), request.query.cluster, { ...deps, http: deps.channelContext.http }));
   });
 }
 

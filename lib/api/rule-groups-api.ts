@@ -1,7 +1,6 @@
 import type { ConfigStores, RuleStores, StoredInhibitRule } from '../configs/config-stores.js';
 import type { ClusterStore } from '../clusters/cluster.js';
 import { InvalidPayloadError, type FieldIssue } from '../ingest/ingest-errors.js';
-import { expandRule, levelInhibitRules } from '../metric-rules/effective-rules.js';
 import { ExpressionError } from '../metric-rules/label-injection.js';
 import {
   clusterGroupBodySchema,
@@ -13,7 +12,12 @@ import {
 import { accessEntries, type Workspace } from '../tenancy/tenant.js';
 import type { Cluster } from '../clusters/cluster.js';
 import type { SecretSealer } from '../secrets/sealer.js';
-import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, type MetricsEndpoint } from '../metric-rules/metrics-endpoint.js';
+import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, queryEndpointOf, type MetricsEndpoint } from '../metric-rules/metrics-endpoint.js';
+import { expandRule, groupAppliesTo, levelInhibitRules, prometheusGroup } from '../metric-rules/effective-rules.js';
+import { instantQuery, QueryFailedError } from '../metric-rules/prometheus-query.js';
+import { DuplicateAlertLabelsError, evaluateAlertingRule } from '../metric-rules/alerting-state.js';
+import { ForbiddenDestinationError, OutboundNetworkError, type OutboundHttp } from '../net/outbound-http.js';
+import { parseDuration } from '../receivers/duration.js';
 import { notFound, parseWith } from './api-types.js';
 
 export interface RuleGroupDependencies {
@@ -42,22 +46,7 @@ export async function putRuleGroup(
   const current = await deps.rules.ruleGroups.get(accountId, ref);
   const version = expectedVersion ?? current?.version ?? 0;
   const now = deps.now().toISOString();
-  const common = { accountId, name: ref.name, createdAt: current?.createdAt ?? now, updatedAt: now, version: version + 1, inhibitRuleIds: [] as string[] };
-  let group: StoredRuleGroup;
-  if (ref.level === 'namespace') {
-    const request = parseWith(namespaceGroupBodySchema, body);
-    await assertTenantBound(accountId, ref.tenantId, request.namespace, request.cluster, deps);
-    group = { ...common, ...request, level: 'namespace', tenantId: ref.tenantId };
-  } else if (ref.level === 'cluster') {
-    const request = parseWith(clusterGroupBodySchema, body);
-    if (!(await deps.clusters.listByAccount(accountId)).some((c) => c.name === request.cluster)) {
-      throw new InvalidPayloadError('unknown cluster', [{ field: 'cluster', message: `no cluster named ${request.cluster} in this account` }]);
-    }
-    group = { ...common, ...request, level: 'cluster' };
-  } else {
-    group = { ...common, ...parseWith(globalGroupBodySchema, body), level: 'global' };
-  }
-  assertExpandable(group);
+  const group = await validatedGroup(accountId, ref, body, deps, { createdAt: current?.createdAt ?? now, updatedAt: now, version: version + 1 });
   const inhibitRules = levelInhibitRules(group).map((rule) => ({ ...rule, key: inhibitKey(group, rule.id) }));
   group.inhibitRuleIds = inhibitRules.map((r) => r.key);
   await deps.rules.ruleGroups.put(accountId, group, version);
@@ -83,6 +72,83 @@ export async function putRuleGroup(
     await deps.stores.inhibitRules.delete(accountId, stale);
   }
   return group;
+}
+
+/** A group from a request body, checked as a write checks it (schema, tenant binding or cluster, every rule expanded). */
+async function validatedGroup(
+  accountId: string,
+  ref: RuleGroupRef,
+  body: unknown,
+  deps: RuleGroupDependencies,
+  stamps: { createdAt: string; updatedAt: string; version: number },
+): Promise<StoredRuleGroup> {
+  const common = { accountId, name: ref.name, ...stamps, inhibitRuleIds: [] as string[] };
+  let group: StoredRuleGroup;
+  if (ref.level === 'namespace') {
+    const request = parseWith(namespaceGroupBodySchema, body);
+    await assertTenantBound(accountId, ref.tenantId, request.namespace, request.cluster, deps);
+    group = { ...common, ...request, level: 'namespace', tenantId: ref.tenantId };
+  } else if (ref.level === 'cluster') {
+    const request = parseWith(clusterGroupBodySchema, body);
+    if (!(await deps.clusters.listByAccount(accountId)).some((c) => c.name === request.cluster)) {
+      throw new InvalidPayloadError('unknown cluster', [{ field: 'cluster', message: `no cluster named ${request.cluster} in this account` }]);
+    }
+    group = { ...common, ...request, level: 'cluster' };
+  } else {
+    group = { ...common, ...parseWith(globalGroupBodySchema, body), level: 'global' };
+  }
+  assertExpandable(group);
+  return group;
+}
+
+/**
+ * Evaluates a group's rules once, now, against a cluster's metrics endpoint,
+ * without storing anything: for each rule the expression as it is run
+ * (matchers injected, the cluster's too) and the alerts it would produce
+ * (`pending` where a `for` would hold them back), or the query's error.
+ * The body is a group as `PUT` takes it; `cluster` names the cluster to run
+ * in (a cluster group's own by default). A namespace group's tenant must be
+ * bound to its namespace in that cluster.
+ */
+export async function dryRunRuleGroup(
+  accountId: string,
+  level: RuleGroupRef['level'],
+  tenantId: string | undefined,
+  body: unknown,
+  clusterName: string | undefined,
+  deps: RuleGroupDependencies & { clusters: Pick<ClusterStore, 'listByAccount'>; sealer: SecretSealer; http: OutboundHttp },
+) {
+  const ref: RuleGroupRef = level === 'namespace' ? { level, tenantId: tenantId!, name: 'dry-run' } : { level, name: 'dry-run' };
+  const now = deps.now();
+  const group = await validatedGroup(accountId, ref, body, deps, { createdAt: now.toISOString(), updatedAt: now.toISOString(), version: 0 });
+  const name = clusterName ?? (group.level === 'cluster' ? group.cluster : group.level === 'namespace' ? group.cluster : undefined);
+  if (name === undefined) throw new InvalidPayloadError('which cluster?', [{ field: 'cluster', message: 'name the cluster to evaluate in (?cluster=<name>)' }]);
+  const cluster = (await deps.clusters.listByAccount(accountId)).find((c) => c.name === name);
+  if (cluster === undefined || !groupAppliesTo(group, name)) {
+    throw new InvalidPayloadError('cluster not applicable', [{ field: 'cluster', message: `the group does not apply to a cluster named ${name} in this account` }]);
+  }
+  if (group.level === 'namespace') await assertTenantBound(accountId, group.tenantId, group.namespace, name, deps);
+  const endpoint = await deps.rules.metricsEndpoints.get(accountId, cluster.id);
+  if (endpoint === undefined) throw new InvalidPayloadError('no metrics endpoint', [{ field: 'cluster', message: `cluster ${name} has no metrics endpoint to query` }]);
+  const target = await queryEndpointOf(endpoint, (sealed) => deps.sealer.open(sealed));
+  const settings = { externalLabels: endpoint.externalLabels, externalURL: '', intervalMs: 60_000, resendDelayMs: 60_000 };
+  const rules = await Promise.all(
+    prometheusGroup(group, { kind: 'shared-store', clusters: [name] }).rules.map(async (rule) => {
+      const base = { alert: rule.alert, expr: rule.expr, severity: rule.labels.severity };
+      try {
+        const samples = await instantQuery(deps.http, target, rule.expr, now);
+        const spec = { alert: rule.alert, expr: rule.expr, labels: rule.labels, annotations: rule.annotations ?? {}, forMs: rule.for === undefined ? 0 : parseDuration(rule.for), keepFiringForMs: 0 };
+        const { alerts } = evaluateAlertingRule(spec, samples, {}, now.getTime(), settings);
+        return { ...base, alerts: Object.values(alerts).map((a) => ({ labels: { ...a.labels, cluster: name }, annotations: a.annotations, value: a.value, state: a.state })) };
+      } catch (error) {
+        if (error instanceof QueryFailedError || error instanceof DuplicateAlertLabelsError || error instanceof OutboundNetworkError || error instanceof ForbiddenDestinationError) {
+          return { ...base, alerts: [], error: error.message };
+        }
+        throw error;
+      }
+    }),
+  );
+  return { cluster: name, evaluatedAt: now.toISOString(), rules };
 }
 
 /** Deletes a group and the inhibit rules made for its levels. */

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const template = JSON.parse(readFileSync('.serverless/cloudformation-template-update-stack.json', 'utf8'));
   resources = template.Resources;
   outputs = template.Outputs;
-}, 120_000);
+}, 300_000); // seven bundles and `serverless package`: over two minutes on a loaded 2-core machine
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 

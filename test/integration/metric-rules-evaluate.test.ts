@@ -84,4 +84,44 @@ describe('central evaluation on the local stack', () => {
     expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
     expect((await admin.call('GET', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(404);
   });
+
+  it("dry-runs a tenant's group against the cluster's endpoint: the injected expressions and the alerts they would produce", async () => {
+    // Arrange
+    const a = '/v1/accounts/dryrun';
+    const cluster = await admin.createCluster('dryrun', 'prod-eu');
+    await admin.createCluster('dryrun', 'edge');
+    expect((await admin.call('PUT', `${a}/tenants/team-a`, { bindings: [{ cluster: 'prod-eu', namespace: 'shop' }, { cluster: 'edge', namespace: 'shop' }] })).status).toBe(201);
+    expect((await admin.call('PUT', `${a}/tenants/team-b`, { bindings: [{ cluster: 'prod-eu', namespace: 'payments' }] })).status).toBe(201);
+    const keyA = (await admin.call('POST', `${a}/tenants/team-a/keys`)).body.key as string;
+    const keyB = (await admin.call('POST', `${a}/tenants/team-b/keys`)).body.key as string;
+    expect((await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url })).status).toBe(201);
+    const group = { namespace: 'shop', rules: [{ alert: 'ShopErrors', expr: 'errors > 1', annotations: { summary: '{{ $value }}' } }, { alert: 'ShopErrorsLong', expr: 'errors > 1', for: '10m' }, { alert: 'Quiet', expr: 'errors > 100' }] };
+
+    // Act
+    const response = await adminClient(stack, keyA).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=prod-eu`, group);
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.body.rules).toEqual([
+      {
+        alert: 'ShopErrors',
+        expr: 'errors{namespace="shop", cluster="prod-eu"} > 1',
+        severity: 'warning',
+        alerts: [{ labels: expect.objectContaining({ alertname: 'ShopErrors', pod: 'web-1', namespace: 'shop', cluster: 'prod-eu', alerttype: 'metric' }), annotations: { summary: '5' }, value: 5, state: 'firing' }],
+      },
+      expect.objectContaining({ alert: 'ShopErrorsLong', alerts: [expect.objectContaining({ state: 'pending' })] }),
+      expect.objectContaining({ alert: 'Quiet', expr: 'errors{namespace="shop", cluster="prod-eu"} > 100', alerts: [] }),
+    ]);
+    expect((await adminClient(stack, keyA).call('GET', `${a}/tenants/team-a/rule-groups`)).body.items).toEqual([]);
+
+    // Another tenant cannot dry-run a namespace it is not bound to, nor use another tenant's path; a cluster without an endpoint is a 400 too.
+    const stolen = await adminClient(stack, keyB).call('POST', `${a}/tenants/team-b/rule-groups-dry-run?cluster=prod-eu`, group);
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.issues).toEqual([{ field: 'namespace', message: 'tenant team-b is not bound to namespace shop in any cluster' }]);
+    expect((await adminClient(stack, keyB).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=prod-eu`, group)).status).toBe(403);
+    const noEndpoint = await adminClient(stack, keyA).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=edge`, group);
+    expect(noEndpoint.status).toBe(400);
+    expect(noEndpoint.body.issues).toEqual([{ field: 'cluster', message: 'cluster edge has no metrics endpoint to query' }]);
+    expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
+  });
 });
