@@ -5,7 +5,8 @@ import type { QueryEndpoint } from './prometheus-query.js';
 /** `PUT /v1/accounts/{a}/clusters/{cluster}/metrics-endpoint`: where tidings queries a cluster's series to evaluate its rules centrally. */
 export const metricsEndpointBodySchema = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    // Credentials go in bearerToken or basicAuth, where they are sealed; never in the URL, which is stored and shown as it is.
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((url) => new URL(url).username === '' && new URL(url).password === '', 'must not carry credentials: use bearerToken or basicAuth'),
     type: z.enum(['prometheus', 'thanos', 'mimir']).default('prometheus'),
     /** Mimir's tenant (`X-Scope-OrgID`). */
     orgId: z.string().min(1).optional(),

@@ -68,6 +68,9 @@ describe('central evaluation on the local stack', () => {
     expect(endpoint.status).toBe(201);
     expect(endpoint.body).toMatchObject({ url: prometheus.url, type: 'prometheus', authorization: '<secret>' });
     expect(JSON.stringify(endpoint.body)).not.toContain('prom-secret');
+    const inUrl = await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url.replace('http://', 'http://u:p@') });
+    expect(inUrl.status).toBe(400);
+    expect(inUrl.body.issues).toEqual([{ field: 'url', message: 'must not carry credentials: use bearerToken or basicAuth' }]);
 
     // Assert: team-a's receiver gets the alert with tidings' labels.
     const delivered = await eventually(() => receiver.requests.find((r) => r.path === '/team-a' && r.body.includes('ShopErrors')), 60_000, "team-a's notification");
