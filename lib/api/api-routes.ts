@@ -28,7 +28,6 @@ import { alertmanagerApi } from './alertmanager-v2.js';
 import { etag, HttpError, ifMatchVersion, nameSchema, notFound, ok, pageQuery, parseWith, pathName, unknownFields, type ApiRequest, type ApiResponse, type Principal } from './api-types.js';
 import { openApiDocument } from './openapi.js';
 import { dryRunRules, listRules, putDefinitions, putRule } from './rules-api.js';
-import { deleteRuleGroup, dryRunRuleGroup, getRuleGroup, putMetricsEndpoint, putRuleGroup } from './rule-groups-api.js';
 import { metricsEndpointView } from '../metric-rules/metrics-endpoint.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import { defaultAuditRules, defaultDefinitions, defaultEventRules } from '../rules/default-rules.js';
@@ -135,7 +134,7 @@ route('POST', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Require HMA
   return { status: 201, body: { secret, header: 'X-Tidings-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">', timestampHeader: 'X-Tidings-Timestamp' } };
 });
 route('PUT', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "Evaluate the cluster's metric rule groups centrally, querying this Prometheus-compatible endpoint", async (params, request, deps) => {
-  const endpoint = await putMetricsEndpoint(await ownedCluster(params, deps), request.json(), ifMatchVersion(request), deps);
+  const endpoint = await (await ruleGroupsApi()).putMetricsEndpoint(await ownedCluster(params, deps), request.json(), ifMatchVersion(request), deps);
   return { status: endpoint.version === 1 ? 201 : 200, body: endpoint, headers: etag(endpoint.version) };
 });
 route('GET', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "The cluster's metrics endpoint (credentials not shown)", async (params, _request, deps) => {
@@ -716,6 +715,9 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
   return { status: 204 };
 });
 
+/** The metric rule group use cases, with the PromQL parser, load with their first request: the API's other paths start without them. */
+const ruleGroupsApi = () => import('./rule-groups-api.js');
+
 // Metric rule groups: a tenant's namespace groups, the operator's cluster and global groups.
 for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'tenant'], [`${A}/cluster-rule-groups`, 'cluster', 'operator'], [`${A}/global-rule-groups`, 'global', 'operator']] as const) {
   const refOf = (params: Params): RuleGroupRef => {
@@ -728,20 +730,20 @@ for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'te
     return ok({ items: await deps.rules.ruleGroups.list(accountId, { level, ...(tenantId === undefined ? {} : { tenantId }) }) });
   });
   route('PUT', `${collection}/:name`, access, `Create or replace a ${level} metric rule group (expressions checked and matchers injected on write)`, async (params, request, deps) => {
-    const group = await putRuleGroup(owner(params).accountId, refOf(params), request.json(), ifMatchVersion(request), deps);
+    const group = await (await ruleGroupsApi()).putRuleGroup(owner(params).accountId, refOf(params), request.json(), ifMatchVersion(request), deps);
     return { status: group.version === 1 ? 201 : 200, body: group, headers: etag(group.version) };
   });
   route('GET', `${collection}/:name`, access, `Get a ${level} metric rule group`, async (params, _request, deps) => {
-    const group = await getRuleGroup(owner(params).accountId, refOf(params), deps);
+    const group = await (await ruleGroupsApi()).getRuleGroup(owner(params).accountId, refOf(params), deps);
     return ok(group, etag(group.version));
   });
   route('DELETE', `${collection}/:name`, access, `Delete a ${level} metric rule group and the inhibit rules of its levels`, async (params, _request, deps) => {
-    await deleteRuleGroup(owner(params).accountId, refOf(params), deps);
+    await (await ruleGroupsApi()).deleteRuleGroup(owner(params).accountId, refOf(params), deps);
     return { status: 204 };
   });
   route('POST', `${collection}-dry-run`, access, `Evaluate a ${level} group's rules once now against a cluster's metrics endpoint (?cluster=<name>), storing nothing`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok(await dryRunRuleGroup(accountId, level, tenantId, request.json(), request.query.cluster, { ...deps, http: deps.channelContext.http }));
+    return ok(await (await ruleGroupsApi()).dryRunRuleGroup(accountId, level, tenantId, request.json(), request.query.cluster, { ...deps, http: deps.channelContext.http }));
   });
 }
 
