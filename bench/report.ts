@@ -1,3 +1,4 @@
+import type { EvaluationPhase } from './evaluation.js';
 /** Renders the figures as markdown tables, each saying how it was measured. */
 import { cpus } from 'node:os';
 import { CPU_CATEGORY_LABELS, type CpuCategory } from './cpu.js';
@@ -24,6 +25,7 @@ export interface BenchResults {
   filter?: FilterRow[];
   latency?: LatencyRow[];
   alertmanager?: AlertmanagerComparison;
+  evaluation?: EvaluationPhase[];
 }
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -258,5 +260,20 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     results.alertmanager === undefined ? '' : alertmanagerSection(results.alertmanager),
     '',
+    results.evaluation === undefined ? '' : evaluationSection(results.evaluation),
+    '',
+  ].join('\n');
+}
+
+function evaluationSection(phases: EvaluationPhase[]): string {
+  return [
+    '## 8. Central evaluation (in process)',
+    '',
+    "1,000 rules over 100 clusters (a cluster group of 10 rules each, `for: 5m`; every query answers the 2 of 5 series above its threshold), evaluated with tidings' own code only: queries answer from memory, the state store and the queue count requests. Reads and writes are DynamoDB GetItem / conditional PutItem (one item per group and cluster), sends are SQS SendMessageBatch calls (one per group with alerts to send). Real evaluations add the query round trips.",
+    '',
+    table(
+      ['slot', 'rules', 'ms', 'rules/s', 'state reads', 'state writes', 'queue sends', 'alerts queued'],
+      phases.map((p) => [p.phase, n(p.rules), n(p.ms), n(p.rulesPerSecond), n(p.stateReads), n(p.stateWrites), n(p.queueSends), n(p.alertsQueued)]),
+    ),
   ].join('\n');
 }

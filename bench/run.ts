@@ -4,7 +4,7 @@
  * local stack (in memory, random ports, 127.0.0.1 only). A benchmark, not a
  * test: nothing here asserts on timings.
  *
- * `npm run bench -- --only cold-start` (or `scale`, `start-time`, `pipeline`, `requests` (figure 2 alone), `alertmanager`) runs one part
+ * `npm run bench -- --only cold-start` (or `scale`, `evaluation`, `start-time`, `pipeline`, `requests` (figure 2 alone), `alertmanager`) runs one part
  * and only prints its report: latest.md keeps whole runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { renderMarkdown } = await import('./report.js');
 
 type Results = import('./report.js').BenchResults;
 
-const PARTS = ['scale', 'cold-start', 'start-time', 'pipeline', 'requests', 'alertmanager'] as const;
+const PARTS = ['scale', 'evaluation', 'cold-start', 'start-time', 'pipeline', 'requests', 'alertmanager'] as const;
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
@@ -49,6 +49,11 @@ if (runs('scale')) {
   results.tenantRouting = await measureTenantRouting([10, 1_000, 100_000], log);
   log('4. scale: filter vs rules');
   results.filter = measureFilter([10, 1_000, 10_000], log);
+}
+if (runs('evaluation')) {
+  const { measureEvaluation } = await import('./evaluation.js');
+  log('8. central evaluation: 1,000 rules over 100 clusters');
+  results.evaluation = await measureEvaluation(log);
 }
 if (runs('cold-start')) {
   const { measureColdStart } = await import('./cold-start.js');

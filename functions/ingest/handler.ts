@@ -2,6 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoRateLimiter } from '../../lib/aws/dynamo-rate-limiter.js';
+import { DynamoAccessIndex } from '../../lib/aws/dynamo-access-index.js';
+import { DynamoObjectStore } from '../../lib/aws/dynamo-object-store.js';
+import { ruleGroupStore } from '../../lib/aws/rule-group-keys.js';
+import type { StoredRuleGroup } from '../../lib/metric-rules/rule-group.js';
 import { handleIngest, UnknownIngestPathError, type IngestDependencies } from '../../lib/ingest/ingest-request.js';
 import { RateLimitedError } from '../../lib/ingest/rate-limit.js';
 import { RequestSignatureError } from '../../lib/ingest/request-signing.js';
@@ -20,8 +24,13 @@ const RETRY_AFTER_SECONDS = 2;
 let dependencies: IngestDependencies | undefined;
 function createDependencies(): IngestDependencies {
   const documents = dynamoDocumentClient();
+  const access = new DynamoAccessIndex(documents, requireEnv('CONFIG_TABLE'));
   return {
     clusters: new DynamoClusterStore(documents, requireEnv('CONFIG_TABLE')),
+    ruleSources: {
+      ruleGroups: ruleGroupStore(new DynamoObjectStore<StoredRuleGroup>(documents, requireEnv('CONFIG_TABLE'), 'RULEGROUP')),
+      tenantsOf: (accountId, cluster, namespace) => access.tenantsOf(accountId, cluster, namespace),
+    },
     queue: queuePublisher(['signals', 'alerts']),
     openSecret: (sealed: string) => secretSealer().open(sealed),
     rateLimiter: new DynamoRateLimiter(documents, requireEnv('STATE_TABLE'), integerEnv('INGEST_RATE_LIMIT_PER_MINUTE', 1200)),
@@ -45,10 +54,12 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(asy
         method: event.requestContext.http.method,
         headers: event.headers ?? {},
         body: rawBody(event),
+        query: event.queryStringParameters ?? {},
       },
       dependencies,
     ), budgetMs);
     logger.debug('ingest answered', { clusterId: event.pathParameters?.clusterId, status: response.status });
+    if (response.text !== undefined) return { statusCode: response.status, headers: response.text.headers, body: response.text.body };
     return response.body === undefined ? { statusCode: response.status, body: '' } : json(response.status, response.body);
   } catch (error) {
     if (error instanceof UnknownIngestPathError) return json(404, { error: error.message });

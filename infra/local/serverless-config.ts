@@ -33,6 +33,8 @@ export interface FunctionDefinition {
   environment: Record<string, unknown>;
   http: HttpTrigger[];
   sqs: SqsTrigger[];
+  /** EventBridge `schedule: rate(...)` events, as intervals. */
+  schedules: Array<{ everySeconds: number }>;
 }
 
 export interface ServiceDefinition {
@@ -78,6 +80,7 @@ interface RawFunction {
   environment?: Record<string, unknown>;
   events?: Array<{
     httpApi?: { method: string; path: string };
+    schedule?: string | { rate: string | string[] };
     sqs?: {
       arn: { 'Fn::GetAtt': [string, string] };
       batchSize?: number;
@@ -150,6 +153,11 @@ export function loadServiceDefinition(
     memorySizeMb: Number(fn.memorySize ?? raw.provider?.memorySize ?? 1024),
     environment: fn.environment ?? {},
     http: (fn.events ?? []).flatMap(({ httpApi }) => (httpApi ? [{ method: httpApi.method, path: httpApi.path }] : [])),
+    schedules: (fn.events ?? []).flatMap(({ schedule }) => {
+      if (schedule === undefined) return [];
+      const rates = typeof schedule === 'string' ? [schedule] : [schedule.rate].flat();
+      return rates.map((rate) => ({ everySeconds: rateSeconds(rate, name) }));
+    }),
     sqs: (fn.events ?? []).flatMap(({ sqs }) =>
       sqs === undefined
         ? []
@@ -207,4 +215,12 @@ function splitTopLevel(expression: string): string[] {
 
 function unquote(value: string): string {
   return value.replace(/^(['"])(.*)\1$/s, '$2');
+}
+
+/** `rate(1 minute)`, `rate(5 minutes)`, `rate(1 hour)` in seconds; the local stack runs no cron schedules. */
+function rateSeconds(rate: string, functionName: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(rate.trim());
+  if (match === null) throw new Error(`${functionName}: only rate(...) schedules run locally, not ${rate}`);
+  const unit = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 }[match[2] as 'minute'];
+  return Number(match[1]) * unit;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -61,6 +62,8 @@ export interface LocalStackOptions {
   bundleDir?: string;
   /** Where built bundles are cached; node_modules/.cache/tidings-functions by default. */
   bundleCacheDir?: string;
+  /** Runs every scheduled function this often instead of at its `rate(...)` (tests); 0 turns schedules off. */
+  scheduleEverySeconds?: number;
   /** Sandboxes (worker threads) each function may run at once; at least pollerConcurrency. Default 4. */
   functionConcurrency?: number;
   /** Receives what the functions write (their logs) instead of this process's stdout and stderr; isolation 'worker' only. */
@@ -119,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const parts: {
     closeHttp?: () => Promise<void>;
     pollers?: SqsPoller[];
+    stopSchedules?: () => Promise<void>;
     functions?: LocalFunction[];
     releaseBundles?: () => void;
     sqs?: SqsLocal;
@@ -130,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const steps: Array<[string, (() => Promise<unknown>) | undefined]> = [
         // HTTP first: a sender is answered only for work that is then carried through.
         ['HTTP', parts.closeHttp],
+        ['schedules', parts.stopSchedules],
         // Then the pollers finish their batches while the queues and tables they use are still there.
         ['pollers', parts.pollers && (() => Promise.all(parts.pollers!.map((poller) => poller.stop())))],
         // Nothing invokes them any more; their threads go before the stand-ins they talk to.
@@ -284,6 +289,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     );
     parts.pollers = pollers;
+    parts.stopSchedules = startSchedules(
+      definition.functions.flatMap((fn) =>
+        fn.schedules.map((schedule) => ({
+          functionName: qualifiedName(fn.name),
+          everySeconds: options.scheduleEverySeconds ?? schedule.everySeconds,
+          handler: handlers.get(fn.name) as (event: unknown, context: unknown) => Promise<unknown>,
+        })),
+      ),
+      region,
+    );
 
     return {
       httpUrl,
@@ -305,6 +320,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * EventBridge schedules: each function is invoked with a Scheduled Event every
+ * `everySeconds`, never while its previous run is still going (a local
+ * simplification: EventBridge may overlap runs, which the scheduled functions
+ * tolerate). The returned stop waits for runs in progress.
+ */
+function startSchedules(
+  schedules: Array<{ functionName: string; everySeconds: number; handler: (event: unknown, context: unknown) => Promise<unknown> }>,
+  region: string,
+): () => Promise<void> {
+  const running = new Set<Promise<unknown>>();
+  const timers = schedules
+    .filter((schedule) => schedule.everySeconds > 0)
+    .map((schedule) => {
+      let current: Promise<unknown> | undefined;
+      return setInterval(() => {
+        if (current !== undefined) return;
+        const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const event = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time, region, resources: [], detail: {} };
+        current = schedule
+          .handler(event, { functionName: schedule.functionName, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 })
+          .catch((error: unknown) => console.error(`local stack: scheduled ${schedule.functionName} failed:`, error))
+          .finally(() => {
+            running.delete(current!);
+            current = undefined;
+          });
+        running.add(current);
+      }, schedule.everySeconds * 1000);
+    });
+  return async () => {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.all(running);
+  };
 }
 
 /**

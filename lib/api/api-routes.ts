@@ -47,6 +47,8 @@ import {
   tokenRotationBodySchema,
   type TestSendResult,
 } from './admin-schemas.js';
+import { metricsEndpointView } from '../metric-rules/metrics-endpoint.js';
+import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import { mayAccess } from './principal.js';
 import { putReceiver, receiverView, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
@@ -146,6 +148,21 @@ route('POST', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Require HMA
   const sealed = await deps.sealer.seal(secret);
   await deps.clusters.replace({ ...cluster, signingSecrets: [...(cluster.signingSecrets ?? []).slice(-1), sealed] });
   return { status: 201, body: { secret, header: 'X-Tidings-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">', timestampHeader: 'X-Tidings-Timestamp' } };
+});
+route('PUT', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "Evaluate the cluster's metric rule groups centrally, querying this Prometheus-compatible endpoint", async (params, request, deps) => {
+  const endpoint = await (await ruleGroupsApi()).putMetricsEndpoint(await ownedCluster(params, deps), request.json(), ifMatchVersion(request), deps);
+  return { status: endpoint.version === 1 ? 201 : 200, body: endpoint, headers: etag(endpoint.version) };
+});
+route('GET', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "The cluster's metrics endpoint (credentials not shown)", async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  const endpoint = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
+  if (endpoint === undefined) throw notFound('metrics endpoint');
+  return ok(metricsEndpointView(endpoint), etag(endpoint.version));
+});
+route('DELETE', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', 'Stop evaluating the cluster centrally', async (params, _request, deps) => {
+  const cluster = await ownedCluster(params, deps);
+  if (!(await deps.rules.metricsEndpoints.delete(cluster.accountId, cluster.id))) throw notFound('metrics endpoint');
+  return { status: 204 };
 });
 route('DELETE', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Stop requiring signed requests', async (params, _request, deps) => {
   const cluster = await ownedCluster(params, deps);
@@ -622,6 +639,38 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
   if (!(await deps.stores.routers.delete(owner(params).accountId, params.name!))) throw notFound('router');
   return { status: 204 };
 });
+
+/** The metric rule group use cases, with the PromQL parser, load with their first request: the API's other paths start without them. */
+const ruleGroupsApi = () => import('./rule-groups-api.js');
+
+// Metric rule groups: a tenant's namespace groups, the operator's cluster and global groups.
+for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'tenant'], [`${A}/cluster-rule-groups`, 'cluster', 'operator'], [`${A}/global-rule-groups`, 'global', 'operator']] as const) {
+  const refOf = (params: Params): RuleGroupRef => {
+    const { tenantId } = owner(params);
+    const name = pathName(params.name!, 'name');
+    return level === 'namespace' ? { level, tenantId: tenantId!, name } : { level, name };
+  };
+  route('GET', collection, access, `List ${level} metric rule groups`, async (params, _request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok({ items: await deps.rules.ruleGroups.list(accountId, { level, ...(tenantId === undefined ? {} : { tenantId }) }) });
+  });
+  route('PUT', `${collection}/:name`, access, `Create or replace a ${level} metric rule group (expressions checked and matchers injected on write)`, async (params, request, deps) => {
+    const group = await (await ruleGroupsApi()).putRuleGroup(owner(params).accountId, refOf(params), request.json(), ifMatchVersion(request), deps);
+    return { status: group.version === 1 ? 201 : 200, body: group, headers: etag(group.version) };
+  });
+  route('GET', `${collection}/:name`, access, `Get a ${level} metric rule group`, async (params, _request, deps) => {
+    const group = await (await ruleGroupsApi()).getRuleGroup(owner(params).accountId, refOf(params), deps);
+    return ok(group, etag(group.version));
+  });
+  route('DELETE', `${collection}/:name`, access, `Delete a ${level} metric rule group and the inhibit rules of its levels`, async (params, _request, deps) => {
+    await (await ruleGroupsApi()).deleteRuleGroup(owner(params).accountId, refOf(params), deps);
+    return { status: 204 };
+  });
+  route('POST', `${collection}-dry-run`, access, `Evaluate a ${level} group's rules once now against a cluster's metrics endpoint (?cluster=<name>), storing nothing`, async (params, request, deps) => {
+    const { accountId, tenantId } = owner(params);
+    return ok(await (await ruleGroupsApi()).dryRunRuleGroup(accountId, level, tenantId, request.json(), request.query.cluster, { ...deps, http: deps.channelContext.http }));
+  });
+}
 
 route('POST', `${A}/dead-letters/replay`, 'operator', "Move this account's dead letters back to their queue for another try", async (params, request, deps) => {
   const { accountId } = owner(params);

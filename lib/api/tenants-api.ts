@@ -146,12 +146,12 @@ export async function retireTenant(accountId: string, tenant: Tenant, stores: Te
 /**
  * Deletes every object stored with this tenant as owner: receivers, configs,
  * template sets, language packs, event and audit rules, rule definitions,
- * inhibit rules and silences. Idempotent; answers how many it deleted.
+ * metric rule groups, inhibit rules and silences. Idempotent; answers how many it deleted.
  */
 export async function purgeTenantObjects(accountId: string, tenantId: string, deps: TenantOwnedStores): Promise<number> {
   const { stores, rules } = deps;
   const owner: Owner = { kind: 'tenant', tenantId };
-  const [receivers, configs, templateSets, languagePacks, tenantRules, inhibitRules, silences] = await Promise.all([
+  const [receivers, configs, templateSets, languagePacks, tenantRules, inhibitRules, silences, ruleGroups] = await Promise.all([
     stores.receivers.listTenant(accountId, tenantId),
     stores.configs.all(accountId, owner),
     stores.templateSets.all(accountId, owner),
@@ -159,6 +159,7 @@ export async function purgeTenantObjects(accountId: string, tenantId: string, de
     rules.rules.all(accountId, owner),
     stores.inhibitRules.all(accountId, owner),
     stores.silences.all(accountId),
+    rules.ruleGroups.list(accountId, { level: 'namespace', tenantId }),
   ]);
   const deletions: Array<() => Promise<boolean>> = [
     ...receivers.map((r) => () => stores.receivers.delete({ accountId, tenantId, name: r.name })),
@@ -167,6 +168,7 @@ export async function purgeTenantObjects(accountId: string, tenantId: string, de
     ...languagePacks.map((p) => () => stores.languagePacks.delete(accountId, owner, p.code)),
     ...tenantRules.map((r) => () => rules.rules.delete(accountId, owner, r.name)),
     () => rules.definitions.delete(accountId, owner),
+    ...ruleGroups.map((g) => () => rules.ruleGroups.delete(accountId, { level: 'namespace', tenantId, name: g.name })),
     ...inhibitRules.map((r) => () => stores.inhibitRules.delete(accountId, owner, r.id)),
     ...silences.filter((s) => s.scope.kind === 'tenant' && s.scope.tenantId === tenantId).map((s) => () => stores.silences.delete(accountId, s.id)),
   ];

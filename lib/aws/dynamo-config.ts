@@ -10,6 +10,9 @@ import { DynamoFiringAlerts } from './dynamo-firing-alerts.js';
 import { DynamoObjectStore } from './dynamo-object-store.js';
 import { DynamoDefinitionsStore, DynamoOwnedObjectStore } from './dynamo-owned-store.js';
 import { DynamoReceiverStore } from './dynamo-receiver-store.js';
+import { ruleGroupStore } from './rule-group-keys.js';
+import { DynamoMetricsEndpointStore } from './dynamo-metrics-endpoint-store.js';
+import type { StoredRuleGroup } from '../metric-rules/rule-group.js';
 
 /** Every configuration store, over the config table (and the firing set in the state table). */
 export function configStores(client: DynamoDBDocumentClient, tables: { config: string; state: string }): ConfigStores {
@@ -43,10 +46,12 @@ export function deliveryStores(
   };
 }
 
-/** Rule and definition stores over the config table. */
+/** Rule, definition and metric rule group stores over the config table. */
 export function ruleStores(client: DynamoDBDocumentClient, table: string): RuleStores {
   return {
     rules: new DynamoOwnedObjectStore<StoredRule>(client, table, 'RULE'),
     definitions: new DynamoDefinitionsStore(client, table),
+    ruleGroups: ruleGroupStore(new DynamoObjectStore<StoredRuleGroup>(client, table, 'RULEGROUP')),
+    metricsEndpoints: new DynamoMetricsEndpointStore(client, table),
   };
 }

@@ -7,6 +7,8 @@ import type { RoutingSource } from '../route/routing-source.js';
 import type { AccountSettings, Router } from '../route/router.js';
 import type { Silence } from '../silence/silence.js';
 import type { Owner } from '../tenancy/owner.js';
+import type { RuleGroupStore } from '../metric-rules/rule-group.js';
+import type { MetricsEndpointStore } from '../metric-rules/metrics-endpoint.js';
 import type { AccessEntry, Tenant, Workspace } from '../tenancy/tenant.js';
 import type { ChannelConfig } from './channel-config.js';
 
@@ -25,8 +27,8 @@ export interface Page<T> {
 export interface ObjectStore<T extends Versioned> {
   get(accountId: string, id: string): Promise<T | undefined>;
   page(accountId: string, options: { limit: number; cursor?: string }): Promise<Page<T>>;
-  /** Every object of the kind in the account. */
-  all(accountId: string): Promise<T[]>;
+  /** Every object of the kind in the account, or those whose id starts with `idPrefix` (an adapter's key format). */
+  all(accountId: string, idPrefix?: string): Promise<T[]>;
   /** Creates or replaces; `expectedVersion` 0 means "must not exist yet". */
   put(accountId: string, id: string, object: T, expectedVersion: number): Promise<void>;
   delete(accountId: string, id: string, expectedVersion?: number): Promise<boolean>;
@@ -108,10 +110,13 @@ export interface ConfigStores {
   firing: FiringAlertStore;
 }
 
-/** Event and audit rules, and the definitions (lists, macros) they use. */
+/** Event and audit rules, the definitions (lists, macros) they use, metric rule groups and where they are evaluated. */
 export interface RuleStores {
   rules: OwnedObjectStore<StoredRule>;
   definitions: DefinitionsStore;
+  ruleGroups: RuleGroupStore;
+  /** Where each cluster's series are queried for central evaluation. */
+  metricsEndpoints: MetricsEndpointStore;
 }
 
 /** Routing's reads, answered by the stores. */

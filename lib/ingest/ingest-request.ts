@@ -10,11 +10,12 @@ import { header, type HeaderMap } from '../http/headers.js';
 import { classifyCloudEvents, readCloudEventsRequest } from './cloudevents.js';
 import { parseGenericAlerts } from './generic-alerts.js';
 import { enqueueAlerts } from './ingest-alerts.js';
-import type { FieldIssue } from './ingest-errors.js';
 import { parseKubernetesAuditEvents } from './kubernetes-audit.js';
 import type { KubernetesAuditSignal } from './kubernetes-audit.js';
 import { parseKubernetesEvents, type KubernetesEventSignal } from './kubernetes-events.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { RulesFileSources } from '../metric-rules/rules-file.js';
+import { InvalidPayloadError, type FieldIssue } from './ingest-errors.js';
 import { signalBatchBodies } from './signal-messages.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequestSignature } from './request-signing.js';
 
@@ -26,12 +27,16 @@ export interface IngestRequest {
   method: string;
   headers: HeaderMap;
   body: RawBody;
+  /** Query parameters (`GET rules?format=prometheusrule`). */
+  query?: Record<string, string | undefined>;
 }
 
 export interface IngestResponse {
   status: number;
   /** Undefined: an empty body, as Alertmanager's API answers. */
   body?: unknown;
+  /** A body that is not JSON (the rules file), sent as it is with these headers. */
+  text?: { body: string; headers: Record<string, string> };
 }
 
 export interface IngestDependencies {
@@ -43,6 +48,8 @@ export interface IngestDependencies {
   limitBytes: number;
   now: () => Date;
   startedAt: Date;
+  /** The reads `GET rules` needs; without them the path is not served. */
+  ruleSources?: RulesFileSources;
 }
 
 /** An ingest path tidings does not serve. */
@@ -81,6 +88,8 @@ export const SUCCESS_STATUS = {
  *   POST events                Kubernetes events, event-exporter, kube-eventer -> 200
  *   POST audit                 API server audit webhook (EventList)        -> 202
  *   POST cloudevents           CloudEvents 1.0, structured/batched/binary  -> 202
+ *   GET  rules                 the cluster's metric rule groups as a Prometheus rule file
+ *                              (?format=prometheusrule: a PrometheusRule manifest), ETag  -> 200/304
  * Senders that cannot set headers put the token in the path: `t/<token>/<format>`.
  * Identity always comes from the credential; nothing is queued before it is checked,
  * and a 2xx is sent only once everything accepted is on its queue.
@@ -96,7 +105,7 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
     path = inPath[2]!;
   }
   const route = `${request.method.toUpperCase()} ${path}`;
-  const known = ['POST alertmanager', 'POST api/v2/alerts', 'GET api/v2/status', 'POST alerts', 'POST events', 'POST audit', 'POST cloudevents'];
+  const known = ['POST alertmanager', 'POST api/v2/alerts', 'GET api/v2/status', 'POST alerts', 'POST events', 'POST audit', 'POST cloudevents', 'GET rules'];
   if (!known.includes(route)) throw new UnknownIngestPathError(path, request.method);
 
   const now = deps.now();
@@ -106,6 +115,8 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
   const source = { clusterName: cluster.name };
 
   switch (route) {
+    case 'GET rules':
+      return rulesFile(cluster, request, deps);
     case 'GET api/v2/status':
       return { status: 200, body: alertmanagerStatus({ startedAt: deps.startedAt, version: 'tidings-0.1.0' }) };
     case 'POST alertmanager': {
@@ -147,6 +158,26 @@ export async function handleIngest(request: IngestRequest, deps: IngestDependenc
       return answer(SUCCESS_STATUS.cloudevents, accepted, [...parsed.issues, ...classified.issues]);
     }
   }
+}
+
+/**
+ * The cluster's rule file. The PromQL parser and the YAML writer load here,
+ * on first use, so that ingest's alert paths start without them.
+ */
+async function rulesFile(cluster: Cluster, request: IngestRequest, deps: IngestDependencies): Promise<IngestResponse> {
+  if (deps.ruleSources === undefined) throw new UnknownIngestPathError('rules', request.method);
+  const format = request.query?.format ?? 'prometheus';
+  if (format !== 'prometheus' && format !== 'prometheusrule') {
+    throw new InvalidPayloadError('invalid format', [{ field: 'format', message: 'must be prometheus (a rule file) or prometheusrule (a PrometheusRule manifest)' }]);
+  }
+  const { serveRulesFile } = await import('../metric-rules/rules-file.js');
+  const ifNoneMatch = header(request.headers, 'if-none-match');
+  const answer = await serveRulesFile(
+    { accountId: cluster.accountId, name: cluster.name },
+    { format, ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) },
+    deps.ruleSources,
+  );
+  return { status: answer.status, text: { body: answer.body, headers: { 'content-type': answer.contentType, etag: answer.etag, 'cache-control': 'no-cache' } } };
 }
 
 /** HMAC over the bytes as sent (before base64 or decompression), with the cluster's live signing secrets. */

@@ -79,6 +79,8 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     adminKey: TEST_ADMIN_KEY,
     outboundAllowCidrs: '127.0.0.1/32',
     logLevel: (process.env.TIDINGS_TEST_LOG_LEVEL as 'ERROR' | undefined) ?? 'ERROR',
+    // Scheduled functions stay off unless a test turns them on: they would only add load to the others.
+    scheduleEverySeconds: 0,
     ...overrides,
     // Routing reads configuration fresh each time, so a test's change applies to its next alert.
     env: { TIDINGS_ROUTING_CACHE_MS: '1', ...overrides.env },

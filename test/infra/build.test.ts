@@ -33,7 +33,7 @@ describe('buildFunctions', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('builds every function into its own folder, chunks included, as serverless.yml packages it', () => {
-    expect(built.map((f) => f.name).sort()).toEqual(['aggregate', 'api', 'deliver', 'filter', 'ingest', 'route']);
+    expect(built.map((f) => f.name).sort()).toEqual(['aggregate', 'api', 'deliver', 'evaluate', 'filter', 'ingest', 'route']);
     for (const { name, entry } of built) {
       expect(entry).toBe(join(outDir, 'functions', name, 'handler.mjs'));
       const chunks = readdirSync(join(outDir, 'functions', name, 'chunks'));

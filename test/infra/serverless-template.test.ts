@@ -8,7 +8,7 @@ let resources: Record<string, Resource>;
 let outputs: Record<string, unknown>;
 
 const STAGE = 'citest';
-const FUNCTIONS = ['ingest', 'api', 'filter', 'route', 'aggregate', 'deliver'];
+const FUNCTIONS = ['ingest', 'api', 'filter', 'route', 'aggregate', 'deliver', 'evaluate'];
 
 beforeAll(async () => {
   // The same command a user runs: bundle, then `serverless package` with dummy credentials, no AWS account.
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const template = JSON.parse(readFileSync('.serverless/cloudformation-template-update-stack.json', 'utf8'));
   resources = template.Resources;
   outputs = template.Outputs;
-}, 120_000);
+}, 300_000); // seven bundles and `serverless package`: over two minutes on a loaded 2-core machine
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
@@ -85,6 +85,13 @@ describe('the packaged CloudFormation template', () => {
         }
       }
     }
+  });
+
+  it('runs the central evaluation every minute', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
+    const target = rules[0]![1].Properties.Targets[0].Arn['Fn::GetAtt'][0] as string;
+    expect(resources[target]!.Properties.FunctionName).toBe(`tidings-${STAGE}-evaluate`);
   });
 
   it('exports the ingest URL as a stack output', () => {

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
+
+let stack: LocalStack;
+let admin: ReturnType<typeof adminClient>;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+let prometheus: Awaited<ReturnType<typeof startHttpReceiver>>;
+
+/** The series the stand-in Prometheus holds: errors of pod web-1 in prod-eu's shop and payments namespaces. */
+const series = [
+  { metric: { __name__: 'errors', cluster: 'prod-eu', namespace: 'shop', pod: 'web-1' }, value: 5 },
+  { metric: { __name__: 'errors', cluster: 'prod-eu', namespace: 'payments', pod: 'pay-1' }, value: 0 },
+  { metric: { __name__: 'errors', cluster: 'prod-us', namespace: 'payments', pod: 'pay-9' }, value: 7 },
+];
+
+/**
+ * A Prometheus stand-in that answers `errors` queries honestly for the
+ * matchers they carry (cluster and namespace, `=` only), so only an
+ * injected query can reach one namespace's series.
+ */
+function answer(form: URLSearchParams) {
+  const query = form.get('query') ?? '';
+  const wanted = Object.fromEntries([...query.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  const threshold = Number(/> (\d+)/.exec(query)?.[1] ?? '0');
+  const result = series
+    .filter((s) => Object.entries(wanted).every(([name, value]) => (s.metric as Record<string, string>)[name] === value) && s.value > threshold)
+    .map((s) => ({ metric: s.metric, value: [Number(form.get('time')), String(s.value)] }));
+  return { status: 'success', data: { resultType: 'vector', result } };
+}
+
+beforeAll(async () => {
+  receiver = await startHttpReceiver();
+  prometheus = await startHttpReceiver((request) =>
+    request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(answer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
+  );
+  stack = await startTestStack({ scheduleEverySeconds: 1 });
+  admin = adminClient(stack);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await Promise.all([receiver?.close(), prometheus?.close()]);
+});
+
+describe('central evaluation on the local stack', () => {
+  it("fires a tenant's namespace rule on its own series into its receiver; another tenant's rule cannot read them", async () => {
+    // Arrange: two tenants in one cluster, each with a receiver and a rule that reads every namespace as written.
+    const a = '/v1/accounts/central';
+    const cluster = await admin.createCluster('central', 'prod-eu');
+    const put = async (path: string, body: unknown) => {
+      const response = await admin.call('PUT', `${a}${path}`, body);
+      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body;
+    };
+    const grouping = { groupBy: ['alertname'], groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' };
+    await put('/tenants/team-a', { bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] });
+    await put('/tenants/team-b', { bindings: [{ cluster: 'prod-eu', namespace: 'payments' }] });
+    await put('/tenants/team-a/receivers/hook', { channel: 'webhook', settings: { url: `${receiver.url}/team-a` }, grouping });
+    await put('/tenants/team-b/receivers/hook', { channel: 'webhook', settings: { url: `${receiver.url}/team-b` }, grouping });
+    const rule = (alert: string) => ({ alert, expr: 'errors > 1', annotations: { summary: '{{ $labels.pod }}: {{ $value }} errors' } });
+    await put('/tenants/team-a/rule-groups/errors', { namespace: 'shop', rules: [rule('ShopErrors')] });
+    await put('/tenants/team-b/rule-groups/errors', { namespace: 'payments', rules: [rule('PaymentErrors')] });
+
+    // Act: the endpoint turns central evaluation on (the scheduled function runs every second here).
+    const endpoint = await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url, bearerToken: 'prom-secret', evaluationInterval: '1s', resendDelay: '1m' });
+    expect(endpoint.status).toBe(201);
+    expect(endpoint.body).toMatchObject({ url: prometheus.url, type: 'prometheus', authorization: '<secret>' });
+    expect(JSON.stringify(endpoint.body)).not.toContain('prom-secret');
+    const inUrl = await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url.replace('http://', 'http://u:p@') });
+    expect(inUrl.status).toBe(400);
+    expect(inUrl.body.issues).toEqual([{ field: 'url', message: 'must not carry credentials: use bearerToken or basicAuth' }]);
+
+    // Assert: team-a's receiver gets the alert with tidings' labels.
+    const delivered = await eventually(() => receiver.requests.find((r) => r.path === '/team-a' && r.body.includes('ShopErrors')), 60_000, "team-a's notification");
+    const alert = delivered.json().alerts[0];
+    expect(alert.labels).toMatchObject({ alertname: 'ShopErrors', namespace: 'shop', pod: 'web-1', cluster: 'prod-eu', alerttype: 'metric', rule_group: 'errors', rule_level: 'namespace', severity: 'warning' });
+    expect(alert.annotations).toEqual({ summary: 'web-1: 5 errors' });
+    // team-b's rule ran with its own namespace and the cluster injected, with the sealed credential, and matched nothing.
+    const queries = prometheus.requests.map((r) => ({ query: new URLSearchParams(r.body).get('query'), authorization: r.headers.authorization }));
+    expect(queries).toContainEqual({ query: 'errors{namespace="payments", cluster="prod-eu"} > 1', authorization: 'Bearer prom-secret' });
+    expect(queries.every((q) => q.query!.includes('cluster="prod-eu"'))).toBe(true);
+    expect(receiver.requests.filter((r) => r.path === '/team-b')).toEqual([]);
+
+    // Turning it off stops the queries.
+    expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
+    expect((await admin.call('GET', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(404);
+  });
+
+  it("dry-runs a tenant's group against the cluster's endpoint: the injected expressions and the alerts they would produce", async () => {
+    // Arrange
+    const a = '/v1/accounts/dryrun';
+    const cluster = await admin.createCluster('dryrun', 'prod-eu');
+    await admin.createCluster('dryrun', 'edge');
+    expect((await admin.call('PUT', `${a}/tenants/team-a`, { bindings: [{ cluster: 'prod-eu', namespace: 'shop' }, { cluster: 'edge', namespace: 'shop' }] })).status).toBe(201);
+    expect((await admin.call('PUT', `${a}/tenants/team-b`, { bindings: [{ cluster: 'prod-eu', namespace: 'payments' }] })).status).toBe(201);
+    const keyA = (await admin.call('POST', `${a}/tenants/team-a/keys`)).body.key as string;
+    const keyB = (await admin.call('POST', `${a}/tenants/team-b/keys`)).body.key as string;
+    expect((await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url })).status).toBe(201);
+    const group = { namespace: 'shop', rules: [{ alert: 'ShopErrors', expr: 'errors > 1', annotations: { summary: '{{ $value }}' } }, { alert: 'ShopErrorsLong', expr: 'errors > 1', for: '10m' }, { alert: 'Quiet', expr: 'errors > 100' }] };
+
+    // Act
+    const response = await adminClient(stack, keyA).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=prod-eu`, group);
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.body.rules).toEqual([
+      {
+        alert: 'ShopErrors',
+        expr: 'errors{namespace="shop", cluster="prod-eu"} > 1',
+        severity: 'warning',
+        alerts: [{ labels: expect.objectContaining({ alertname: 'ShopErrors', pod: 'web-1', namespace: 'shop', cluster: 'prod-eu', alerttype: 'metric' }), annotations: { summary: '5' }, value: 5, state: 'firing' }],
+      },
+      expect.objectContaining({ alert: 'ShopErrorsLong', alerts: [expect.objectContaining({ state: 'pending' })] }),
+      expect.objectContaining({ alert: 'Quiet', expr: 'errors{namespace="shop", cluster="prod-eu"} > 100', alerts: [] }),
+    ]);
+    expect((await adminClient(stack, keyA).call('GET', `${a}/tenants/team-a/rule-groups`)).body.items).toEqual([]);
+
+    // Another tenant cannot dry-run a namespace it is not bound to, nor use another tenant's path; a cluster without an endpoint is a 400 too.
+    const stolen = await adminClient(stack, keyB).call('POST', `${a}/tenants/team-b/rule-groups-dry-run?cluster=prod-eu`, group);
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.issues).toEqual([{ field: 'namespace', message: 'tenant team-b is not bound to namespace shop in any cluster' }]);
+    expect((await adminClient(stack, keyB).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=prod-eu`, group)).status).toBe(403);
+    const noEndpoint = await adminClient(stack, keyA).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=edge`, group);
+    expect(noEndpoint.status).toBe(400);
+    expect(noEndpoint.body.issues).toEqual([{ field: 'cluster', message: 'cluster edge has no metrics endpoint to query' }]);
+    expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
+  });
+});
