@@ -27,6 +27,8 @@ const rulesApi = () => import('./rules-api.js');
 const shippedRules = () => import('../rules/default-rules.js');
 const routing = () => Promise.all([import('../route/route-alerts.js'), import('../route/routing-source.js')]);
 const alertmanagerV2 = () => import('./alertmanager-v2.js');
+// The metric rule group use cases and metrics endpoints, with the PromQL parser.
+const ruleGroupsApi = () => import('./rule-groups-api.js');
 // The OpenAPI document imports every schema and view of the API, the lazily loaded ones included.
 const openApi = () => import('./openapi.js');
 import { ownerOf } from '../tenancy/owner.js';
@@ -47,7 +49,6 @@ import {
   tokenRotationBodySchema,
   type TestSendResult,
 } from './admin-schemas.js';
-import { metricsEndpointView } from '../metric-rules/metrics-endpoint.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import { mayAccess } from './principal.js';
 import { putReceiver, receiverView, toReceiverGrouping, validSelector } from './receivers-api.js';
@@ -154,10 +155,8 @@ route('PUT', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "Evaluate th
   return { status: endpoint.version === 1 ? 201 : 200, body: endpoint, headers: etag(endpoint.version) };
 });
 route('GET', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "The cluster's metrics endpoint (credentials not shown)", async (params, _request, deps) => {
-  const cluster = await ownedCluster(params, deps);
-  const endpoint = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
-  if (endpoint === undefined) throw notFound('metrics endpoint');
-  return ok(metricsEndpointView(endpoint), etag(endpoint.version));
+  const endpoint = await (await ruleGroupsApi()).getMetricsEndpoint(await ownedCluster(params, deps), deps);
+  return ok(endpoint, etag(endpoint.version));
 });
 route('DELETE', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', 'Stop evaluating the cluster centrally', async (params, _request, deps) => {
   const cluster = await ownedCluster(params, deps);
@@ -639,9 +638,6 @@ route('DELETE', `${A}/routers/:name`, 'operator', 'Delete a router', async (para
   if (!(await deps.stores.routers.delete(owner(params).accountId, params.name!))) throw notFound('router');
   return { status: 204 };
 });
-
-/** The metric rule group use cases, with the PromQL parser, load with their first request: the API's other paths start without them. */
-const ruleGroupsApi = () => import('./rule-groups-api.js');
 
 // Metric rule groups: a tenant's namespace groups, the operator's cluster and global groups.
 for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'tenant'], [`${A}/cluster-rule-groups`, 'cluster', 'operator'], [`${A}/global-rule-groups`, 'global', 'operator']] as const) {

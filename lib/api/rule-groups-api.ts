@@ -229,3 +229,10 @@ export async function putMetricsEndpoint(
   await deps.rules.metricsEndpoints.put(endpoint, version);
   return metricsEndpointView(endpoint);
 }
+
+/** A cluster's metrics endpoint as the API shows it (credentials not shown). */
+export async function getMetricsEndpoint(cluster: Cluster, deps: { rules: RuleStores }) {
+  const endpoint = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
+  if (endpoint === undefined) throw notFound('metrics endpoint');
+  return metricsEndpointView(endpoint);
+}

@@ -15,6 +15,8 @@ const LAZY_IN: Record<string, string[]> = {
   'node_modules/handlebars/': ['api'],
   'node_modules/@aws-sdk/client-sqs/': ['deliver', 'api'],
   'lib/rules/parser.ts': ['api'],
+  'node_modules/@prometheus-io/lezer-promql/': ['api'],
+  'lib/metric-rules/': ['api'],
 };
 
 /** The cold-start issue's bound on what a handler's import loads. */
