@@ -28,6 +28,16 @@ import {
   tokenRotationBodySchema,
 } from './admin-schemas.js';
 import { alertmanagerOperations, type AlertmanagerOperation } from './alertmanager-v2.js';
+import { metricsEndpointBodySchema, metricsEndpointViewSchema } from '../metric-rules/metrics-endpoint.js';
+import {
+  clusterGroupBodySchema,
+  globalGroupBodySchema,
+  namespaceGroupBodySchema,
+  ruleGroupDryRunReportSchema,
+  storedClusterGroupSchema,
+  storedGlobalGroupSchema,
+  storedNamespaceGroupSchema,
+} from '../metric-rules/rule-group.js';
 import { pageOf, pageQuerySchema, type OperationContract } from './api-types.js';
 import { putReceiverSchema, receiverViewSchema } from './receivers-api.js';
 import { definitionsBodySchema, dryRunBodySchema, dryRunReportSchema, ruleBodySchema, ruleSpecSchema, storedDefinitionsSchema, storedRuleSchema } from './rules-api.js';
@@ -89,6 +99,17 @@ function scopedContracts(base: string): Array<[string, RouteContract]> {
   ];
 }
 
+/** A level's metric rule groups: a group as `PUT` takes it and as stored, and a dry run of a group sent as `PUT` takes it. */
+function ruleGroupContracts(collection: string, body: z.ZodType, stored: z.ZodType): Array<[string, RouteContract]> {
+  return [
+    [`GET ${collection}`, get(pageOf(stored))],
+    [`PUT ${collection}/:name`, put(body, stored)],
+    [`GET ${collection}/:name`, get(stored)],
+    [`DELETE ${collection}/:name`, { responses: noBody }],
+    [`POST ${collection}-dry-run`, { request: body, query: z.object({ cluster: z.string().optional() }), responses: { 200: ruleGroupDryRunReportSchema } }],
+  ];
+}
+
 /**
  * Every route's contract, keyed `METHOD pattern` as in lib/api/api-routes.ts.
  * The OpenAPI document is generated from it; test/unit/api/openapi.test.ts
@@ -102,6 +123,9 @@ export const routeContracts: ReadonlyMap<string, RouteContract> = new Map<string
   [`DELETE ${A}/clusters/:cluster/tokens/:token`, { responses: noBody }],
   [`POST ${A}/clusters/:cluster/signing-secrets`, { responses: { 201: signingSecretSchema } }],
   [`DELETE ${A}/clusters/:cluster/signing-secrets`, { responses: noBody }],
+  [`PUT ${A}/clusters/:cluster/metrics-endpoint`, put(metricsEndpointBodySchema, metricsEndpointViewSchema)],
+  [`GET ${A}/clusters/:cluster/metrics-endpoint`, get(metricsEndpointViewSchema)],
+  [`DELETE ${A}/clusters/:cluster/metrics-endpoint`, { responses: noBody }],
   [`GET ${A}/settings`, get(settingsViewSchema)],
   [`PUT ${A}/settings`, { request: settingsBodySchema, responses: { 200: settingsViewSchema } }],
   [`GET ${A}/tenants`, get(pageOf(tenantViewSchema), pageQuerySchema)],
@@ -120,6 +144,9 @@ export const routeContracts: ReadonlyMap<string, RouteContract> = new Map<string
   [`PUT ${A}/routers/:name`, put(routerBodySchema, routerSchema)],
   [`GET ${A}/routers/:name`, get(routerSchema)],
   [`DELETE ${A}/routers/:name`, { responses: noBody }],
+  ...ruleGroupContracts(`${T}/rule-groups`, namespaceGroupBodySchema, storedNamespaceGroupSchema),
+  ...ruleGroupContracts(`${A}/cluster-rule-groups`, clusterGroupBodySchema, storedClusterGroupSchema),
+  ...ruleGroupContracts(`${A}/global-rule-groups`, globalGroupBodySchema, storedGlobalGroupSchema),
   [`POST ${A}/dead-letters/replay`, { request: replayBodySchema, responses: { 200: replayResultSchema } }],
   [`GET ${A}/default-rules`, get(z.strictObject({ items: z.array(ruleSpecSchema), definitions: definitionsBodySchema }))],
   ['GET /v1/openapi.json', get(z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) }))],

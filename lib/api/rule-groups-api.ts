@@ -7,13 +7,14 @@ import {
   clusterGroupBodySchema,
   globalGroupBodySchema,
   namespaceGroupBodySchema,
+  type RuleGroupDryRunReport,
   type RuleGroupRef,
   type StoredRuleGroup,
 } from '../metric-rules/rule-group.js';
 import { accessEntries, type Workspace } from '../tenancy/tenant.js';
 import type { Cluster } from '../clusters/cluster.js';
 import type { SecretSealer } from '../secrets/sealer.js';
-import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, queryEndpointOf, type MetricsEndpoint } from '../metric-rules/metrics-endpoint.js';
+import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, queryEndpointOf, type MetricsEndpoint, type MetricsEndpointView } from '../metric-rules/metrics-endpoint.js';
 import { expandRule, groupAppliesTo, levelInhibitRules, prometheusGroup } from '../metric-rules/effective-rules.js';
 import { instantQuery, QueryFailedError } from '../metric-rules/prometheus-query.js';
 import { DuplicateAlertLabelsError, evaluateAlertingRule } from '../metric-rules/alerting-state.js';
@@ -119,7 +120,7 @@ export async function dryRunRuleGroup(
   body: unknown,
   clusterName: string | undefined,
   deps: RuleGroupDependencies & { clusters: Pick<ClusterStore, 'listByAccount'>; sealer: SecretSealer; http: OutboundHttp },
-) {
+): Promise<RuleGroupDryRunReport> {
   const ref: RuleGroupRef = level === 'namespace' ? { level, tenantId: tenantId!, name: 'dry-run' } : { level, name: 'dry-run' };
   const now = deps.now();
   const group = await validatedGroup(accountId, ref, body, deps, { createdAt: now.toISOString(), updatedAt: now.toISOString(), version: 0 });
@@ -141,7 +142,9 @@ export async function dryRunRuleGroup(
         const samples = await instantQuery(deps.http, target, rule.expr, now);
         const spec = { alert: rule.alert, expr: rule.expr, labels: rule.labels, annotations: rule.annotations ?? {}, forMs: rule.for === undefined ? 0 : parseDuration(rule.for), keepFiringForMs: 0 };
         const { alerts } = evaluateAlertingRule(spec, samples, {}, now.getTime(), settings);
-        return { ...base, alerts: Object.values(alerts).map((a) => ({ labels: { ...a.labels, cluster: name }, annotations: a.annotations, value: a.value, state: a.state })) };
+        // One evaluation from no state: each alert is new, pending or (without `for`) firing already.
+        const shown = Object.values(alerts).flatMap((a) => (a.state === 'inactive' ? [] : [{ labels: { ...a.labels, cluster: name }, annotations: a.annotations, value: a.value, state: a.state }]));
+        return { ...base, alerts: shown };
       } catch (error) {
         if (error instanceof QueryFailedError || error instanceof DuplicateAlertLabelsError || error instanceof OutboundNetworkError || error instanceof ForbiddenDestinationError) {
           return { ...base, alerts: [], error: error.message };
@@ -208,7 +211,7 @@ export async function putMetricsEndpoint(
   body: unknown,
   expectedVersion: number | undefined,
   deps: { rules: RuleStores; sealer: SecretSealer; now: () => Date },
-) {
+): Promise<MetricsEndpointView> {
   const request = parseWith(metricsEndpointBodySchema, body);
   const current = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
   const version = expectedVersion ?? current?.version ?? 0;
@@ -231,7 +234,7 @@ export async function putMetricsEndpoint(
 }
 
 /** A cluster's metrics endpoint as the API shows it (credentials not shown). */
-export async function getMetricsEndpoint(cluster: Cluster, deps: { rules: RuleStores }) {
+export async function getMetricsEndpoint(cluster: Cluster, deps: { rules: RuleStores }): Promise<MetricsEndpointView> {
   const endpoint = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
   if (endpoint === undefined) throw notFound('metrics endpoint');
   return metricsEndpointView(endpoint);

@@ -11,7 +11,8 @@ export interface PrometheusAlertingRule {
   expr: string;
   for?: string;
   keep_firing_for?: string;
-  labels: Record<string, string>;
+  /** The rule's labels, with the severity of its level (or its own) always set. */
+  labels: Record<string, string> & { severity: Severity };
   annotations?: Record<string, string>;
 }
 

@@ -43,8 +43,23 @@ export interface MetricsEndpointStore {
   delete(accountId: string, clusterId: string): Promise<boolean>;
 }
 
-/** The endpoint as the API shows it: whether credentials are set, never their values. */
-export function metricsEndpointView(endpoint: MetricsEndpoint) {
+/** The endpoint as the API shows it: whether credentials are set (`<secret>`, else null), never their values. */
+export const metricsEndpointViewSchema = z.strictObject({
+  accountId: z.string(),
+  clusterId: z.string(),
+  url: z.string(),
+  type: z.enum(['prometheus', 'thanos', 'mimir']),
+  orgId: z.string().optional(),
+  externalLabels: z.record(z.string(), z.string()),
+  resendDelay: z.string(),
+  evaluationInterval: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  authorization: z.literal('<secret>').nullable(),
+});
+export type MetricsEndpointView = z.infer<typeof metricsEndpointViewSchema>;
+
+export function metricsEndpointView(endpoint: MetricsEndpoint): MetricsEndpointView {
   const { sealedAuthorization, ...rest } = endpoint;
   return { ...rest, authorization: sealedAuthorization === undefined ? null : '<secret>' };
 }

@@ -104,24 +104,49 @@ export const globalGroupBodySchema = z.strictObject({
 
 export type MetricRule = z.infer<typeof namespaceGroupBodySchema>['rules'][number] | z.infer<typeof clusterGroupBodySchema>['rules'][number];
 
-interface StoredFields {
-  accountId: string;
-  name: string;
-  enabled: boolean;
-  interval?: string;
-  rules: MetricRule[];
+const storedFields = {
+  accountId: z.string(),
+  name: z.string(),
   /** Ids of the inhibit rules made for this group's levels, deleted with it. */
-  inhibitRuleIds: string[];
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+  inhibitRuleIds: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+};
+
+/** A tenant's namespace group as stored and answered: the body as validated (defaults filled in), with its tenant. */
+export const storedNamespaceGroupSchema = namespaceGroupBodySchema.extend({ ...storedFields, level: z.literal('namespace'), tenantId: z.string() });
+export const storedClusterGroupSchema = clusterGroupBodySchema.extend({ ...storedFields, level: z.literal('cluster') });
+export const storedGlobalGroupSchema = globalGroupBodySchema.extend({ ...storedFields, level: z.literal('global') });
+export const storedRuleGroupSchema = z.discriminatedUnion('level', [storedNamespaceGroupSchema, storedClusterGroupSchema, storedGlobalGroupSchema]);
 
 /** A stored rule group of any level. */
-export type StoredRuleGroup =
-  | (StoredFields & { level: 'namespace'; tenantId: string; namespace: string; cluster?: string })
-  | (StoredFields & { level: 'cluster'; cluster: string })
-  | (StoredFields & { level: 'global'; clusterSelector?: NameSelector; namespaceSelector?: NameSelector });
+export type StoredRuleGroup = z.output<typeof storedRuleGroupSchema>;
+
+/** What a dry run answers: each rule as run (matchers injected) and the alerts it would produce now, or why its query failed. */
+export const ruleGroupDryRunReportSchema = z.strictObject({
+  cluster: z.string(),
+  evaluatedAt: z.string(),
+  rules: z.array(
+    z.strictObject({
+      alert: z.string(),
+      expr: z.string(),
+      severity: severitySchema,
+      alerts: z.array(
+        z.strictObject({
+          labels: z.record(z.string(), z.string()),
+          annotations: z.record(z.string(), z.string()),
+          // JSON has no NaN or infinities: such a sample value is answered as null.
+          value: z.number().nullable(),
+          /** `pending` while the rule's `for` holds it back. */
+          state: z.enum(['pending', 'firing']),
+        }),
+      ),
+      error: z.string().optional(),
+    }),
+  ),
+});
+export type RuleGroupDryRunReport = z.infer<typeof ruleGroupDryRunReportSchema>;
 
 /** Rule groups by reference, with optimistic concurrency on `version` like every config object. */
 export interface RuleGroupStore {

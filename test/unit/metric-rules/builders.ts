@@ -1,8 +1,11 @@
 import type { MetricRule, StoredRuleGroup } from '../../../lib/metric-rules/rule-group.js';
 
+/** A rule written with `expr`, as groups of every level take it. */
+type ExprRule = Omit<MetricRule, 'exprBuilder'>;
+
 /** A rule as the API stores it after defaults. */
-export function aMetricRule(overrides: Partial<MetricRule> = {}): MetricRule {
-  return { alert: 'HighErrorRate', expr: 'rate(http_errors_total[5m]) > 1', severity: 'warning', labels: {}, annotations: {}, disable: false, ...overrides } as MetricRule;
+export function aMetricRule(overrides: Partial<ExprRule> = {}): ExprRule {
+  return { alert: 'HighErrorRate', expr: 'rate(http_errors_total[5m]) > 1', severity: 'warning', labels: {}, annotations: {}, disable: false, ...overrides };
 }
 
 const stored = { accountId: 'acme', enabled: true, inhibitRuleIds: [], createdAt: '2026-12-02T00:00:00.000Z', updatedAt: '2026-12-02T00:00:00.000Z', version: 1 };

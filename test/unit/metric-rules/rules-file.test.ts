@@ -231,7 +231,7 @@ describe.skipIf(missingPromtool !== undefined)('the rule file, as Prometheus 2.4
         refusedByTidings.set(i, error.message);
       }
     });
-    const file = renderRulesFile('prod-eu', [{ name: 'sample', rules: sample.map((expr, i) => ({ alert: `E${i}`, expr, labels: {} })) }], 'prometheus');
+    const file = renderRulesFile('prod-eu', [{ name: 'sample', rules: sample.map((expr, i) => ({ alert: `E${i}`, expr, labels: { severity: 'warning' as const } })) }], 'prometheus');
 
     // Act
     const checked = await promtool({ 'rules.yml': file }, 'check', 'rules', 'rules.yml');
