@@ -20,6 +20,7 @@ import { ingestedFingerprint, settledPath } from '../helpers/pipeline-signals.js
  */
 let stack: LocalStack;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+let prometheus: Awaited<ReturnType<typeof startHttpReceiver>>;
 let admin: ReturnType<typeof adminClient>;
 
 const operations = documentedOperations(apiRoutes).map((operation) => ({ operation, match: compilePathPattern(operation.path) }));
@@ -61,15 +62,30 @@ const account = 'contract';
 const A = `/v1/accounts/${account}`;
 const T = `${A}/tenants/team-a`;
 
+/**
+ * A Prometheus stand-in for dry runs (`POST /api/v1/query`, form-encoded, as
+ * tidings queries): one series of pod web-1 in prod-eu's shop namespace for
+ * every query, valued +Inf for a ratio (a zero denominator), as Prometheus writes it.
+ */
+function prometheusAnswer(form: URLSearchParams) {
+  const query = form.get('query') ?? '';
+  const value = query.includes(' / ') ? '+Inf' : '3';
+  const metric = { cluster: 'prod-eu', namespace: 'shop', pod: 'web-1', node: 'n1' };
+  return { status: 'success', data: { resultType: 'vector', result: [{ metric, value: [Number(form.get('time')), value] }] } };
+}
+
 beforeAll(async () => {
   receiver = await startHttpReceiver();
+  prometheus = await startHttpReceiver((request) =>
+    request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(prometheusAnswer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
+  );
   stack = await startTestStack();
   admin = adminClient(stack);
   servedDocument = (await admin.call('GET', '/v1/openapi.json')).body;
 });
 afterAll(async () => {
   await stack?.stop();
-  await receiver?.close();
+  await Promise.all([receiver?.close(), prometheus?.close()]);
 });
 
 describe('every answer of the admin API matches its OpenAPI schema', () => {
@@ -190,6 +206,60 @@ describe('every answer of the admin API matches its OpenAPI schema', () => {
       const groups = await call('GET', `${base}/alertmanager/api/v2/alerts/groups`);
       expect(groups.length).toBeGreaterThan(0);
     }
+  });
+
+  it('metric rule groups at each level, their dry runs against the cluster\'s metrics endpoint, and the endpoint', async () => {
+    const cluster = (await call('GET', `${A}/clusters`)).items.find((c: { name: string }) => c.name === 'prod-eu');
+    const endpointPath = `${A}/clusters/${cluster.id}/metrics-endpoint`;
+    await call('PUT', endpointPath, { url: prometheus.url, externalLabels: { region: 'eu' } }, 201);
+    const endpoint = await call('PUT', endpointPath, { url: prometheus.url, type: 'thanos', bearerToken: 'prom-secret', externalLabels: { region: 'eu' }, evaluationInterval: '30s' }, 200);
+    expect(endpoint.authorization).toBe('<secret>');
+    expect(JSON.stringify(await call('GET', endpointPath))).not.toContain('prom-secret');
+
+    // A tenant's group for a namespace it is bound to: an expression, a workload builder, and levels (which make an inhibit rule).
+    const namespaceGroup = {
+      namespace: 'shop',
+      cluster: 'prod-eu',
+      interval: '1m',
+      rules: [
+        { alert: 'ErrorRatioHigh', expr: 'sum by (pod) (rate(http_errors_total[5m])) / sum by (pod) (rate(http_requests_total[5m])) > 0.05', for: '5m', labels: { team: 'a' }, annotations: { summary: '{{ $labels.pod }}: {{ $value }} of requests fail' } },
+        { alert: 'WebCpuHigh', exprBuilder: { workload: { kind: 'deployment', names: ['web'], comparator: '>=', metricThreshold: { cpu: { usage: 0.8 } } } }, severity: 'critical' },
+        { alert: 'Restarts', expr: 'sum by (pod) (increase(kube_pod_container_status_restarts_total[15m]))', levels: [{ comparator: '>', threshold: 5, severity: 'critical' }, { comparator: '>', threshold: 1, severity: 'warning' }], inhibitLabels: ['pod'] },
+      ],
+    };
+    const clusterGroup = {
+      cluster: 'prod-eu',
+      rules: [
+        { alert: 'NodeCpuHigh', exprBuilder: { node: { names: ['n1'], comparator: '>', cpu: { utilization: 0.9 } } }, severity: 'critical' },
+        { alert: 'NodeExporterDown', expr: 'up{job="node-exporter"} == 0', for: '2m', keep_firing_for: '5m', disable: true },
+      ],
+    };
+    const globalGroup = {
+      clusterSelector: { inValues: ['prod-eu', 'prod-us'] },
+      namespaceSelector: { matcher: { type: '=~', value: 'kube-.*' } },
+      rules: [{ alert: 'PodCrashLooping', expr: 'increase(kube_pod_container_status_restarts_total[15m]) > 3', annotations: { runbook_url: 'https://runbooks.example/crashloop' } }],
+    };
+    const levels = [
+      [`${T}/rule-groups`, namespaceGroup, ''],
+      [`${A}/cluster-rule-groups`, clusterGroup, ''],
+      [`${A}/global-rule-groups`, globalGroup, '?cluster=prod-eu'],
+    ] as const;
+    for (const [collection, group, query] of levels) {
+      const stored = await call('PUT', `${collection}/checks`, group, 201);
+      expect((await call('PUT', `${collection}/checks`, { ...group, interval: '2m', enabled: false }, 200)).enabled).toBe(false);
+      expect((await call('GET', collection)).items.map((g: { name: string }) => g.name)).toEqual(['checks']);
+      expect((await call('GET', `${collection}/checks`)).version).toBe(stored.version + 1);
+      const report = await call('POST', `${collection}-dry-run${query}`, group);
+      expect(report.cluster, collection).toBe('prod-eu');
+      expect(report.rules.every((r: { alerts: unknown[]; error?: string }) => r.error === undefined && r.alerts.length > 0), JSON.stringify(report)).toBe(true);
+    }
+    const namespaceReport = await call('POST', `${T}/rule-groups-dry-run`, namespaceGroup);
+    expect(namespaceReport.rules.every((r: { expr: string }) => r.expr.includes('namespace="shop"'))).toBe(true);
+    expect(namespaceReport.rules[0].alerts).toEqual([expect.objectContaining({ state: 'pending', value: null })]);
+    expect((await call('GET', `${T}/rule-groups/checks`)).inhibitRuleIds.length).toBe(1);
+
+    for (const [collection] of levels) await call('DELETE', `${collection}/checks`, undefined, 204);
+    await call('DELETE', endpointPath, undefined, 204);
   });
 
   it('routers, dead letters, default rules and the document itself; then deletes', async () => {
