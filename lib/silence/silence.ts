@@ -135,7 +135,13 @@ interface CompiledParts {
   endsAtMs: number;
 }
 
-function compileParts(silence: Silence): CompiledParts {
+/**
+ * `forWrite` adds the checks that only make sense for a silence being written:
+ * a schedule that never opens in the silence's lifetime is a mistake then, but
+ * an expired recurring silence (its end moved to now) is exactly that, and must
+ * still compile.
+ */
+function compileParts(silence: Silence, forWrite = false): CompiledParts {
   const issues: SilenceIssue[] = [];
   const problem = (path: string, message: string): void => {
     issues.push({ path, message });
@@ -206,7 +212,9 @@ function compileParts(silence: Silence): CompiledParts {
       if (!(error instanceof ScheduleError)) throw error;
       problem(`schedule.${error.field}`, error.message);
     }
-    if (schedule !== undefined && startsAtMs !== undefined && Number.isFinite(endsAtMs)) {
+    if (!forWrite) {
+      // Stored silences are not judged by whether they will still fire.
+    } else if (schedule !== undefined && startsAtMs !== undefined && Number.isFinite(endsAtMs)) {
       const first = schedule.windowAt(startsAtMs) ? startsAtMs : schedule.nextOccurrence(startsAtMs);
       if (first === undefined || first > endsAtMs) {
         problem('schedule.cron', 'never fires between startsAt and endsAt');
@@ -223,7 +231,7 @@ function compileParts(silence: Silence): CompiledParts {
 
 /** Checks a silence before it is stored; throws SilenceValidationError listing every problem. */
 export function validateSilence(silence: Silence): void {
-  const { issues } = compileParts(silence);
+  const { issues } = compileParts(silence, true);
   if (issues.length > 0) throw new SilenceValidationError(issues);
 }
 

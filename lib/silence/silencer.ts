@@ -1,7 +1,7 @@
 import type { LabelSet } from '../alert/alert.js';
 import { scopeCovers } from './muter.js';
 import type { Muter, ReceiverOwner } from './muter.js';
-import { compileSilence } from './silence.js';
+import { compileSilence, SilenceValidationError } from './silence.js';
 import type { Silence } from './silence.js';
 
 /**
@@ -26,17 +26,27 @@ export interface SilenceMuterOptions {
 }
 
 /**
- * A Muter over a set of silences. Silences are compiled here, so an invalid
- * one fails when the muter is built rather than in the middle of routing.
+ * A Muter over a set of silences, compiled here once. A stored silence that
+ * does not compile (written by an older version, or damaged) is left out: it
+ * must not stop every notification of the account by failing each flush.
  */
 export function createSilenceMuter(silences: readonly Silence[], options: SilenceMuterOptions = {}): Muter {
   const { audience } = options;
-  const applicable = silences.filter((silence) => audience === undefined || scopeCovers(silence.scope, audience));
-  for (const silence of applicable) compileSilence(silence);
+  const applicable = silences.filter((silence) => (audience === undefined || scopeCovers(silence.scope, audience)) && compiles(silence));
   return {
     mutes(alert, now) {
       const silenceIds = silencedBy(alert.labels, applicable, now);
       return silenceIds.length > 0 ? { kind: 'silence', silenceIds } : undefined;
     },
   };
+}
+
+function compiles(silence: Silence): boolean {
+  try {
+    compileSilence(silence);
+    return true;
+  } catch (error) {
+    if (error instanceof SilenceValidationError) return false;
+    throw error;
+  }
 }

@@ -198,3 +198,27 @@ describe('the alert trail under resends', () => {
     expect(first.updatedAt).toBeDefined();
   });
 });
+
+describe('expiring a recurring silence', () => {
+  it('answers 200 outside its window, and the silences and alerts stay readable', async () => {
+    // Prepare: a nightly window that is closed now (it opens at the hour two hours from now).
+    const hour = (new Date().getUTCHours() + 2) % 24;
+    const created = await admin.call('POST', '/v1/accounts/acme/silences', {
+      matchers: ['alertname="NightlyBackup"'],
+      schedule: { cron: `0 ${hour} * * *`, duration: '1h', timeZone: 'UTC' },
+      createdBy: 'test',
+      comment: 'backup window',
+    });
+    expect(created.status).toBe(201);
+
+    // Act
+    const expired = await admin.call('DELETE', `/v1/accounts/acme/silences/${created.body.id}`);
+
+    // Assess
+    expect(expired.status).toBe(200);
+    expect(expired.body.status.state).toBe('expired');
+    expect((await admin.call('GET', '/v1/accounts/acme/silences')).status).toBe(200);
+    expect((await admin.call('GET', '/v1/accounts/acme/alertmanager/api/v2/silences')).status).toBe(200);
+    expect((await admin.call('GET', '/v1/accounts/acme/alertmanager/api/v2/alerts')).status).toBe(200);
+  });
+});

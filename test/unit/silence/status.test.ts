@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expireSilence, silenceStatus, validateSilence } from '../../../lib/silence/silence.js';
+import { createSilenceMuter } from '../../../lib/silence/silencer.js';
 import { aScheduledSilence, aSilence, at } from './builders.js';
 
 describe('silenceStatus', () => {
@@ -96,4 +97,30 @@ describe('expireSilence', () => {
     expect(ended.permanent).toBeUndefined();
     expect(ended.endsAt).toBe('2026-03-05T00:00:00.000Z');
   });
+
+  it('expires a recurring silence outside its window, and the expired silence still compiles and mutes nothing', () => {
+    // Prepare: a nightly 02:00-04:00 window, expired at noon (outside the window).
+    const nightly = aScheduledSilence('0 2 * * *', 7200, 'UTC');
+    const noon = at('2026-03-03T12:00:00Z');
+
+    // Act
+    const expired = expireSilence(nightly, noon);
+
+    // Assess
+    expect(silenceStatus(expired, at('2026-03-03T12:00:01Z')).state).toBe('expired');
+    const muter = createSilenceMuter([expired]);
+    expect(muter.mutes({ labels: { alertname: 'KubePodCrashLooping' } } as never, at('2026-03-04T02:30:00Z'))).toBeUndefined();
+  });
 });
+
+describe('createSilenceMuter', () => {
+  it('leaves out a stored silence that does not compile instead of failing every flush of the account', () => {
+    const damaged = aSilence({ id: 'damaged', matchers: [] });
+    const good = aSilence({ id: 'good' });
+
+    const muter = createSilenceMuter([damaged, good]);
+
+    expect(muter.mutes({ labels: { alertname: 'KubePodCrashLooping' } } as never, at('2026-03-01T12:00:00Z'))).toEqual({ kind: 'silence', silenceIds: ['good'] });
+  });
+});
+
