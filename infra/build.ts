@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyEntriesAfterHandler } from './lazy-entries.js';
 import { sdkDeepImports } from './sdk-deep-imports.js';
+import { buildConsole } from './build-console.js';
 
 /** What one function's build produced. */
 export interface BuiltFunction {
@@ -48,6 +49,12 @@ export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> 
     .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
     .map((entry) => entry.name);
   mkdirSync(join(outDir, 'meta'), { recursive: true });
+  // The api function serves the web console from its package (dist/console).
+  const [functions] = await Promise.all([buildEachFunction(names, outDir), buildConsole(outDir)]);
+  return functions;
+}
+
+function buildEachFunction(names: string[], outDir: string): Promise<BuiltFunction[]> {
   return Promise.all(
     names.map(async (name) => {
       const outdir = join(outDir, 'functions', name);

@@ -1,0 +1,87 @@
+/** The shapes of the API answers the console reads (see the README's API section). */
+
+export type LabelSet = Record<string, string>;
+
+/** Alertmanager v2's GettableAlert, as tidings answers it. */
+export interface AmAlert {
+  labels: LabelSet;
+  annotations: LabelSet;
+  startsAt: string;
+  endsAt: string;
+  updatedAt: string;
+  fingerprint: string;
+  generatorURL: string;
+  receivers: Array<{ name: string }>;
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
+}
+
+export interface Matcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual?: boolean;
+}
+
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt?: string;
+  permanent?: boolean;
+  schedule?: { cron: string; durationSeconds: number; timeZone: string };
+  createdBy: string;
+  comment: string;
+  status: { state: 'active' | 'pending' | 'expired'; activeUntil?: string; nextActiveAt?: string };
+}
+
+export type PathEntry =
+  | { stage: 'received'; at: string; status: string; cluster: string; source: string }
+  | {
+      stage: 'routed';
+      at: string;
+      status: string;
+      alertname: string;
+      cluster: string;
+      source: string;
+      rule?: string;
+      tenants: Array<{ tenantId: string; via: string }>;
+      routers: string[];
+      receivers: Array<{ receiver: string; outcome: string; via?: string; detail?: string }>;
+    }
+  | { stage: 'silenced' | 'inhibited'; at: string; status?: string; receiver: string; detail: string }
+  | { stage: 'notified'; at: string; notificationId: string; receiver: string; channel: string; status: string; reason?: string };
+
+export interface NotificationRecord {
+  notificationId: string;
+  receiver: { accountId: string; tenantId?: string; name: string };
+  channel: string;
+  groupKey: string;
+  status: 'sent' | 'failed' | 'retrying';
+  reason?: string;
+  httpStatus?: number;
+  attempts: number;
+  alertCount: number;
+  fingerprints: string[];
+  alertnames: string[];
+  createdAt: string;
+  updatedAt: string;
+  latencyMs: number;
+  message?: string;
+}
+
+export interface ReceiverView {
+  name: string;
+  channel: string;
+  enabled: boolean;
+  grouping: { groupBy: string[] };
+}
+
+export interface TenantView {
+  id: string;
+  displayName?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}

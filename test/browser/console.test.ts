@@ -1,0 +1,229 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { chromiumExecutable, launchChromium } from '../helpers/browser.js';
+import { HOSTILE_SUMMARY, seedConsoleAccount } from '../helpers/console-fixtures.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
+
+const executable = chromiumExecutable();
+const skipped = executable === undefined ? ' (skipped: no chromium; `apt-get install chromium`, or set TIDINGS_CHROMIUM)' : '';
+
+let stack: LocalStack;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+let browser: Browser;
+let account: Awaited<ReturnType<typeof seedConsoleAccount>>;
+/** Content-Security-Policy violations and uncaught errors seen on any page: there must be none. */
+const pageProblems: string[] = [];
+const contexts: BrowserContext[] = [];
+
+/** A fresh browser context (its own sessionStorage), so each test signs in anew. */
+async function aPage(): Promise<Page> {
+  const context = await browser.newContext();
+  // Below the test's own timeout, so a wait that fails says what it waited for.
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
+  });
+  page.on('pageerror', (error) => pageProblems.push(String(error)));
+  return page;
+}
+
+async function signIn(page: Page, key: string, accountId?: string): Promise<void> {
+  await page.goto(`${stack.httpUrl}/console`);
+  await page.getByLabel('API key').fill(key);
+  if (accountId !== undefined) await page.getByLabel('Account', { exact: true }).fill(accountId);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Silences' }).waitFor();
+}
+
+describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}`, () => {
+  beforeAll(async () => {
+    receiver = await startHttpReceiver();
+    [stack, browser] = await Promise.all([startTestStack(), launchChromium(executable!)]);
+    account = await seedConsoleAccount(stack, 'acme', receiver.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    await browser?.close();
+    await stack?.stop();
+    await receiver?.close();
+  });
+
+  it('serves one page whose only script is its own file, under a strict Content-Security-Policy', async () => {
+    // Act
+    const page = await fetch(`${stack.httpUrl}/console`);
+    const html = await page.text();
+    const scriptPath = /<script type="module" src="([^"]+)"><\/script>/.exec(html)?.[1];
+    const script = await fetch(`${stack.httpUrl}${scriptPath}`);
+
+    // Assess
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${stack.httpUrl}/console/assets/..%2Fmanifest.json`)).status).toBe(404);
+    expect((await fetch(`${stack.httpUrl}/console/assets/nothing.js`)).status).toBe(404);
+  });
+
+  it("shows a tenant its firing alerts grouped by alertname, with an annotation's HTML as text", async () => {
+    // Prepare
+    const page = await aPage();
+
+    // Act
+    await signIn(page, account.keyA);
+    const errors = page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"]`);
+    await errors.waitFor();
+
+    // Assess
+    await expect(page.locator('article.group header').allTextContents()).resolves.toEqual([
+      expect.stringContaining('alertname="DiskAlmostFull"'),
+      expect.stringContaining('alertname="HighErrorRate"'),
+    ]);
+    expect(await page.locator('article.group header .receiver').first().textContent()).toBe('tidings/team-a');
+    expect(await errors.locator('.summary').textContent()).toBe(HOSTILE_SUMMARY);
+    expect(await page.locator('main img, main b').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    // team-b's alert is not the tenant's to see.
+    expect(await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.latency}"]`).count()).toBe(0);
+    expect(await page.evaluate('sessionStorage.getItem("tidings.session")')).toContain(account.keyA);
+    expect(page.url()).not.toContain(account.keyA.split('.').at(-1)!);
+  });
+
+  it('shows the API’s reason next to the filter when a matcher does not parse', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+
+    // Act
+    await page.getByLabel('Filter (matchers)').fill('alertname=~"("');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+
+    // Assess
+    await expect(page.locator('#filter-error').textContent()).resolves.toMatch(/\S/);
+    expect(await page.locator('li.alert-row').count()).toBe(0);
+  });
+
+  it('silences an alert from its page with a preview, then shows it silenced, and reads its trail', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'HighErrorRate' }).click();
+
+    // Act: the trail first, as it stands before the silence
+    await page.locator('ol.trail > li').first().waitFor();
+    const stages = await page.locator('ol.trail > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-stage')));
+    const notified = await page.locator('li.step-notified').first().textContent();
+
+    // Act: silence it from its page
+    await page.getByRole('link', { name: 'Silence this alert…' }).click();
+    await page.locator(`ul.preview li[data-fingerprint="${account.fingerprints.errors}"]`).waitFor();
+    const matchers = await page.getByLabel('Matchers, one per line').inputValue();
+    const preview = await page.locator('ul.preview > li').count();
+    await page.getByLabel('Comment').fill('deploy in progress');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    await page.locator('.state .badge-silenced').waitFor();
+
+    // Assess
+    expect(stages).toEqual(expect.arrayContaining(['received', 'routed', 'notified']));
+    expect(stages.indexOf('received')).toBeLessThan(stages.indexOf('notified'));
+    expect(notified).toContain('a-hook');
+    expect(notified).toContain('sent');
+    expect(matchers.split('\n')).toEqual(expect.arrayContaining(['alertname="HighErrorRate"', 'namespace="shop"', 'cluster="prod-eu"']));
+    expect(preview).toBe(1);
+    expect(await page.locator('.state').textContent()).toContain('Silenced by');
+    const silences = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-a/silences`, { headers: { authorization: `Bearer ${account.keyA}` } });
+    const [silence] = ((await silences.json()) as { items: Array<{ id: string; comment: string; status: { state: string } }> }).items;
+    expect(silence).toMatchObject({ comment: 'deploy in progress', status: { state: 'active' } });
+    expect(await page.locator('.state a').first().textContent()).toContain(silence!.id);
+
+    // The alerts page marks it silenced too, and the other alert stays active.
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"] .badge-silenced`).waitFor();
+    expect(await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.disk}"] .badge`).textContent()).toBe('active');
+  });
+
+  it("does not open another tenant's pages with a tenant key, and the API refuses them too", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    const apiCalls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/')) apiCalls.push(new URL(request.url()).pathname);
+    });
+
+    // Act
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-b/alerts`);
+    await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    const forbiddenTenant = await page.locator('.forbidden').textContent();
+    await page.goto(`${stack.httpUrl}/console#/global/silences`);
+    await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    const direct = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-b/alertmanager/api/v2/alerts`, { headers: { authorization: `Bearer ${account.keyA}` } });
+
+    // Assess
+    expect(forbiddenTenant).toContain('team-b');
+    expect(apiCalls.filter((path) => path.includes('/tenants/team-b') || !path.includes('/tenants/team-a'))).toEqual([]);
+    expect(await page.locator('li.alert-row').count()).toBe(0);
+    expect(direct.status).toBe(403);
+  });
+
+  it("lets the operator pick a tenant and see that tenant's alerts", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, TEST_ADMIN_KEY, 'acme');
+
+    // Act
+    await page.getByLabel('Showing').selectOption('team-b');
+    await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.latency}"]`).waitFor();
+
+    // Assess
+    expect(await page.locator('li.alert-row').count()).toBe(1);
+    expect(page.url()).toContain('#/tenants/team-b/alerts');
+  });
+
+  it('lists the notifications sent to the tenant, with the rendered message', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+
+    // Act
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const rows = page.locator('li.notification');
+    await rows.first().waitFor();
+
+    // Assess
+    const texts = await rows.allTextContents();
+    expect(texts.some((text) => text.includes('a-hook') && text.includes('HighErrorRate'))).toBe(true);
+    expect(texts.every((text) => !text.includes('b-hook'))).toBe(true);
+    expect(await rows.first().getAttribute('data-status')).toBe('sent');
+  });
+
+  it('switches to Simplified Chinese and keeps the choice', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+
+    // Act
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('link', { name: '静默' }).waitFor();
+    await page.reload();
+
+    // Assess
+    await page.getByRole('heading', { name: '正在触发的告警' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  });
+
+  it('met no Content-Security-Policy violation and no script error on any page', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
