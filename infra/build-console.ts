@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -16,8 +17,8 @@ export const CONSOLE_ASSET_PATH = '/console/assets/';
 
 /**
  * Builds the web console (console/src, Preact) into `<outDir>/console`: one
- * minified script and one stylesheet with content hashes in their names (served
- * as immutable), index.html naming them, and manifest.json listing the files
+ * minified script, one stylesheet and the icon, with content hashes in their
+ * names (served as immutable), index.html naming them, and manifest.json listing the files
  * the api function may serve, so a request can never name anything else.
  */
 export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
@@ -39,13 +40,17 @@ export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  const outputs = Object.keys(result.metafile.outputs).map((file) => basename(file));
+  const icon = readFileSync('console/icon.svg');
+  const iconName = `icon-${createHash('sha256').update(icon).digest('hex').slice(0, 8)}.svg`;
+  writeFileSync(join(dir, 'assets', iconName), icon);
+  const outputs = [...Object.keys(result.metafile.outputs).map((file) => basename(file)), iconName];
   const script = outputs.find((file) => file.endsWith('.js'));
   const style = outputs.find((file) => file.endsWith('.css'));
   if (script === undefined || style === undefined) throw new Error(`console build produced ${outputs.join(', ')}: expected one .js and one .css`);
   const html = readFileSync('console/index.template.html', 'utf8')
     .replace('%SCRIPT%', `${CONSOLE_ASSET_PATH}${script}`)
-    .replace('%STYLE%', `${CONSOLE_ASSET_PATH}${style}`);
+    .replace('%STYLE%', `${CONSOLE_ASSET_PATH}${style}`)
+    .replace('%ICON%', `${CONSOLE_ASSET_PATH}${iconName}`);
   writeFileSync(join(dir, 'index.html'), html);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ assets: outputs }));
   return { dir, scriptGzipBytes: gzipSync(readFileSync(join(dir, 'assets', script))).length };

@@ -28,10 +28,20 @@ export function groupAlerts(alerts: readonly AmAlert[], groupBy: readonly string
       groups.set(key, group);
     }
   }
-  const sortKey = (group: AlertGroup) => `${group.receiver}\u0000${JSON.stringify(Object.entries(group.labels).sort())}`;
-  const sorted = [...groups.values()].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  const sorted = [...groups.values()].sort((a, b) => a.receiver.localeCompare(b.receiver) || compareLabels(a.labels, b.labels));
   for (const group of sorted) group.alerts.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.fingerprint.localeCompare(b.fingerprint));
   return sorted;
+}
+
+/** Label sets pair by pair in name order; a set that is a prefix of the other comes first. */
+function compareLabels(a: LabelSet, b: LabelSet): number {
+  const left = Object.entries(a).sort(([x], [y]) => x.localeCompare(y));
+  const right = Object.entries(b).sort(([x], [y]) => x.localeCompare(y));
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const order = left[i]![0].localeCompare(right[i]![0]) || left[i]![1].localeCompare(right[i]![1]);
+    if (order !== 0) return order;
+  }
+  return left.length - right.length;
 }
 
 /** `name="value"` with the value quoted as matchers read it. */

@@ -26,6 +26,7 @@ const CONTENT_TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
   html: 'text/html; charset=utf-8',
+  svg: 'image/svg+xml',
 };
 
 /** Whether a request path is the console's. */

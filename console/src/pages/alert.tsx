@@ -41,7 +41,7 @@ function TrailStep({ entry, scope }: { entry: PathEntry; scope: Scope }) {
         <span>
           {t('trail.notified', { receiver: entry.receiver, channel: entry.channel, status: entry.status })}
           {entry.reason !== undefined && <span class="muted"> ({entry.reason})</span>}{' '}
-          <a href={href(scope.tenantId, 'history', undefined, { receiver: entry.receiver.split('/').pop() })}>→</a>
+          <a href={href(scope.tenantId, 'history', undefined, { receiver: entry.receiver.split('/').pop() })}>{t('trail.history')}</a>
         </span>
       );
   }

@@ -87,7 +87,7 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
           <header>
             <span class="receiver">{group.receiver}</span>
             <Labels labels={group.labels} />
-            <span class="count">{t('alerts.count', { count: group.alerts.length })}</span>
+            <span class="count">{group.alerts.length === 1 ? t('alerts.countOne') : t('alerts.count', { count: group.alerts.length })}</span>
           </header>
           <ul class="alerts">
             {group.alerts.map((alert) => (
