@@ -23,9 +23,18 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The messages about one field (and its sub-fields). */
+  /** The messages about one field, and about its sub-fields prefixed with their path below it (`url: must be …`). */
   about(field: string): string[] {
-    return this.issues.filter((issue) => issue.field === field || issue.field.startsWith(`${field}.`)).map((issue) => issue.message);
+    return this.issues.flatMap((issue) => {
+      if (issue.field === field) return [issue.message];
+      if (issue.field.startsWith(`${field}.`)) return [`${issue.field.slice(field.length + 1)}: ${issue.message}`];
+      return [];
+    });
+  }
+
+  /** Messages about fields none of `shown` covers, so that no refusal goes unseen. */
+  otherThan(shown: readonly string[]): Issue[] {
+    return this.issues.filter((issue) => !shown.some((field) => issue.field === field || issue.field.startsWith(`${field}.`)));
   }
 }
 
@@ -62,13 +71,14 @@ function errorFrom(status: number, body: unknown): ApiError {
 }
 
 /** Calls the API with the session's key; resolves with the parsed JSON body (undefined for 204). */
-export async function call<T>(session: Pick<Session, 'key'>, method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(session: Pick<Session, 'key'>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(path, {
     method,
     headers: {
       authorization: `Bearer ${session.key}`,
       accept: 'application/json',
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     credentials: 'omit',

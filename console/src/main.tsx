@@ -6,6 +6,7 @@ import { initialLanguage, LanguageContext, LANGUAGES, rememberLanguage, translat
 import { AlertPage } from './pages/alert.js';
 import { AlertsPage } from './pages/alerts.js';
 import { HistoryPage } from './pages/history.js';
+import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
 import { SignInPage } from './pages/sign-in.js';
 import { NewSilencePage, SilencesPage } from './pages/silences.js';
 import { href, parseRoute, useHash, type Route } from './router.js';
@@ -60,6 +61,10 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   if (route.page === 'alerts' && route.arg !== undefined) return <AlertPage key={key} session={session} scope={scope} fingerprint={route.arg} />;
   if (route.page === 'silences' && route.arg === 'new') return <NewSilencePage key={key} session={session} scope={scope} params={route.params} />;
   if (route.page === 'silences') return <SilencesPage key={key} session={session} scope={scope} params={route.params} />;
+  // A receiver may be called "new": creating one has a page of its own.
+  if (route.page === 'new-receiver') return <ReceiverPage key={key} session={session} scope={scope} name={undefined} params={route.params} />;
+  if (route.page === 'receivers' && route.arg !== undefined) return <ReceiverPage key={key} session={session} scope={scope} name={route.arg} params={route.params} />;
+  if (route.page === 'receivers') return <ReceiversPage key={key} session={session} scope={scope} />;
   if (route.page === 'history') return <HistoryPage key={key} session={session} scope={scope} params={route.params} />;
   return <AlertsPage key={key} session={session} scope={scope} params={route.params} />;
 }
@@ -87,7 +92,7 @@ function Shell() {
     return null;
   }
   const nav = (page: string, label: string) => (
-    <a href={href(route.tenantId, page)} aria-current={route.page === page ? 'page' : undefined}>
+    <a href={href(route.tenantId, page)} aria-current={route.page === page || route.page === `new-${page.replace(/s$/, '')}` ? 'page' : undefined}>
       {label}
     </a>
   );
@@ -99,6 +104,7 @@ function Shell() {
           {nav('alerts', t('nav.alerts'))}
           {nav('silences', t('nav.silences'))}
           {nav('history', t('nav.history'))}
+          {nav('receivers', t('nav.receivers'))}
         </nav>
         {session.principal.kind === 'operator' ? <ScopePicker session={session} route={route} /> : <span class="scope">{`${session.accountId} / ${session.principal.tenantId}`}</span>}
         <button

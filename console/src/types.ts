@@ -69,11 +69,40 @@ export interface NotificationRecord {
   message?: string;
 }
 
+export interface Grouping {
+  groupBy: string[];
+  groupWait: string;
+  groupInterval: string;
+  repeatInterval: string;
+  sendResolved: boolean;
+  maxAlerts: number;
+}
+
 export interface ReceiverView {
   name: string;
+  tenant?: string;
   channel: string;
   enabled: boolean;
-  grouping: { groupBy: string[] };
+  /** Secret values masked (`<secret>`, `https://host/<redacted>`). */
+  settings: Record<string, unknown>;
+  /** As the pipeline applies it: the receiver's own values over the account's. */
+  grouping: Grouping;
+  ownGrouping: Partial<Grouping>;
+  filter?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[]; matchers?: Array<string | Matcher> };
+  configSelector?: Record<string, string>;
+  presentation?: { language?: string; timeZone?: string; templateSet?: string; templates?: Record<string, string> };
+  version: number;
+  updatedAt: string;
+}
+
+/** POST {base}/receivers/{name}/test */
+export interface TestSendResult {
+  ok: boolean;
+  statusCode?: number;
+  error?: string;
+  retryable?: boolean;
+  fields?: string[];
+  templateFallbacks?: unknown[];
 }
 
 export interface TenantView {

@@ -4,7 +4,9 @@ import type { LocalStack } from '../../infra/local/stack.js';
 import { chromiumExecutable, launchChromium } from '../helpers/browser.js';
 import { HOSTILE_SUMMARY, seedConsoleAccount } from '../helpers/console-fixtures.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
-import { startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
+import { adminClient, startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
+import { anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
+import { ingestedFingerprint, settledPath } from '../helpers/pipeline-signals.js';
 
 const executable = chromiumExecutable();
 const skipped = executable === undefined ? ' (skipped: no chromium; `apt-get install chromium`, or set TIDINGS_CHROMIUM)' : '';
@@ -29,6 +31,15 @@ async function aPage(): Promise<Page> {
   });
   page.on('pageerror', (error) => pageProblems.push(String(error)));
   return page;
+}
+
+async function postAlert(labels: Record<string, string>): Promise<void> {
+  const response = await fetch(`${stack.httpUrl}/ingest/${account.cluster.id}/alertmanager`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${account.cluster.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels, startsAt: new Date().toISOString() })])),
+  });
+  expect(response.status).toBe(200);
 }
 
 async function signIn(page: Page, key: string, accountId?: string): Promise<void> {
@@ -206,6 +217,54 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(texts.some((text) => text.includes('a-hook') && text.includes('HighErrorRate'))).toBe(true);
     expect(texts.every((text) => !text.includes('b-hook'))).toBe(true);
     expect(await rows.first().getAttribute('data-status')).toBe('sent');
+  });
+
+  it('creates a receiver, showing the API’s messages by the fields, test-sends it, and finds its notification in history', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Receivers' }).click();
+    await page.getByRole('link', { name: 'New receiver' }).click();
+
+    // Act: tries the API refuses, one field at a time (it checks the body's shape before the channel's settings)
+    await page.getByLabel('Name', { exact: true }).fill('pager-hook');
+    await page.getByLabel('Settings (JSON)').fill('{"url": "not a url"}');
+    await page.getByLabel('Group wait').fill('soon');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const groupWaitError = await page.locator('#group-wait-error').textContent();
+    await page.getByLabel('Group wait').fill('0s');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const settingsError = await page.locator('#settings-error').textContent();
+
+    // Act: fixed, saved, test-sent
+    await page.getByLabel('Settings (JSON)').fill(JSON.stringify({ url: `${receiver.url}/pager` }));
+    await page.getByLabel('Group interval').fill('1s');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 1).').waitFor();
+    const savedAt = page.url();
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await page.locator('.test-result[data-ok="true"]').waitFor();
+    const testResult = await page.locator('.test-result').textContent();
+
+    // Act: a real alert reaches the new receiver; its notification is in history
+    const labels = { alertname: 'QueueBacklog', severity: 'warning', namespace: 'shop' };
+    await postAlert(labels);
+    await settledPath(adminClient(stack), 'acme', ingestedFingerprint(labels, 'prod-eu'));
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByLabel('Receiver').fill('pager-hook');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // The unfiltered list shows until the filtered one arrives: wait for the filtered one.
+    const rowsShown = () => page.locator('li.notification').allTextContents();
+    await expect.poll(async () => (await rowsShown()).some((row) => row.includes('QueueBacklog')) && (await rowsShown()).every((row) => row.includes('pager-hook'))).toBe(true);
+
+    // Assess
+    expect(settingsError).toContain('url: must be an http(s) URL');
+    expect(groupWaitError).toContain('"soon" is not a duration');
+    expect(savedAt).toContain('#/tenants/team-a/receivers/pager-hook');
+    expect(testResult).toContain('HTTP 200');
+    const toPager = receiver.requests.filter((request) => request.path === '/pager');
+    expect(toPager.map((request) => request.json().commonLabels.alertname)).toEqual(['TidingsTestNotification', 'QueueBacklog']);
+    expect(await rowsShown()).toEqual([expect.stringContaining('QueueBacklog')]);
   });
 
   it('switches to Simplified Chinese and keeps the choice', async () => {
