@@ -126,6 +126,18 @@ const en = {
   'receivers.timeZone': 'Time zone of messages',
   'receivers.save': 'Save',
   'receivers.saved': 'Saved (version {version}).',
+  'nav.explain': 'Explain',
+  'alert.explain': 'Explain who gets it',
+  'explain.title': 'Explain: who would get this alert?',
+  'explain.labels': 'Labels',
+  'explain.labelsHelp': 'One name="value" per line, or a JSON object. Include cluster and namespace to see tenants\' receivers.',
+  'explain.badLine': 'Not a label: {line}',
+  'explain.submit': 'Explain',
+  'explain.visible': 'This tenant may see the alert.',
+  'explain.notVisible': 'This tenant may not see the alert (its cluster and namespace are not bound to it).',
+  'explain.noReceivers': 'No receiver would be considered.',
+  'explain.outcome': 'Outcome',
+  'explain.why': 'Why',
 };
 
 export type MessageKey = keyof typeof en;
@@ -255,6 +267,18 @@ const zhCN: Record<MessageKey, string> = {
   'receivers.timeZone': '消息时区',
   'receivers.save': '保存',
   'receivers.saved': '已保存（版本 {version}）。',
+  'nav.explain': '解释',
+  'alert.explain': '解释谁会收到',
+  'explain.title': '解释：谁会收到这条告警？',
+  'explain.labels': '标签',
+  'explain.labelsHelp': '每行一个 name="value"，或一个 JSON 对象。包含 cluster 和 namespace 才能看到租户的接收器。',
+  'explain.badLine': '不是标签：{line}',
+  'explain.submit': '解释',
+  'explain.visible': '此租户可以看到这条告警。',
+  'explain.notVisible': '此租户看不到这条告警（其集群和命名空间未绑定到此租户）。',
+  'explain.noReceivers': '没有会被考虑的接收器。',
+  'explain.outcome': '结果',
+  'explain.why': '原因',
 };
 
 export type Language = 'en' | 'zh-CN';

@@ -34,6 +34,24 @@ export interface Silence {
   status: { state: 'active' | 'pending' | 'expired'; activeUntil?: string; nextActiveAt?: string };
 }
 
+/** One receiver considered for an alert, and whether it got it or what stopped it. */
+export interface ReceiverDecision {
+  receiver: string;
+  channel?: string;
+  via?: string[];
+  outcome: 'delivered' | 'disabled' | 'filtered' | 'silenced' | 'inhibited' | 'unreached';
+  detail?: string;
+}
+
+/** POST {base}/explain: the operator's answer has tenants and routers; a tenant's, whether it may see the alert. */
+export interface Explanation {
+  fingerprint: string;
+  tenants?: Array<{ tenantId: string; via: string }>;
+  routers?: string[];
+  visibleToTenant?: boolean;
+  receivers: ReceiverDecision[];
+}
+
 export type PathEntry =
   | { stage: 'received'; at: string; status: string; cluster: string; source: string }
   | {
@@ -46,7 +64,7 @@ export type PathEntry =
       rule?: string;
       tenants: Array<{ tenantId: string; via: string }>;
       routers: string[];
-      receivers: Array<{ receiver: string; outcome: string; via?: string; detail?: string }>;
+      receivers: ReceiverDecision[];
     }
   | { stage: 'silenced' | 'inhibited'; at: string; status?: string; receiver: string; detail: string }
   | { stage: 'notified'; at: string; notificationId: string; receiver: string; channel: string; status: string; reason?: string };

@@ -267,6 +267,25 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await rowsShown()).toEqual([expect.stringContaining('QueueBacklog')]);
   });
 
+  it("explains from an alert's page which of the tenant's receivers get it, and no other tenant's", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'DiskAlmostFull' }).click();
+
+    // Act
+    await page.getByRole('link', { name: 'Explain who gets it' }).click();
+    await expect.poll(() => page.getByLabel('Labels').inputValue()).toContain('alertname="DiskAlmostFull"');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.locator('tr[data-receiver="team-a/a-hook"]').waitFor();
+
+    // Assess
+    expect(await page.locator('tr[data-receiver="team-a/a-hook"]').getAttribute('data-outcome')).toBe('delivered');
+    expect(await page.getByText('This tenant may see the alert.').count()).toBe(1);
+    const receivers = await page.locator('tr[data-receiver]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-receiver')));
+    expect(receivers.every((name) => name!.startsWith('team-a/'))).toBe(true);
+  });
+
   it('switches to Simplified Chinese and keeps the choice', async () => {
     // Prepare
     const page = await aPage();

@@ -22,7 +22,7 @@ function TrailStep({ entry, scope }: { entry: PathEntry; scope: Scope }) {
             {entry.receivers.map((decision) => (
               <li key={decision.receiver}>
                 <span class="receiver">{decision.receiver}</span> <Badge kind={decision.outcome}>{decision.outcome}</Badge>
-                {decision.via !== undefined && <span class="muted"> {decision.via}</span>}
+                {decision.via !== undefined && decision.via.length > 0 && <span class="muted"> {decision.via.join(', ')}</span>}
                 {decision.detail !== undefined && <span class="muted"> {decision.detail}</span>}
               </li>
             ))}
@@ -100,7 +100,8 @@ export function AlertPage({ session, scope, fingerprint }: { session: Session; s
           <p>
             <a class="button" href={href(scope.tenantId, 'silences', 'new', { fingerprint })}>
               {t('alert.silence')}
-            </a>
+            </a>{' '}
+            <a href={href(scope.tenantId, 'explain', undefined, { fingerprint })}>{t('alert.explain')}</a>
           </p>
           <PairsTable caption={t('alert.labels')} pairs={current.labels} />
           <PairsTable caption={t('alert.annotations')} pairs={current.annotations} />
