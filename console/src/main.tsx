@@ -5,6 +5,7 @@ import { useLoad } from './components.js';
 import { initialLanguage, LanguageContext, LANGUAGES, rememberLanguage, translator, useI18n, type Language } from './i18n.js';
 import { AlertPage } from './pages/alert.js';
 import { AlertsPage } from './pages/alerts.js';
+import { ClustersPage } from './pages/clusters.js';
 import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
@@ -66,6 +67,8 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   if (route.page === 'new-receiver') return <ReceiverPage key={key} session={session} scope={scope} name={undefined} params={route.params} />;
   if (route.page === 'receivers' && route.arg !== undefined) return <ReceiverPage key={key} session={session} scope={scope} name={route.arg} params={route.params} />;
   if (route.page === 'receivers') return <ReceiversPage key={key} session={session} scope={scope} />;
+  // Clusters belong to the account: the operator's global view only.
+  if (route.page === 'clusters' && session.principal.kind === 'operator') return <ClustersPage key={key} session={session} scope={scope} />;
   if (route.page === 'explain') return <ExplainPage key={key} session={session} scope={scope} params={route.params} />;
   if (route.page === 'history') return <HistoryPage key={key} session={session} scope={scope} params={route.params} />;
   return <AlertsPage key={key} session={session} scope={scope} params={route.params} />;
@@ -108,6 +111,11 @@ function Shell() {
           {nav('history', t('nav.history'))}
           {nav('receivers', t('nav.receivers'))}
           {nav('explain', t('nav.explain'))}
+          {session.principal.kind === 'operator' && (
+            <a href={href(undefined, 'clusters')} aria-current={route.page === 'clusters' ? 'page' : undefined}>
+              {t('nav.clusters')}
+            </a>
+          )}
         </nav>
         {session.principal.kind === 'operator' ? <ScopePicker session={session} route={route} /> : <span class="scope">{`${session.accountId} / ${session.principal.tenantId}`}</span>}
         <button

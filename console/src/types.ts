@@ -132,3 +132,16 @@ export interface Page<T> {
   items: T[];
   cursor?: string;
 }
+
+export interface ClusterView {
+  id: string;
+  name: string;
+  accountId: string;
+  createdAt: string;
+  tokens: Array<{ id: string; createdAt: string; live: boolean; expiresAt?: string }>;
+  signedRequests: boolean;
+  ingestUrl: string;
+}
+
+/** A cluster as a create or rotate answers it: with the new token, shown this once. */
+export type ClusterWithToken = ClusterView & { token: string };

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { chromiumExecutable, launchChromium } from '../helpers/browser.js';
@@ -284,6 +285,47 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await page.getByText('This tenant may see the alert.').count()).toBe(1);
     const receivers = await page.locator('tr[data-receiver]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-receiver')));
     expect(receivers.every((name) => name!.startsWith('team-a/'))).toBe(true);
+  });
+
+  it('lets the operator create a cluster whose Alertmanager snippet works as pasted, rotate its token and revoke the old one', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, TEST_ADMIN_KEY, 'acme');
+    await page.getByRole('link', { name: 'Clusters' }).click();
+
+    // Act: create; the snippet carries the new token
+    await page.getByLabel('New cluster name').fill('edge-1');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    const card = page.locator('article.cluster[data-cluster="edge-1"]');
+    await card.locator('code.token').waitFor();
+    const firstToken = await card.locator('code.token').textContent();
+    const snippet = parseYaml((await card.locator('pre[data-kind="alertmanager"]').textContent())!);
+    const webhook = snippet.receivers[0].webhook_configs[0];
+    const posted = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${webhook.http_config.authorization.credentials}`, 'content-type': 'application/json' },
+      body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'EdgeUp', namespace: 'edge' } })])),
+    });
+
+    // Act: rotate, then revoke the first token
+    await page.getByLabel('Rotation overlap').fill('1h');
+    await card.getByRole('button', { name: 'Rotate token' }).click();
+    await expect.poll(() => card.locator('code.token').textContent()).not.toBe(firstToken);
+    const firstTokenId = await card.locator('tr[data-token]').first().getAttribute('data-token');
+    await card.locator(`tr[data-token="${firstTokenId}"]`).getByRole('button', { name: 'Revoke' }).click();
+    await card.locator(`tr[data-token="${firstTokenId}"] .badge-expired`).waitFor();
+    const withOld = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${firstToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'EdgeUp', namespace: 'edge' } })])),
+    });
+
+    // Assess
+    expect(posted.status).toBe(200);
+    expect(webhook.url).toMatch(new RegExp(`^${stack.httpUrl}/ingest/c-[a-z0-9]+/alertmanager$`));
+    expect(webhook.http_config.authorization.credentials).toBe(firstToken);
+    expect(await card.locator('tr[data-token]').count()).toBe(2);
+    expect(withOld.status).toBe(401);
   });
 
   it('switches to Simplified Chinese and keeps the choice', async () => {
