@@ -4,7 +4,7 @@
  * page into docs/console/, so reviewers can see the console without running it.
  * Needs Debian's chromium (or TIDINGS_CHROMIUM).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumExecutable, launchChromium } from '../test/helpers/browser.js';
@@ -21,6 +21,7 @@ if (executable === undefined) {
   console.error('no chromium found: apt-get install chromium, or set TIDINGS_CHROMIUM to a Chromium binary');
   process.exit(1);
 }
+rmSync(OUT_DIR, { recursive: true, force: true });
 mkdirSync(OUT_DIR, { recursive: true });
 
 const receiver = await startHttpReceiver();
@@ -72,25 +73,61 @@ try {
   await page.locator('li.notification details').first().evaluate((details) => details.setAttribute('open', ''));
   await shoot(page, '07-notifications');
 
+  await page.getByRole('link', { name: 'Receivers' }).click();
+  await page.locator('li.receiver-row').first().waitFor();
+  await page.getByRole('button', { name: 'Send a test notification' }).first().click();
+  await page.locator('.test-result').first().waitFor();
+  await shoot(page, '08-receivers');
+
+  await page.getByRole('link', { name: 'New receiver' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('pager');
+  await page.getByLabel('Settings (JSON)').fill('{"url": "ftp://example.com/hook"}');
+  await page.getByLabel('Group wait').fill('10s');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#settings-error').waitFor();
+  await shoot(page, '09-receiver-refused-field');
+
+  await page.getByRole('link', { name: 'Silences' }).click();
+  await page.getByRole('link', { name: 'New silence' }).click();
+  await page.getByLabel('Matchers, one per line').fill('namespace="shop"\nseverity=~"warning|info"');
+  await page.getByLabel('Lasts').selectOption('recurring');
+  await page.getByLabel('Time zone').fill('Asia/Shanghai');
+  await page.getByLabel('Comment').fill('nightly batch window');
+  await page.locator('ul.preview > li').first().waitFor();
+  await shoot(page, '10-recurring-silence');
+
+  await page.goto(`${stack.httpUrl}/console#/tenants/team-a/explain?fingerprint=${account.fingerprints.disk}`);
+  await page.getByRole('button', { name: 'Explain' }).waitFor();
+  await page.waitForFunction('document.querySelector(\'textarea[name="labels"]\')?.value.includes("alertname")');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await page.locator('tr[data-receiver]').first().waitFor();
+  await shoot(page, '11-explain');
+
   await page.goto(`${stack.httpUrl}/console#/tenants/team-b/alerts`);
   await page.locator('.forbidden').waitFor();
-  await shoot(page, '08-other-tenant-refused');
+  await shoot(page, '12-other-tenant-refused');
 
   await page.goto(`${stack.httpUrl}/console#/tenants/team-a/alerts`);
   await page.locator('select[name="language"]').selectOption('zh-CN');
   await page.locator('li.alert-row').first().waitFor();
-  await shoot(page, '09-alerts-zh-cn');
+  await shoot(page, '13-alerts-zh-cn');
 
   const operator = await newPage();
   await signIn(operator, TEST_ADMIN_KEY, 'acme');
   await operator.getByLabel('Showing').selectOption('team-b');
   await operator.locator('li.alert-row').first().waitFor();
-  await shoot(operator, '10-operator-tenant-view');
+  await shoot(operator, '14-operator-tenant-view');
+
+  await operator.getByRole('link', { name: 'Clusters' }).click();
+  await operator.getByLabel('New cluster name').fill('edge-shanghai');
+  await operator.getByRole('button', { name: 'Create cluster' }).click();
+  await operator.locator('article.cluster[data-cluster="edge-shanghai"] code.token').waitFor();
+  await shoot(operator, '15-clusters');
 
   const phone = await newPage({ width: 390, height: 844 });
   await signIn(phone, account.keyA);
   await phone.locator('li.alert-row').first().waitFor();
-  await shoot(phone, '11-alerts-phone');
+  await shoot(phone, '16-alerts-phone');
 
   console.log(`wrote ${written.length} screenshots:\n  ${written.join('\n  ')}`);
 } finally {

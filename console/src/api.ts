@@ -28,13 +28,14 @@ export class ApiError extends Error {
     return this.issues.flatMap((issue) => {
       if (issue.field === field) return [issue.message];
       if (issue.field.startsWith(`${field}.`)) return [`${issue.field.slice(field.length + 1)}: ${issue.message}`];
+      if (issue.field.startsWith(`${field}[`)) return [`${issue.field.slice(field.length)}: ${issue.message}`];
       return [];
     });
   }
 
   /** Messages about fields none of `shown` covers, so that no refusal goes unseen. */
   otherThan(shown: readonly string[]): Issue[] {
-    return this.issues.filter((issue) => !shown.some((field) => issue.field === field || issue.field.startsWith(`${field}.`)));
+    return this.issues.filter((issue) => !shown.some((field) => issue.field === field || issue.field.startsWith(`${field}.`) || issue.field.startsWith(`${field}[`)));
   }
 }
 

@@ -10,7 +10,7 @@ import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
 import { SignInPage } from './pages/sign-in.js';
-import { NewSilencePage, SilencesPage } from './pages/silences.js';
+import { SilenceFormPage, SilencesPage } from './pages/silences.js';
 import { href, parseRoute, useHash, type Route } from './router.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
 import type { Page, TenantView } from './types.js';
@@ -61,7 +61,9 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   }
   const key = `${route.tenantId ?? ''}/${route.page}/${route.arg ?? ''}?${route.params.toString()}`;
   if (route.page === 'alerts' && route.arg !== undefined) return <AlertPage key={key} session={session} scope={scope} fingerprint={route.arg} />;
-  if (route.page === 'silences' && route.arg === 'new') return <NewSilencePage key={key} session={session} scope={scope} params={route.params} />;
+  if (route.page === 'silences' && route.arg !== undefined) {
+    return <SilenceFormPage key={key} session={session} scope={scope} params={route.params} id={route.arg === 'new' ? undefined : route.arg} />;
+  }
   if (route.page === 'silences') return <SilencesPage key={key} session={session} scope={scope} params={route.params} />;
   // A receiver may be called "new": creating one has a page of its own.
   if (route.page === 'new-receiver') return <ReceiverPage key={key} session={session} scope={scope} name={undefined} params={route.params} />;

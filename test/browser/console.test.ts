@@ -163,6 +163,50 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"] .badge-silenced`).waitFor();
     expect(await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.disk}"] .badge`).textContent()).toBe('active');
+
+    // Expired from the silences page, the alert is active again.
+    await page.getByRole('link', { name: 'Silences' }).click();
+    await page.locator(`li.silence[data-silence-id="${silence!.id}"]`).getByRole('button', { name: 'Expire' }).click();
+    await page.locator(`li.silence[data-silence-id="${silence!.id}"][data-state="expired"]`).waitFor();
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"] .badge-active`).waitFor();
+  });
+
+  it('creates a recurring silence in a time zone, after the API refuses an unknown zone, and edits it', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Silences' }).click();
+    await page.getByRole('link', { name: 'New silence' }).click();
+
+    // Act: a nightly window; first in a zone that does not exist
+    await page.getByLabel('Matchers, one per line').fill('alertname="BackupRunning"');
+    await page.getByLabel('Lasts').selectOption('recurring');
+    await page.getByLabel('Starts (cron)').fill('0 2 * * *');
+    await page.getByLabel('For (each time)').fill('2h');
+    await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await page.getByLabel('Comment').fill('nightly backup');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    const zoneError = await page.locator('#time-zone-error').textContent();
+    await page.getByLabel('Time zone').fill('Asia/Shanghai');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    const row = page.locator('li.silence.highlight');
+    await row.waitFor();
+    const created = await row.textContent();
+    const id = (await row.getAttribute('data-silence-id'))!;
+
+    // Act: edit its comment
+    await row.getByRole('link', { name: 'Edit' }).click();
+    await expect.poll(() => page.getByLabel('Comment').inputValue()).toBe('nightly backup');
+    await page.getByLabel('Comment').fill('nightly backup, 02:00 Beijing time');
+    await page.getByRole('button', { name: 'Save silence' }).click();
+    await page.locator(`li.silence.highlight[data-silence-id="${id}"]`, { hasText: 'Beijing' }).waitFor();
+
+    // Assess
+    expect(zoneError).toContain('Mars/Olympus_Mons');
+    expect(created).toContain('cron 0 2 * * * for 7200 s (Asia/Shanghai)');
+    const stored = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-a/silences/${id}`, { headers: { authorization: `Bearer ${account.keyA}` } });
+    expect(await stored.json()).toMatchObject({ schedule: { cron: '0 2 * * *', durationSeconds: 7200, timeZone: 'Asia/Shanghai' }, comment: 'nightly backup, 02:00 Beijing time' });
   });
 
   it("does not open another tenant's pages with a tenant key, and the API refuses them too", async () => {

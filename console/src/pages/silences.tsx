@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
+import { ApiError, alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
 import { Badge, describedBy, ErrorBox, Field, FieldErrors, Labels, Time, useLoad } from '../components.js';
 import { equalityMatcher } from '../grouping.js';
 import { useI18n } from '../i18n.js';
@@ -65,9 +65,12 @@ export function SilencesPage({ session, scope, params }: { session: Session; sco
             </p>
             <p class="comment">{silence.comment}</p>
             {silence.status.state !== 'expired' && (
-              <button type="button" onClick={() => void expire(silence.id)}>
-                {t('silences.expire')}
-              </button>
+              <p>
+                <button type="button" onClick={() => void expire(silence.id)}>
+                  {t('silences.expire')}
+                </button>{' '}
+                <a href={href(scope.tenantId, 'silences', silence.id)}>{t('silences.edit')}</a>
+              </p>
             )}
           </li>
         ))}
@@ -85,6 +88,21 @@ const DURATIONS: ReadonlyArray<[string, number]> = [
   ['7d', 604_800_000],
 ];
 
+/** How long a silence lasts: for a while from now, until a time, on a recurring schedule, or until expired. */
+type Lasting = 'for' | 'until' | 'recurring' | 'permanent';
+
+type SilenceForm = {
+  matchers: string;
+  lasting: Lasting;
+  duration: string;
+  until: string;
+  cron: string;
+  scheduleDuration: string;
+  timeZone: string;
+  createdBy: string;
+  comment: string;
+};
+
 /** The non-empty lines of the matchers box. */
 function matcherLines(text: string): string[] {
   return text
@@ -93,28 +111,78 @@ function matcherLines(text: string): string[] {
     .filter((line) => line !== '');
 }
 
-/** A new silence, from an alert's labels or from matchers, with the alerts it would mute now. */
-export function NewSilencePage({ session, scope, params }: { session: Session; scope: Scope; params: URLSearchParams }) {
+/** `2026-12-02T18:30` in the browser's zone, as a datetime-local input shows it. */
+function localInputValue(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function formOfSilence(silence: Silence | undefined, createdBy: string): SilenceForm {
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const hours = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
+  return {
+    matchers: (silence?.matchers ?? []).map(matcherText).join('\n'),
+    lasting: silence === undefined ? 'for' : silence.schedule !== undefined ? 'recurring' : silence.permanent === true || silence.endsAt === undefined ? 'permanent' : 'until',
+    duration: '2h',
+    until: localInputValue(silence?.endsAt ?? new Date(Date.now() + 7_200_000).toISOString()),
+    cron: silence?.schedule?.cron ?? '0 2 * * *',
+    scheduleDuration: silence?.schedule === undefined ? '2h' : hours(silence.schedule.durationSeconds),
+    timeZone: silence?.schedule?.timeZone ?? browserZone,
+    createdBy: silence?.createdBy ?? createdBy,
+    comment: silence?.comment ?? '',
+  };
+}
+
+/** The tidings API's silence body for the form (README, Silences). */
+function silenceBody(form: SilenceForm, startsAt: string | undefined) {
+  const common = { matchers: matcherLines(form.matchers), createdBy: form.createdBy, comment: form.comment, ...(startsAt === undefined ? {} : { startsAt }) };
+  switch (form.lasting) {
+    case 'for':
+      return { ...common, endsAt: new Date(Date.now() + (DURATIONS.find(([name]) => name === form.duration)?.[1] ?? 7_200_000)).toISOString() };
+    case 'until': {
+      const until = new Date(form.until);
+      return { ...common, endsAt: Number.isNaN(until.getTime()) ? form.until : until.toISOString() };
+    }
+    case 'recurring':
+      return { ...common, schedule: { cron: form.cron.trim(), duration: form.scheduleDuration.trim(), timeZone: form.timeZone.trim() } };
+    case 'permanent':
+      return { ...common, permanent: true };
+  }
+}
+
+/**
+ * A new silence (from an alert's labels or from matchers) or an edit of one:
+ * for a while, until a time, on a recurring schedule in a time zone, or until
+ * expired; with the alerts it would mute now.
+ */
+export function SilenceFormPage({ session, scope, params, id }: { session: Session; scope: Scope; params: URLSearchParams; id: string | undefined }) {
   const { t } = useI18n();
   const fromAlert = params.get('fingerprint') ?? undefined;
-  const [matchers, setMatchers] = useState(params.get('matchers') ?? '');
-  const [duration, setDuration] = useState('2h');
-  const [createdBy, setCreatedBy] = useState(session.principal.kind === 'tenant' ? session.principal.tenantId : 'operator');
-  const [comment, setComment] = useState('');
+  const defaultAuthor = session.principal.kind === 'tenant' ? session.principal.tenantId : 'operator';
+  const [form, setForm] = useState<SilenceForm>(() => ({ ...formOfSilence(undefined, defaultAuthor), matchers: params.get('matchers') ?? '' }));
   const [submitError, setSubmitError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<SilenceForm>) => setForm((previous) => ({ ...previous, ...patch }));
 
-  // Starting from an alert: one equality matcher per label, as Alertmanager's UI does.
+  // Editing: the silence as stored. From an alert: one equality matcher per label, as Alertmanager's UI does.
+  const existing = useLoad(
+    () => (id === undefined ? Promise.resolve(undefined) : call<Silence>(session, 'GET', `${basePath(scope)}/silences/${encodeURIComponent(id)}`)),
+    [scope.accountId, scope.tenantId, id],
+  );
   const source = useLoad(
     async () => (fromAlert === undefined ? undefined : (await call<AmAlert[]>(session, 'GET', alertmanagerPath(scope, 'alerts'))).find((a) => a.fingerprint === fromAlert)),
     [scope.accountId, scope.tenantId, fromAlert],
   );
   useEffect(() => {
+    if (existing.value !== undefined) setForm(formOfSilence(existing.value, defaultAuthor));
+  }, [existing.value]);
+  useEffect(() => {
     const labels = source.value?.labels;
-    if (labels !== undefined) setMatchers(Object.keys(labels).sort().map((name) => equalityMatcher(name, labels[name]!)).join('\n'));
+    if (labels !== undefined) set({ matchers: Object.keys(labels).sort().map((name) => equalityMatcher(name, labels[name]!)).join('\n') });
   }, [source.value]);
 
-  const lines = matcherLines(matchers);
+  const lines = matcherLines(form.matchers);
   const preview = useLoad(
     () =>
       lines.length === 0
@@ -128,49 +196,86 @@ export function NewSilencePage({ session, scope, params }: { session: Session; s
     setBusy(true);
     setSubmitError(undefined);
     try {
-      const endsAt = new Date(Date.now() + (DURATIONS.find(([name]) => name === duration)?.[1] ?? 7_200_000)).toISOString();
-      const created = await call<Silence>(session, 'POST', `${basePath(scope)}/silences`, { matchers: lines, endsAt, createdBy, comment });
-      location.hash = fromAlert === undefined ? href(scope.tenantId, 'silences', undefined, { highlight: created.id }) : href(scope.tenantId, 'alerts', fromAlert);
+      const saved =
+        id === undefined
+          ? await call<Silence>(session, 'POST', `${basePath(scope)}/silences`, silenceBody(form, undefined))
+          : await call<Silence>(session, 'PUT', `${basePath(scope)}/silences/${encodeURIComponent(id)}`, silenceBody(form, existing.value?.startsAt));
+      location.hash = fromAlert === undefined ? href(scope.tenantId, 'silences', undefined, { highlight: saved.id }) : href(scope.tenantId, 'alerts', fromAlert);
     } catch (error) {
       setSubmitError(error);
     } finally {
       setBusy(false);
     }
   };
+  const text = (field: keyof SilenceForm, inputId: string) => ({
+    id: inputId,
+    name: field,
+    value: form[field],
+    'aria-describedby': describedBy(inputId),
+    onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => set({ [field]: e.currentTarget.value }),
+  });
+  const shown = ['matchers', 'endsAt', 'schedule.cron', 'schedule.duration', 'schedule.timeZone', 'createdBy', 'comment'];
+  const unshown = submitError instanceof ApiError ? submitError.otherThan(shown) : [];
 
+  if (existing.error !== undefined) return <ErrorBox error={existing.error} />;
   return (
     <section>
-      <h1>{t('silence.title')}</h1>
-      <form class="form" onSubmit={(event) => void submit(event)}>
+      <h1>{id === undefined ? t('silence.title') : t('silence.editTitle', { id })}</h1>
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
         <Field id="matchers" label={t('silence.matchers')} help={t('silence.matchersHelp')} error={submitError} field="matchers">
-          <textarea
-            id="matchers"
-            name="matchers"
-            rows={Math.max(3, lines.length + 1)}
-            value={matchers}
-            onInput={(e) => setMatchers(e.currentTarget.value)}
-            aria-describedby={`${describedBy('matchers')} matchers-preview-error`}
-          />
+          <textarea {...text('matchers', 'matchers')} rows={Math.max(3, lines.length + 1)} spellcheck={false} aria-describedby={`${describedBy('matchers')} matchers-preview-error`} />
           <FieldErrors error={preview.error} field="filter" id="matchers-preview-error" />
         </Field>
-        <Field id="duration" label={t('silence.duration')}>
-          <select id="duration" name="duration" value={duration} onChange={(e) => setDuration(e.currentTarget.value)}>
-            {DURATIONS.map(([name]) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
+        <Field id="lasting" label={t('silence.lasting')}>
+          <select id="lasting" name="lasting" value={form.lasting} onChange={(e) => set({ lasting: e.currentTarget.value as Lasting })}>
+            <option value="for">{t('silence.lastingFor')}</option>
+            <option value="until">{t('silence.lastingUntil')}</option>
+            <option value="recurring">{t('silence.lastingRecurring')}</option>
+            <option value="permanent">{t('silence.lastingPermanent')}</option>
           </select>
         </Field>
+        {form.lasting === 'for' && (
+          <Field id="duration" label={t('silence.duration')}>
+            <select id="duration" name="duration" value={form.duration} onChange={(e) => set({ duration: e.currentTarget.value })}>
+              {DURATIONS.map(([name]) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {form.lasting === 'until' && (
+          <Field id="until" label={t('silence.until')} error={submitError} field="endsAt">
+            <input type="datetime-local" {...text('until', 'until')} />
+          </Field>
+        )}
+        {form.lasting === 'recurring' && (
+          <fieldset>
+            <legend>{t('silence.schedule')}</legend>
+            <Field id="cron" label={t('silence.cron')} help={t('silence.cronHelp')} error={submitError} field="schedule.cron">
+              <input {...text('cron', 'cron')} spellcheck={false} />
+            </Field>
+            <Field id="schedule-duration" label={t('silence.scheduleDuration')} error={submitError} field="schedule.duration">
+              <input {...text('scheduleDuration', 'schedule-duration')} />
+            </Field>
+            <Field id="time-zone" label={t('silence.timeZone')} error={submitError} field="schedule.timeZone">
+              <input {...text('timeZone', 'time-zone')} spellcheck={false} />
+            </Field>
+          </fieldset>
+        )}
         <Field id="created-by" label={t('silence.createdBy')} error={submitError} field="createdBy">
-          <input id="created-by" name="createdBy" value={createdBy} required onInput={(e) => setCreatedBy(e.currentTarget.value)} aria-describedby={describedBy('created-by')} />
+          <input {...text('createdBy', 'created-by')} required />
         </Field>
         <Field id="comment" label={t('silence.comment')} error={submitError} field="comment">
-          <input id="comment" name="comment" value={comment} required onInput={(e) => setComment(e.currentTarget.value)} aria-describedby={describedBy('comment')} />
+          <input {...text('comment', 'comment')} required />
         </Field>
-        {submitError !== undefined && <ErrorBox error={submitError} />}
+        {submitError !== undefined && (!(submitError instanceof ApiError) || submitError.issues.length === 0) && <ErrorBox error={submitError} />}
+        {unshown.map((issue) => (
+          <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
+        ))}
         <button type="submit" disabled={busy}>
-          {t('silence.create')}
+          {id === undefined ? t('silence.create') : t('silence.save')}
         </button>
       </form>
       <h2 class="preview-title">{preview.value !== undefined && preview.value.length > 0 ? t('silence.preview', { count: preview.value.length }) : t('silence.previewEmpty')}</h2>
