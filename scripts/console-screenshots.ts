@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { chromiumExecutable, launchChromium } from '../test/helpers/browser.js';
 import { seedConsoleAccount } from '../test/helpers/console-fixtures.js';
 import { startHttpReceiver } from '../test/helpers/http-receiver.js';
-import { startTestStack, TEST_ADMIN_KEY } from '../test/helpers/local-stack.js';
+import { eventually, startTestStack, TEST_ADMIN_KEY } from '../test/helpers/local-stack.js';
 
 const OUT_DIR = 'docs/console';
 // The SDK's notice that it will need Node 22 from 2027 (Lambda runs nodejs22.x), as npm start silences it.
@@ -98,7 +98,8 @@ try {
 
   await page.goto(`${stack.httpUrl}/console#/tenants/team-a/explain?fingerprint=${account.fingerprints.disk}`);
   await page.getByRole('button', { name: 'Explain' }).waitFor();
-  await page.waitForFunction('document.querySelector(\'textarea[name="labels"]\')?.value.includes("alertname")');
+  // The page fills the box from the alert once it has read it (the console's CSP rules out waitForFunction's eval).
+  await eventually(async () => ((await page.getByLabel('Labels').inputValue()).includes('alertname') ? true : undefined), 15_000, 'the labels box to fill');
   await page.getByRole('button', { name: 'Explain' }).click();
   await page.locator('tr[data-receiver]').first().waitFor();
   await shoot(page, '11-explain');

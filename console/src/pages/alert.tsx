@@ -21,7 +21,7 @@ function TrailStep({ entry, scope }: { entry: PathEntry; scope: Scope }) {
           <ul class="decisions">
             {entry.receivers.map((decision) => (
               <li key={decision.receiver}>
-                <span class="receiver">{decision.receiver}</span> <Badge kind={decision.outcome}>{decision.outcome}</Badge>
+                <span class="receiver">{decision.receiver}</span> <Badge kind={decision.outcome}>{t(`outcome.${decision.outcome}`)}</Badge>
                 {decision.via !== undefined && decision.via.length > 0 && <span class="muted"> {decision.via.join(', ')}</span>}
                 {decision.detail !== undefined && <span class="muted"> {decision.detail}</span>}
               </li>

@@ -75,7 +75,7 @@ export function ExplainPage({ session, scope, params }: { session: Session; scop
                   <td>{decision.receiver}</td>
                   <td>{decision.channel ?? ''}</td>
                   <td>
-                    <Badge kind={decision.outcome}>{decision.outcome}</Badge>
+                    <Badge kind={decision.outcome}>{t(`outcome.${decision.outcome}`)}</Badge>
                   </td>
                   <td>{[...(decision.via ?? []), ...(decision.detail === undefined ? [] : [decision.detail])].join('; ')}</td>
                 </tr>

@@ -277,14 +277,16 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
         </Field>
         <fieldset>
           <legend>{t('receivers.grouping')}</legend>
-          <p class="muted">
-            {t('receivers.groupingInherited', {
-              groupBy: current?.grouping.groupBy.join(', ') || '∅',
-              wait: current?.grouping.groupWait ?? '–',
-              interval: current?.grouping.groupInterval ?? '–',
-              repeat: current?.grouping.repeatInterval ?? '–',
-            })}
-          </p>
+          {current !== undefined && (
+            <p class="muted">
+              {t('receivers.groupingInherited', {
+                groupBy: current.grouping.groupBy.join(', ') || '∅',
+                wait: current.grouping.groupWait,
+                interval: current.grouping.groupInterval,
+                repeat: current.grouping.repeatInterval,
+              })}
+            </p>
+          )}
           <Field id="group-by" label={t('receivers.groupBy')} error={error} field="grouping.groupBy">
             <input {...input('groupBy', 'group-by')} placeholder={current?.grouping.groupBy.join(', ')} />
           </Field>

@@ -47,7 +47,7 @@ export function SilencesPage({ session, scope, params }: { session: Session; sco
       <ul class="silences">
         {items.map((silence) => (
           <li key={silence.id} class={`silence${silence.id === highlight ? ' highlight' : ''}`} data-silence-id={silence.id} data-state={silence.status.state}>
-            <Badge kind={silence.status.state}>{silence.status.state}</Badge> <code>{silence.id}</code>
+            <Badge kind={silence.status.state}>{t(`state.${silence.status.state}`)}</Badge> <code>{silence.id}</code>
             <ul class="labels">
               {silence.matchers.map((m) => (
                 <li class="label" key={matcherText(m)}>
