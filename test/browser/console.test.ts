@@ -372,6 +372,40 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(withOld.status).toBe(401);
   });
 
+  it('can be used with the keyboard alone: sign in, move between pages, open an alert', async () => {
+    // Prepare
+    const page = await aPage();
+    await page.goto(`${stack.httpUrl}/console`);
+    await page.getByLabel('API key').waitFor();
+    /** Presses Tab until the focused element's text or name is `name`, as a keyboard user would. */
+    const tabTo = async (name: string) => {
+      for (let presses = 0; presses < 40; presses++) {
+        await page.keyboard.press('Tab');
+        const focused = page.locator(':focus');
+        if ((await focused.count()) > 0 && ((await focused.textContent())?.trim() === name || (await focused.getAttribute('name')) === name)) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    };
+
+    // Act
+    await tabTo('key');
+    await page.keyboard.type(account.keyA);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Alerts firing now' }).waitFor();
+    await tabTo('Silences');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Silences' }).waitFor();
+    await tabTo('Alerts');
+    await page.keyboard.press('Enter');
+    await page.locator('li.alert-row').first().waitFor();
+    await tabTo('DiskAlmostFull');
+    await page.keyboard.press('Enter');
+
+    // Assess
+    await page.getByRole('heading', { name: 'Alert DiskAlmostFull' }).waitFor();
+    expect(page.url()).toContain(`#/tenants/team-a/alerts/${account.fingerprints.disk}`);
+  });
+
   it('switches to Simplified Chinese and keeps the choice', async () => {
     // Prepare
     const page = await aPage();
