@@ -9,6 +9,7 @@ import { ClustersPage } from './pages/clusters.js';
 import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
+import { RulesPage } from './pages/rules.js';
 import { SignInPage } from './pages/sign-in.js';
 import { SilenceFormPage, SilencesPage } from './pages/silences.js';
 import { href, parseRoute, useHash, type Route } from './router.js';
@@ -71,6 +72,7 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   if (route.page === 'receivers') return <ReceiversPage key={key} session={session} scope={scope} />;
   // Clusters belong to the account: the operator's global view only.
   if (route.page === 'clusters' && session.principal.kind === 'operator') return <ClustersPage key={key} session={session} scope={scope} />;
+  if (route.page === 'rules') return <RulesPage key={key} session={session} scope={scope} />;
   if (route.page === 'explain') return <ExplainPage key={key} session={session} scope={scope} params={route.params} />;
   if (route.page === 'history') return <HistoryPage key={key} session={session} scope={scope} params={route.params} />;
   return <AlertsPage key={key} session={session} scope={scope} params={route.params} />;
@@ -113,6 +115,7 @@ function Shell() {
           {nav('history', t('nav.history'))}
           {nav('receivers', t('nav.receivers'))}
           {nav('explain', t('nav.explain'))}
+          {nav('rules', t('nav.rules'))}
           {session.principal.kind === 'operator' && (
             <a href={href(undefined, 'clusters')} aria-current={route.page === 'clusters' ? 'page' : undefined}>
               {t('nav.clusters')}

@@ -145,3 +145,25 @@ export interface ClusterView {
 
 /** A cluster as a create or rotate answers it: with the new token, shown this once. */
 export type ClusterWithToken = ClusterView & { token: string };
+
+export interface RuleView {
+  name: string;
+  owner: { type: 'global' } | { type: 'tenant'; tenantId: string };
+  signal: 'event' | 'audit';
+  condition: string;
+  enabled: boolean;
+  kind: 'alert' | 'drop';
+  severity?: string;
+  scope?: { level: string; namespace?: string };
+}
+
+/** POST {base}/rules-dry-run */
+export interface DryRunReport {
+  signal: string;
+  namespace: string;
+  dropped: boolean;
+  matches: Array<{ rule: string; kind: string; outcome: string; alert?: { labels: LabelSet; annotations: LabelSet } }>;
+  outOfScope: string[];
+  alerts: Array<{ labels: LabelSet; annotations: LabelSet; fingerprint: string }>;
+  rejectedRules: Array<{ name: string; error: string }>;
+}

@@ -372,6 +372,29 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(withOld.status).toBe(401);
   });
 
+  it('dry-runs a pasted Kubernetes event against the rules, saying when the paste is not JSON', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, TEST_ADMIN_KEY, 'acme');
+    await page.getByRole('link', { name: 'Rules' }).click();
+
+    // Act
+    const sample = await page.getByLabel('Kubernetes event or audit event (JSON)').inputValue();
+    await page.getByLabel('Kubernetes event or audit event (JSON)').fill('{"kind": "Event",');
+    await page.getByRole('button', { name: 'Dry-run' }).click();
+    const notJson = await page.locator('#event-error').textContent();
+    await page.getByLabel('Kubernetes event or audit event (JSON)').fill(sample);
+    await page.getByLabel('Cluster name').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run' }).click();
+    const match = page.locator('li[data-rule="CrashLoopBackOff"]');
+    await match.waitFor();
+
+    // Assess
+    expect(notJson).toMatch(/JSON/);
+    expect(await match.getAttribute('data-outcome')).toBe('alert');
+    expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
+  });
+
   it('can be used with the keyboard alone: sign in, move between pages, open an alert', async () => {
     // Prepare
     const page = await aPage();
