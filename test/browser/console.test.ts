@@ -395,6 +395,26 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
   });
 
+  it("offers the operator a dead-letter replay on the account's notifications, and a tenant none", async () => {
+    // Prepare
+    const operator = await aPage();
+    await signIn(operator, TEST_ADMIN_KEY, 'acme');
+    const tenant = await aPage();
+    await signIn(tenant, account.keyA);
+
+    // Act
+    await operator.getByRole('link', { name: 'Notifications' }).click();
+    await operator.getByText('Dead letters (operator): replay').click();
+    await operator.getByRole('button', { name: 'Move back for another try' }).click();
+    const result = await operator.getByRole('status').textContent();
+    await tenant.getByRole('link', { name: 'Notifications' }).click();
+    await tenant.locator('li.notification').first().waitFor();
+
+    // Assess
+    expect(result).toBe('0 moved back to their queue; 0 left (other accounts or receivers).');
+    expect(await tenant.locator('details.dead-letters').count()).toBe(0);
+  });
+
   it('can be used with the keyboard alone: sign in, move between pages, open an alert', async () => {
     // Prepare
     const page = await aPage();

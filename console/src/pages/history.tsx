@@ -5,6 +5,57 @@ import { useI18n } from '../i18n.js';
 import type { Session } from '../session.js';
 import type { NotificationRecord, Page } from '../types.js';
 
+/** Moves the account's dead letters back to their queue (operator): failed deliveries get another try. */
+function DeadLetterReplay({ session, accountId }: { session: Session; accountId: string }) {
+  const { t } = useI18n();
+  const [queue, setQueue] = useState('delivery');
+  const [receiver, setReceiver] = useState('');
+  const [result, setResult] = useState<{ replayed: number; skipped: number } | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const replay = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setResult(undefined);
+    try {
+      setResult(await call(session, 'POST', `${basePath({ accountId })}/dead-letters/replay`, { queue, ...(receiver.trim() === '' ? {} : { receiver: receiver.trim() }) }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details class="dead-letters">
+      <summary>{t('deadLetters.title')}</summary>
+      <form class="toolbar" onSubmit={(event) => void replay(event)}>
+        <Field id="dl-queue" label={t('deadLetters.queue')} error={error} field="queue">
+          <select id="dl-queue" value={queue} onChange={(e) => setQueue(e.currentTarget.value)}>
+            {['delivery', 'groups', 'alerts', 'signals'].map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="dl-receiver" label={t('deadLetters.receiver')} error={error} field="receiver">
+          <input id="dl-receiver" value={receiver} onInput={(e) => setReceiver(e.currentTarget.value)} aria-describedby={describedBy('dl-receiver')} />
+        </Field>
+        <button type="submit" disabled={busy}>
+          {t('deadLetters.replay')}
+        </button>
+      </form>
+      {error !== undefined && <ErrorBox error={error} />}
+      {result !== undefined && (
+        <p role="status" class="notice">
+          {t('deadLetters.result', { replayed: result.replayed, skipped: result.skipped })}
+        </p>
+      )}
+    </details>
+  );
+}
+
 type Filters = { receiver: string; channel: string; status: string; alertname: string };
 
 /** Notification history, newest first, with the API's filters and cursor paging. */
@@ -46,6 +97,7 @@ export function HistoryPage({ session, scope, params }: { session: Session; scop
   return (
     <section>
       <h1>{t('history.title')}</h1>
+      {session.principal.kind === 'operator' && scope.tenantId === undefined && <DeadLetterReplay session={session} accountId={scope.accountId} />}
       <form
         class="toolbar"
         onSubmit={(event) => {
