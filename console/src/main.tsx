@@ -6,6 +6,7 @@ import { initialLanguage, LanguageContext, LANGUAGES, rememberLanguage, translat
 import { AlertPage } from './pages/alert.js';
 import { AlertsPage } from './pages/alerts.js';
 import { ClustersPage } from './pages/clusters.js';
+import { ConfigsPage } from './pages/configs.js';
 import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
@@ -72,6 +73,7 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   if (route.page === 'receivers') return <ReceiversPage key={key} session={session} scope={scope} />;
   // Clusters belong to the account: the operator's global view only.
   if (route.page === 'clusters' && session.principal.kind === 'operator') return <ClustersPage key={key} session={session} scope={scope} />;
+  if (route.page === 'configs') return <ConfigsPage key={key} session={session} scope={scope} />;
   if (route.page === 'rules') return <RulesPage key={key} session={session} scope={scope} />;
   if (route.page === 'explain') return <ExplainPage key={key} session={session} scope={scope} params={route.params} />;
   if (route.page === 'history') return <HistoryPage key={key} session={session} scope={scope} params={route.params} />;
@@ -114,6 +116,7 @@ function Shell() {
           {nav('silences', t('nav.silences'))}
           {nav('history', t('nav.history'))}
           {nav('receivers', t('nav.receivers'))}
+          {nav('configs', t('nav.configs'))}
           {nav('explain', t('nav.explain'))}
           {nav('rules', t('nav.rules'))}
           {session.principal.kind === 'operator' && (

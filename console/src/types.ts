@@ -167,3 +167,13 @@ export interface DryRunReport {
   alerts: Array<{ labels: LabelSet; annotations: LabelSet; fingerprint: string }>;
   rejectedRules: Array<{ name: string; error: string }>;
 }
+
+/** A channel config: its settings' names only, values never shown. */
+export interface ConfigView {
+  name: string;
+  channel: string;
+  labels: LabelSet;
+  settings: Record<string, string>;
+  version: number;
+  updatedAt: string;
+}

@@ -312,6 +312,36 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await rowsShown()).toEqual([expect.stringContaining('QueueBacklog')]);
   });
 
+  it('creates a channel config after the API refuses an unknown setting, and never shows its values again', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Configs' }).click();
+    const secret = 'SEC-very-secret-signing-key';
+
+    // Act
+    await page.getByLabel('Name', { exact: true }).fill('robot');
+    await page.getByLabel('Channel', { exact: true }).selectOption('dingtalk');
+    await page.getByLabel('Labels (name="value", one per line)').fill('team="a"');
+    await page.getByLabel('Settings (JSON)').fill(JSON.stringify({ accessToken: 'tok-123', secret, colour: 'blue' }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refused = await page.locator('#config-settings-error').textContent();
+    await page.getByLabel('Settings (JSON)').fill(JSON.stringify({ accessToken: 'tok-123', secret }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-config="robot"]');
+    await row.waitFor();
+
+    // Assess
+    expect(refused).toContain('colour');
+    expect(await row.textContent()).toContain('settings: accessToken, secret');
+    expect(await page.locator('body').textContent()).not.toContain(secret);
+    expect(await page.getByLabel('Settings (JSON)').inputValue()).not.toContain('tok-123');
+
+    // Deleted, it is gone.
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No configs in this scope.').waitFor();
+  });
+
   it("explains from an alert's page which of the tenant's receivers get it, and no other tenant's", async () => {
     // Prepare
     const page = await aPage();
