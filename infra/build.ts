@@ -42,7 +42,8 @@ const withoutHandlebarsDevTools: Plugin = {
  * loads at init is one chunk (lazy-entries.ts), without the protocols only
  * lazily loaded SDK clients use (sdk-deep-imports.ts).
  * Each function's esbuild metafile goes to dist/meta/<name>.json, outside the
- * package, to see what a bundle is made of.
+ * package, to see what a bundle is made of. The web console is built beside
+ * them into dist/console (infra/build-console.ts), which the api function serves.
  */
 export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> {
   const names = readdirSync('functions', { withFileTypes: true })
