@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { useI18n } from './i18n.js';
 import type { LabelSet } from './types.js';
@@ -94,7 +94,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { value?: T
       current = false;
     };
   }, [...deps, round]); // the caller names what the load depends on
-  return { ...state, reload: () => setRound((r) => r + 1) };
+  // Stable, so a page may keep it in an effect (auto-refresh) without restarting its timer at every render.
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { ...state, reload };
 }
 
 /**

@@ -271,6 +271,11 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     await page.getByRole('link', { name: 'Receivers' }).click();
     await page.getByRole('link', { name: 'New receiver' }).click();
 
+    // Act: the settings box starts from what the chosen channel needs
+    await page.getByLabel('Channel', { exact: true }).selectOption('telegram');
+    const telegramStart = JSON.parse(await page.getByLabel('Settings (JSON)').inputValue());
+    await page.getByLabel('Channel', { exact: true }).selectOption('webhook');
+
     // Act: tries the API refuses, one field at a time (it checks the body's shape before the channel's settings)
     await page.getByLabel('Name', { exact: true }).fill('pager-hook');
     await page.getByLabel('Settings (JSON)').fill('{"url": "not a url"}');
@@ -303,6 +308,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     await expect.poll(async () => (await rowsShown()).some((row) => row.includes('QueueBacklog')) && (await rowsShown()).every((row) => row.includes('pager-hook'))).toBe(true);
 
     // Assess
+    expect(telegramStart).toEqual({ botToken: '', chatId: '' });
     expect(settingsError).toContain('url: must be an http(s) URL');
     expect(groupWaitError).toContain('"soon" is not a duration');
     expect(savedAt).toContain('#/tenants/team-a/receivers/pager-hook');

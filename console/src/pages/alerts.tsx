@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
 import { Badge, describedBy, ErrorBox, Field, Labels, Time, useLoad } from '../components.js';
-import { groupAlerts } from '../grouping.js';
+import { equalityMatcher, groupAlerts } from '../grouping.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
@@ -23,6 +23,7 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
   const [groupBy, setGroupBy] = useState(params.get('groupBy') ?? 'alertname');
   const [silenced, setSilenced] = useState(true);
   const [inhibited, setInhibited] = useState(true);
+  const [autoRefresh, setAutoRefresh] = useState(params.get('refresh') === '30s');
   const alerts = useLoad(
     () =>
       call<AmAlert[]>(
@@ -32,6 +33,12 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
       ),
     [scope.accountId, scope.tenantId, applied, silenced, inhibited],
   );
+  const { reload } = alerts;
+  useEffect(() => {
+    if (!autoRefresh) return undefined;
+    const timer = setInterval(reload, 30_000);
+    return () => clearInterval(timer);
+  }, [autoRefresh, reload]);
   // Receivers' own grouping, offered as presets; the list is a convenience, so a failure only hides it.
   const receivers = useLoad(() => call<Page<ReceiverView>>(session, 'GET', `${basePath(scope)}/receivers`).catch(() => ({ items: [] })), [scope.accountId, scope.tenantId]);
   const labels = groupBy
@@ -77,6 +84,10 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
           <input type="checkbox" checked={inhibited} onChange={(e) => setInhibited(e.currentTarget.checked)} />
           {t('alerts.showInhibited')}
         </label>
+        <label class="check">
+          <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
+          {t('alerts.autoRefresh')}
+        </label>
         <button type="submit">{t('common.refresh')}</button>
       </form>
       {alerts.loading && <p aria-busy="true">{t('common.loading')}</p>}
@@ -88,6 +99,11 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
             <span class="receiver">{group.receiver}</span>
             <Labels labels={group.labels} />
             <span class="count">{group.alerts.length === 1 ? t('alerts.countOne') : t('alerts.count', { count: group.alerts.length })}</span>
+            {Object.keys(group.labels).length > 0 && (
+              <a href={href(scope.tenantId, 'silences', 'new', { matchers: Object.entries(group.labels).map(([name, value]) => equalityMatcher(name, value)).join('\n') })}>
+                {t('alerts.silenceGroup')}
+              </a>
+            )}
           </header>
           <ul class="alerts">
             {group.alerts.map((alert) => (

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n.js';
 import { parseLabels } from '../labels-text.js';
 import type { Session } from '../session.js';
 import type { ConfigView, Page } from '../types.js';
+import { startingSettingsText } from '../channel-settings.js';
 import { CHANNELS } from './receivers.js';
 
 /**
@@ -17,7 +18,7 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
   const [name, setName] = useState('');
   const [channel, setChannel] = useState<string>('dingtalk');
   const [labels, setLabels] = useState('');
-  const [settings, setSettings] = useState('{\n  \n}');
+  const [settings, setSettings] = useState(() => startingSettingsText('dingtalk'));
   const [error, setError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -48,7 +49,7 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
       const result = await call<ConfigView>(session, 'PUT', path(name.trim()), { channel, labels: parsedLabels.labels, settings: parsedSettings });
       setSaved(t('configs.saved', { name: result.name, version: result.version }));
       // The values are sealed now: nothing of them stays in the page.
-      setSettings('{\n  \n}');
+      setSettings(startingSettingsText(channel));
       configs.reload();
     } catch (failure) {
       setError(failure);
@@ -97,7 +98,18 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
           <input id="config-name" name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} aria-describedby={describedBy('config-name')} />
         </Field>
         <Field id="config-channel" label={t('receivers.channel')} error={error} field="channel">
-          <select id="config-channel" name="channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)} aria-describedby={describedBy('config-channel')}>
+          <select
+            id="config-channel"
+            name="channel"
+            value={channel}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              // Untouched starting settings follow the channel; anything typed stays.
+              if (settings === startingSettingsText(channel)) setSettings(startingSettingsText(next));
+              setChannel(next);
+            }}
+            aria-describedby={describedBy('config-channel')}
+          >
             {CHANNELS.map((c) => (
               <option key={c} value={c}>
                 {c}

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
 import type { Matcher, Page, ReceiverView, TestSendResult } from '../types.js';
+import { startingSettingsText } from '../channel-settings.js';
 import { matcherText } from './silences.js';
 
 /** Every channel a receiver can use (README, Channels). */
@@ -141,7 +142,7 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
     name,
     channel: receiver?.channel ?? 'webhook',
     enabled: receiver?.enabled ?? true,
-    settings: JSON.stringify(receiver?.settings ?? { url: '' }, null, 2),
+    settings: receiver === undefined ? startingSettingsText('webhook') : JSON.stringify(receiver.settings, null, 2),
     groupBy: own.groupBy?.join(', ') ?? '',
     groupWait: own.groupWait ?? '',
     groupInterval: own.groupInterval ?? '',
@@ -261,7 +262,17 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
           </Field>
         )}
         <Field id="channel" label={t('receivers.channel')} error={error} field="channel">
-          <select id="channel" name="channel" value={values.channel} onChange={(e) => set({ channel: e.currentTarget.value })} aria-describedby={describedBy('channel')}>
+          <select
+            id="channel"
+            name="channel"
+            value={values.channel}
+            onChange={(e) => {
+              const channel = e.currentTarget.value;
+              // Untouched starting settings follow the channel; anything typed stays.
+              set({ channel, ...(values.settings === startingSettingsText(values.channel) ? { settings: startingSettingsText(channel) } : {}) });
+            }}
+            aria-describedby={describedBy('channel')}
+          >
             {CHANNELS.map((channel) => (
               <option key={channel} value={channel}>
                 {channel}
