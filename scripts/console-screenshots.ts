@@ -110,6 +110,12 @@ try {
   await page.locator('tr[data-receiver]').first().waitFor();
   await shoot(page, '11-explain');
 
+  await page.getByRole('link', { name: 'Rules' }).click();
+  await page.getByLabel('Cluster name').fill('prod-eu');
+  await page.getByRole('button', { name: 'Dry-run' }).click();
+  await page.locator('.dry-run').waitFor();
+  await shoot(page, '11b-rules-dry-run');
+
   await page.goto(`${stack.httpUrl}/console#/tenants/team-b/alerts`);
   await page.locator('.forbidden').waitFor();
   await shoot(page, '12-other-tenant-refused');

@@ -154,7 +154,11 @@ export interface RuleView {
   enabled: boolean;
   kind: 'alert' | 'drop';
   severity?: string;
-  scope?: { level: string; namespace?: string };
+  scope?: { level: string; namespace?: string; workspace?: string; cluster?: string };
+  labels?: LabelSet;
+  annotations?: LabelSet;
+  resolveAfterSeconds?: number;
+  version: number;
 }
 
 /** POST {base}/rules-dry-run */

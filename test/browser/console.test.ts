@@ -431,6 +431,37 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
   });
 
+  it("lets a tenant write a rule, showing where its condition does not parse, and dry-run an event against it", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Rules' }).click();
+
+    // Act
+    await page.getByLabel('Rule', { exact: true }).fill('MountFailed');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const nameError = await page.locator('#rule-name-error').textContent();
+    await page.getByLabel('Rule', { exact: true }).fill('mount-failed');
+    await page.getByLabel('Condition').fill('reason = "FailedMount" and');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const syntaxError = await page.locator('#rule-condition-error').textContent();
+    await page.getByLabel('Condition').fill('reason = "FailedMount"');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.locator('tr[data-rule="mount-failed"]').waitFor();
+    const event = { apiVersion: 'v1', kind: 'Event', type: 'Warning', reason: 'FailedMount', message: 'MountVolume.SetUp failed', involvedObject: { kind: 'Pod', namespace: 'shop', name: 'db-0' } };
+    await page.getByLabel('Kubernetes event or audit event (JSON)').fill(JSON.stringify(event));
+    await page.getByLabel('Cluster name').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run' }).click();
+    const match = page.locator('li[data-rule="mount-failed"]');
+    await match.waitFor();
+
+    // Assess
+    expect(nameError).toContain('lower-case');
+    expect(syntaxError).toMatch(/\S/);
+    expect(await match.getAttribute('data-outcome')).toBe('alert');
+    expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
+  });
+
   it("offers the operator a dead-letter replay on the account's notifications, and a tenant none", async () => {
     // Prepare
     const operator = await aPage();

@@ -16,6 +16,110 @@ const SAMPLE_EVENT = {
   count: 5,
 };
 
+type RuleForm = { name: string; signal: 'event' | 'audit'; kind: 'alert' | 'drop'; severity: string; condition: string; namespace: string; enabled: boolean };
+
+const EMPTY_RULE: RuleForm = { name: '', signal: 'event', kind: 'alert', severity: 'warning', condition: '', namespace: '', enabled: true };
+
+function ruleFormOf(rule: RuleView): RuleForm {
+  return {
+    name: rule.name,
+    signal: rule.signal,
+    kind: rule.kind,
+    severity: rule.severity ?? 'warning',
+    condition: rule.condition,
+    namespace: rule.scope?.level === 'namespace' ? (rule.scope.namespace ?? '') : '',
+    enabled: rule.enabled,
+  };
+}
+
+/**
+ * Creates or replaces a rule: what the form shows over what it does not (labels,
+ * annotations, a workspace or cluster scope, resolveAfterSeconds), so saving keeps them.
+ * The API compiles the condition and names where it fails.
+ */
+function RuleEditor({ session, scope, editing, onSaved }: { session: Session; scope: Scope; editing: RuleView | undefined; onSaved: () => void }) {
+  const { t } = useI18n();
+  const [form, setForm] = useState<RuleForm>(editing === undefined ? EMPTY_RULE : ruleFormOf(editing));
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<RuleForm>) => setForm((previous) => ({ ...previous, ...patch }));
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    if (form.name.trim() === '') {
+      setError(new ApiError(400, t('receivers.nameRequired'), [{ field: 'name', message: t('receivers.nameRequired') }]));
+      return;
+    }
+    const keptScope = editing?.scope !== undefined && editing.scope.level !== 'namespace' ? editing.scope : undefined;
+    const body = {
+      signal: form.signal,
+      kind: form.kind,
+      severity: form.severity,
+      condition: form.condition,
+      enabled: form.enabled,
+      ...(form.namespace.trim() !== '' ? { scope: { level: 'namespace', namespace: form.namespace.trim() } } : keptScope !== undefined ? { scope: keptScope } : {}),
+      ...(editing?.labels !== undefined ? { labels: editing.labels } : {}),
+      ...(editing?.annotations !== undefined ? { annotations: editing.annotations } : {}),
+      ...(editing?.resolveAfterSeconds !== undefined ? { resolveAfterSeconds: editing.resolveAfterSeconds } : {}),
+    };
+    setBusy(true);
+    try {
+      await call(session, 'PUT', `${basePath(scope)}/rules/${encodeURIComponent(form.name.trim())}`, body);
+      setForm(EMPTY_RULE);
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const unshown = error instanceof ApiError ? error.otherThan(['name', 'condition', 'severity', 'scope']) : [];
+  return (
+    <form class="form" onSubmit={(event) => void save(event)} noValidate>
+      <Field id="rule-name" label={t('rules.name')} error={error} field="name">
+        <input id="rule-name" value={form.name} readOnly={editing !== undefined} onInput={(e) => set({ name: e.currentTarget.value })} aria-describedby={describedBy('rule-name')} />
+      </Field>
+      <Field id="rule-signal" label={t('rules.signal')}>
+        <select id="rule-signal" value={form.signal} onChange={(e) => set({ signal: e.currentTarget.value as RuleForm['signal'] })}>
+          <option value="event">event</option>
+          <option value="audit">audit</option>
+        </select>
+      </Field>
+      <Field id="rule-condition" label={t('rules.condition')} help={t('rules.conditionHelp')} error={error} field="condition">
+        <textarea id="rule-condition" rows={3} spellcheck={false} value={form.condition} onInput={(e) => set({ condition: e.currentTarget.value })} aria-describedby={describedBy('rule-condition')} />
+      </Field>
+      <Field id="rule-kind" label={t('rules.kind')}>
+        <select id="rule-kind" value={form.kind} onChange={(e) => set({ kind: e.currentTarget.value as RuleForm['kind'] })}>
+          <option value="alert">alert</option>
+          <option value="drop">drop</option>
+        </select>
+      </Field>
+      <Field id="rule-severity" label={t('rules.severity')} error={error} field="severity">
+        <select id="rule-severity" value={form.severity} onChange={(e) => set({ severity: e.currentTarget.value })}>
+          {['critical', 'error', 'warning', 'info'].map((severity) => (
+            <option key={severity} value={severity}>
+              {severity}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="rule-namespace" label={t('rules.namespace')} help={t('rules.namespaceHelp')} error={error} field="scope">
+        <input id="rule-namespace" value={form.namespace} onInput={(e) => set({ namespace: e.currentTarget.value })} aria-describedby={describedBy('rule-namespace')} />
+      </Field>
+      <label class="check">
+        <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
+      </label>
+      {error !== undefined && (!(error instanceof ApiError) || error.issues.length === 0) && <ErrorBox error={error} />}
+      {unshown.map((issue) => (
+        <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
+      ))}
+      <button type="submit" disabled={busy}>
+        {t('rules.save')}
+      </button>
+    </form>
+  );
+}
+
 /** The scope's event and audit rules, and a dry-run of a pasted event against them (the shipped defaults included for the operator). */
 export function RulesPage({ session, scope }: { session: Session; scope: Scope }) {
   const { t } = useI18n();
@@ -25,6 +129,8 @@ export function RulesPage({ session, scope }: { session: Session; scope: Scope }
   const [report, setReport] = useState<DryRunReport | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState<RuleView | undefined>(undefined);
+  const [editorRound, setEditorRound] = useState(0);
 
   const dryRun = async (submitted: Event) => {
     submitted.preventDefault();
@@ -73,13 +179,34 @@ export function RulesPage({ session, scope }: { session: Session; scope: Scope }
                 </td>
                 <td>
                   {rule.kind}
-                  {rule.severity !== undefined && ` (${rule.severity})`}
+                  {rule.severity !== undefined && ` (${rule.severity})`}{' '}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setEditing(rule);
+                      setEditorRound((r) => r + 1);
+                    }}
+                  >
+                    {t('silences.edit')}
+                  </button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <h2>{editing === undefined ? t('rules.new') : t('rules.edit', { name: editing.name })}</h2>
+      <RuleEditor
+        key={editorRound}
+        session={session}
+        scope={scope}
+        editing={editing}
+        onSaved={() => {
+          setEditing(undefined);
+          setEditorRound((r) => r + 1);
+          rules.reload();
+        }}
+      />
       <h2>{t('rules.dryRun')}</h2>
       <form class="form" onSubmit={(submitted) => void dryRun(submitted)}>
         <Field id="event" label={t('rules.event')} help={t('rules.eventHelp')} error={error} field="event">
