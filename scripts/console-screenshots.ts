@@ -110,12 +110,6 @@ try {
   await page.locator('tr[data-receiver]').first().waitFor();
   await shoot(page, '11-explain');
 
-  await page.getByRole('link', { name: 'Rules' }).click();
-  await page.getByLabel('Cluster name').fill('prod-eu');
-  await page.getByRole('button', { name: 'Dry-run' }).click();
-  await page.locator('.dry-run').waitFor();
-  await shoot(page, '11b-rules-dry-run');
-
   await page.goto(`${stack.httpUrl}/console#/tenants/team-b/alerts`);
   await page.locator('.forbidden').waitFor();
   await shoot(page, '12-other-tenant-refused');
@@ -136,6 +130,12 @@ try {
   await operator.getByRole('button', { name: 'Create cluster' }).click();
   await operator.locator('article.cluster[data-cluster="edge-shanghai"] code.token').waitFor();
   await shoot(operator, '15-clusters');
+
+  await operator.goto(`${stack.httpUrl}/console#/global/rules`);
+  await operator.getByLabel('Cluster name').fill('prod-eu');
+  await operator.getByRole('button', { name: 'Dry-run' }).click();
+  await operator.locator('.dry-run li').first().waitFor();
+  await shoot(operator, '15b-rules-dry-run');
 
   const phone = await newPage({ width: 390, height: 844 });
   await signIn(phone, account.keyA);
