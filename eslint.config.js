@@ -59,6 +59,18 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...dynamicImportBans(handlers)],
     },
   },
+  // The web console renders every user-supplied string as text: no way to write raw HTML into the page.
+  {
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text: user strings (labels, annotations, messages) must never become HTML.' },
+        { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: 'Render text: user strings must never become HTML.' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]", message: 'Render text: user strings must never become HTML.' },
+      ],
+    },
+  },
   // Tests read the JSON bodies of the API under test and assert on them: the assertions are their type check, so
   // `any` for a parsed body is allowed there. Promises and cycles are checked as everywhere.
   {
