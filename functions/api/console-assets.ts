@@ -3,12 +3,20 @@ import { fileURLToPath } from 'node:url';
 import type { HttpResponse } from '../shared/http.js';
 
 /**
- * The console's files, built by infra/build-console.ts beside the bundled
- * handler (`dist/functions/api/handler.mjs` -> `dist/console/`). They are read
- * from the package on first request, never imported, so the api function's
- * init cost does not grow with the console.
+ * The console's files, built by infra/build-console.ts into the package beside
+ * the function (`<root>/functions/api/…` -> `<root>/console/`). This code may
+ * sit in the handler file or in a chunk below it, so the root is found from
+ * this module's own path. The files are read on first request, never
+ * imported, so the api function's init cost does not grow with the console.
  */
-const CONSOLE_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
+export function consoleDirectory(moduleUrl: string): string {
+  const path = fileURLToPath(moduleUrl);
+  const at = path.lastIndexOf('/functions/api/');
+  if (at < 0) throw new Error(`the api function's code is not under functions/api/: ${path}`);
+  return `${path.slice(0, at)}/console/`;
+}
+
+const CONSOLE_DIR = consoleDirectory(import.meta.url);
 
 /**
  * The console's only sources are its own script and stylesheet, and it talks

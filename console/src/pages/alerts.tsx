@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
+import { ApiError, alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
 import { Badge, describedBy, ErrorBox, Field, Labels, Time, useLoad } from '../components.js';
 import { equalityMatcher, groupAlerts } from '../grouping.js';
 import { useI18n } from '../i18n.js';
@@ -33,6 +33,13 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
       ),
     [scope.accountId, scope.tenantId, applied, silenced, inhibited],
   );
+  // The Alertmanager API refuses a filter with its reason as a plain string: that reason belongs by the field.
+  const filterError =
+    alerts.error instanceof ApiError && alerts.error.status === 400
+      ? alerts.error.issues.length > 0
+        ? alerts.error
+        : new ApiError(400, alerts.error.message, [{ field: 'filter', message: alerts.error.message }])
+      : undefined;
   const { reload } = alerts;
   useEffect(() => {
     if (!autoRefresh) return undefined;
@@ -58,7 +65,7 @@ export function AlertsPage({ session, scope, params }: { session: Session; scope
           if (filter === applied) alerts.reload();
         }}
       >
-        <Field id="filter" label={t('alerts.filter')} help={t('alerts.filterHelp')} error={alerts.error} field="filter">
+        <Field id="filter" label={t('alerts.filter')} help={t('alerts.filterHelp')} error={filterError} field="filter">
           <input id="filter" name="filter" value={filter} placeholder='severity="critical"' aria-describedby={describedBy('filter')} onInput={(e) => setFilter(e.currentTarget.value)} />
         </Field>
         <Field id="group-by" label={t('alerts.groupBy')} help={t('alerts.groupByHelp')}>
