@@ -22,17 +22,17 @@ const storageKeyBans = ['Literal[value=/(GLOBAL|TENANT|ACCOUNT)#/]', 'TemplateEl
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.serverless/', '.tidings/', 'coverage/', 'bench/results/'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'console/**/*.tsx'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
     settings: {
-      'import-x/extensions': ['.ts', '.js', '.mjs'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       // Sources import `./x.js` and the file on disk is `./x.ts` (NodeNext).
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } })],
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -57,6 +57,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [handlers] }],
       'no-restricted-syntax': ['error', ...dynamicImportBans(handlers)],
+    },
+  },
+  // The web console renders every user-supplied string as text: no way to write raw HTML into the page.
+  {
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text: user strings (labels, annotations, messages) must never become HTML.' },
+        { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: 'Render text: user strings must never become HTML.' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]", message: 'Render text: user strings must never become HTML.' },
+      ],
     },
   },
   // Tests read the JSON bodies of the API under test and assert on them: the assertions are their type check, so

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyEntriesAfterHandler } from './lazy-entries.js';
 import { sdkDeepImports } from './sdk-deep-imports.js';
+import { buildConsole } from './build-console.js';
 
 /** What one function's build produced. */
 export interface BuiltFunction {
@@ -41,13 +42,20 @@ const withoutHandlebarsDevTools: Plugin = {
  * loads at init is one chunk (lazy-entries.ts), without the protocols only
  * lazily loaded SDK clients use (sdk-deep-imports.ts).
  * Each function's esbuild metafile goes to dist/meta/<name>.json, outside the
- * package, to see what a bundle is made of.
+ * package, to see what a bundle is made of. The web console is built beside
+ * them into dist/console (infra/build-console.ts), which the api function serves.
  */
 export async function buildFunctions(outDir = 'dist'): Promise<BuiltFunction[]> {
   const names = readdirSync('functions', { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
     .map((entry) => entry.name);
   mkdirSync(join(outDir, 'meta'), { recursive: true });
+  // The api function serves the web console from its package (dist/console).
+  const [functions] = await Promise.all([buildEachFunction(names, outDir), buildConsole(outDir)]);
+  return functions;
+}
+
+function buildEachFunction(names: string[], outDir: string): Promise<BuiltFunction[]> {
   return Promise.all(
     names.map(async (name) => {
       const outdir = join(outDir, 'functions', name);

@@ -22,6 +22,7 @@ import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.
 import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
 import { sqsClientModule } from '../shared/lazy-sqs.js';
 import { createLogger } from '../shared/logger.js';
+import { isConsolePath, serveConsole } from './console-assets.js';
 
 const logger = createLogger('api');
 
@@ -73,9 +74,11 @@ function queryAll(rawQueryString: string, name: string): string[] {
   return [...new URLSearchParams(rawQueryString)].filter(([key]) => key === name).map(([, value]) => value);
 }
 
-/** The admin and tenant API, and the Alertmanager v2 API per account and tenant. */
+/** The admin and tenant API, the Alertmanager v2 API per account and tenant, and the web console's files. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event) => {
   try {
+    // The web console's static files: public, served before any key is asked for.
+    if (isConsolePath(event.rawPath)) return await serveConsole(event.requestContext.http.method, event.rawPath);
     dependencies ??= createDependencies();
     const principal = await authenticate(event, dependencies);
     if (principal === undefined) {

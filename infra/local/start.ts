@@ -42,6 +42,7 @@ try {
   Admin API     ${stack.httpUrl}/v1        Authorization: Bearer ${adminKey}
                 (operator key ${adminKeyWhere})
   Ingest        ${stack.httpUrl}/ingest/<cluster id>/alertmanager
+  Console       ${stack.httpUrl}/console
   DynamoDB      ${stack.dynamodbEndpoint}  (DynamoDB Local, pid ${stack.dynamodbPid})
   SQS           ${stack.sqsEndpoint}
   Functions     each in worker threads of its own, from ${stack.functions.bundleDir ?? 'source'}

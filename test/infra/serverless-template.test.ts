@@ -94,6 +94,11 @@ describe('the packaged CloudFormation template', () => {
     expect(resources[target]!.Properties.FunctionName).toBe(`tidings-${STAGE}-evaluate`);
   });
 
+  it('routes the web console to the api function', () => {
+    const targets = Object.fromEntries(ofType('AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties.RouteKey, route.Properties.Target['Fn::Join'][1][1].Ref]));
+    expect(targets).toMatchObject({ 'GET /console': 'HttpApiIntegrationApi', 'GET /console/{proxy+}': 'HttpApiIntegrationApi' });
+  });
+
   it('exports the ingest URL as a stack output', () => {
     expect(outputs.IngestUrl).toBeDefined();
   });

@@ -1,0 +1,121 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError } from './api.js';
+import { useI18n } from './i18n.js';
+import type { LabelSet } from './types.js';
+
+/** A time in the browser's zone and language, with UTC on hover. */
+export function Time({ at }: { at: string | undefined }) {
+  const { language } = useI18n();
+  if (at === undefined || at === '') return <span>–</span>;
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return <span>{at}</span>;
+  const local = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+  const utc = `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+  return (
+    <time dateTime={date.toISOString()} title={utc}>
+      {local}
+    </time>
+  );
+}
+
+/** Labels as `name="value"` chips; every value is text. */
+export function Labels({ labels, omit = [] }: { labels: LabelSet; omit?: readonly string[] }) {
+  const names = Object.keys(labels)
+    .filter((name) => !omit.includes(name))
+    .sort();
+  return (
+    <ul class="labels">
+      {names.map((name) => (
+        <li key={name} class="label">
+          <span class="label-name">{name}</span>=<span class="label-value">{`"${labels[name]}"`}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A name/value table (labels, annotations). */
+export function PairsTable({ pairs, caption }: { pairs: LabelSet; caption: string }) {
+  const names = Object.keys(pairs).sort();
+  return (
+    <table class="pairs">
+      <caption>{caption}</caption>
+      <tbody>
+        {names.map((name) => (
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td>{pairs[name]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <p class="error" role="alert">
+      {t('common.error', { message })}
+    </p>
+  );
+}
+
+/** Messages the API gave about one field, shown next to it. */
+export function FieldErrors({ error, field, id }: { error: unknown; field: string; id?: string }) {
+  if (!(error instanceof ApiError)) return null;
+  const messages = error.about(field);
+  if (messages.length === 0) return null;
+  return (
+    <p class="field-error" role="alert" id={id}>
+      {messages.join('; ')}
+    </p>
+  );
+}
+
+export function Badge({ kind, children }: { kind: string; children: ComponentChildren }) {
+  return <span class={`badge badge-${kind}`}>{children}</span>;
+}
+
+/** What an async load is at: loading, failed, or its value. `reload` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { value?: T; error?: unknown; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ value?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((previous) => ({ ...previous, loading: true }));
+    load().then(
+      (value) => current && setState({ value, loading: false }),
+      (error: unknown) => current && setState({ error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [...deps, round]); // the caller names what the load depends on
+  // Stable, so a page may keep it in an effect (auto-refresh) without restarting its timer at every render.
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { ...state, reload };
+}
+
+/**
+ * A labelled form field: the label names the control, the help and the API's
+ * messages about the field describe it (so a screen reader reads both).
+ * The child control takes `id` and `aria-describedby` from `describedBy(id)`.
+ */
+export function Field({ id, label, help, error, field, children }: { id: string; label: string; help?: string; error?: unknown; field?: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+      {help !== undefined && <small id={`${id}-help`}>{help}</small>}
+      {field !== undefined && <FieldErrors error={error} field={field} id={`${id}-error`} />}
+    </div>
+  );
+}
+
+/** The ids of a field's help and error texts. */
+export function describedBy(id: string): string {
+  return `${id}-help ${id}-error`;
+}

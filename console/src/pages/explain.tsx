@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, alertmanagerPath, basePath, call, type Scope } from '../api.js';
+import { Badge, describedBy, ErrorBox, Field, useLoad } from '../components.js';
+import { equalityMatcher } from '../grouping.js';
+import { parseLabels } from '../labels-text.js';
+import { useI18n } from '../i18n.js';
+import type { Session } from '../session.js';
+import type { AmAlert, Explanation } from '../types.js';
+
+/** Which receivers an alert with these labels would reach, and why every other one would not. */
+export function ExplainPage({ session, scope, params }: { session: Session; scope: Scope; params: URLSearchParams }) {
+  const { t } = useI18n();
+  const fromAlert = params.get('fingerprint') ?? undefined;
+  const [text, setText] = useState('');
+  const [result, setResult] = useState<Explanation | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const source = useLoad(
+    async () => (fromAlert === undefined ? undefined : (await call<AmAlert[]>(session, 'GET', alertmanagerPath(scope, 'alerts'))).find((a) => a.fingerprint === fromAlert)),
+    [scope.accountId, scope.tenantId, fromAlert],
+  );
+  useEffect(() => {
+    const labels = source.value?.labels;
+    if (labels !== undefined) setText(Object.keys(labels).sort().map((name) => equalityMatcher(name, labels[name]!)).join('\n'));
+  }, [source.value]);
+
+  const explain = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    const parsed = parseLabels(text);
+    if ('badLine' in parsed) {
+      setError(new ApiError(400, t('explain.badLine', { line: parsed.badLine }), [{ field: 'labels', message: t('explain.badLine', { line: parsed.badLine }) }]));
+      return;
+    }
+    setBusy(true);
+    try {
+      setResult(await call<Explanation>(session, 'POST', `${basePath(scope)}/explain`, { labels: parsed.labels }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>{t('explain.title')}</h1>
+      <form class="form" onSubmit={(event) => void explain(event)}>
+        <Field id="labels" label={t('explain.labels')} help={t('explain.labelsHelp')} error={error} field="labels">
+          <textarea id="labels" name="labels" rows={6} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} aria-describedby={describedBy('labels')} />
+        </Field>
+        {error !== undefined && !(error instanceof ApiError && error.about('labels').length > 0) && <ErrorBox error={error} />}
+        <button type="submit" disabled={busy}>
+          {t('explain.submit')}
+        </button>
+      </form>
+      {result !== undefined && (
+        <div class="explanation">
+          {result.visibleToTenant !== undefined && <p>{result.visibleToTenant ? t('explain.visible') : t('explain.notVisible')}</p>}
+          {result.tenants !== undefined && <p>{t('trail.tenants', { list: result.tenants.map((x) => `${x.tenantId} (${x.via})`).join(', ') || '–' })}</p>}
+          {result.routers !== undefined && result.routers.length > 0 && <p>{t('trail.routers', { list: result.routers.join(', ') })}</p>}
+          {result.receivers.length === 0 && <p class="empty">{t('explain.noReceivers')}</p>}
+          <table class="decisions-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('history.receiver')}</th>
+                <th scope="col">{t('history.channel')}</th>
+                <th scope="col">{t('explain.outcome')}</th>
+                <th scope="col">{t('explain.why')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.receivers.map((decision) => (
+                <tr key={decision.receiver} data-receiver={decision.receiver} data-outcome={decision.outcome}>
+                  <td>{decision.receiver}</td>
+                  <td>{decision.channel ?? ''}</td>
+                  <td>
+                    <Badge kind={decision.outcome}>{t(`outcome.${decision.outcome}`)}</Badge>
+                  </td>
+                  <td>{[...(decision.via ?? []), ...(decision.detail === undefined ? [] : [decision.detail])].join('; ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,352 @@
+import { useState } from 'preact/hooks';
+import { ApiError, basePath, call, type Scope } from '../api.js';
+import { Badge, describedBy, ErrorBox, Field, useLoad } from '../components.js';
+import { useI18n } from '../i18n.js';
+import { href } from '../router.js';
+import type { Session } from '../session.js';
+import type { Matcher, Page, ReceiverView, TestSendResult } from '../types.js';
+import { startingSettingsText } from '../channel-settings.js';
+import { matcherText } from './silences.js';
+
+/** Every channel a receiver can use (README, Channels). */
+export const CHANNELS = [
+  'webhook',
+  'slack',
+  'email-smtp',
+  'email-ses',
+  'dingtalk',
+  'feishu',
+  'wecom',
+  'wecom-app',
+  'teams',
+  'discord',
+  'telegram',
+  'googlechat',
+  'pagerduty',
+  'pushover',
+  'sms-sns',
+  'sms-aliyun',
+  'sms-tencent',
+  'sms-huawei',
+] as const;
+
+/** The fields the form shows next to their input; the API's messages about any other field are listed above the button. */
+const FORM_FIELDS = [
+  'name',
+  'channel',
+  'settings',
+  'grouping.groupBy',
+  'grouping.groupWait',
+  'grouping.groupInterval',
+  'grouping.repeatInterval',
+  'grouping.sendResolved',
+  'filter',
+  'presentation.language',
+  'presentation.timeZone',
+];
+
+function receiverPath(scope: Scope, name: string): string {
+  return `${basePath(scope)}/receivers/${encodeURIComponent(name)}`;
+}
+
+/** The outcome of a test-send, as text. */
+function TestSendOutcome({ result }: { result: TestSendResult | ApiError | Error }) {
+  const { t } = useI18n();
+  if (result instanceof Error) return <ErrorBox error={result} />;
+  return (
+    <p class={result.ok ? 'test-result ok' : 'test-result failed'} role="status" data-ok={String(result.ok)}>
+      {result.ok ? t('receivers.testOk', { status: result.statusCode ?? '–' }) : t('receivers.testFailed', { error: result.error ?? '' })}
+      {!result.ok && result.statusCode !== undefined && ` (HTTP ${result.statusCode})`}
+      {result.fields !== undefined && result.fields.length > 0 && ` [${result.fields.join(', ')}]`}
+    </p>
+  );
+}
+
+function useTestSend(session: Session, scope: Scope) {
+  const [results, setResults] = useState<Record<string, TestSendResult | Error>>({});
+  const [busy, setBusy] = useState<string | undefined>(undefined);
+  const send = async (name: string) => {
+    setBusy(name);
+    try {
+      const result = await call<TestSendResult>(session, 'POST', `${receiverPath(scope, name)}/test`);
+      setResults((previous) => ({ ...previous, [name]: result }));
+    } catch (error) {
+      setResults((previous) => ({ ...previous, [name]: error instanceof Error ? error : new Error(String(error)) }));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return { results, busy, send };
+}
+
+/** The scope's receivers with their effective grouping, and a test-send for each. */
+export function ReceiversPage({ session, scope }: { session: Session; scope: Scope }) {
+  const { t } = useI18n();
+  const receivers = useLoad(() => call<Page<ReceiverView>>(session, 'GET', `${basePath(scope)}/receivers`), [scope.accountId, scope.tenantId]);
+  const testSend = useTestSend(session, scope);
+  return (
+    <section>
+      <h1>{t('receivers.title')}</h1>
+      <p>
+        <a class="button" href={href(scope.tenantId, 'new-receiver')}>
+          {t('receivers.new')}
+        </a>
+      </p>
+      {receivers.loading && <p aria-busy="true">{t('common.loading')}</p>}
+      {receivers.error !== undefined && <ErrorBox error={receivers.error} />}
+      {receivers.value !== undefined && receivers.value.items.length === 0 && <p class="empty">{t('receivers.empty')}</p>}
+      <ul class="receivers">
+        {(receivers.value?.items ?? []).map((receiver) => (
+          <li key={receiver.name} class="receiver-row" data-receiver={receiver.name}>
+            <a class="receiver" href={href(scope.tenantId, 'receivers', receiver.name)}>
+              {receiver.name}
+            </a>{' '}
+            <span class="muted">{receiver.channel}</span> {receiver.enabled ? null : <Badge kind="expired">{t('receivers.disabled')}</Badge>}
+            <p class="muted">
+              {t('receivers.groupingSummary', {
+                groupBy: receiver.grouping.groupBy.join(', ') || '∅',
+                wait: receiver.grouping.groupWait,
+                interval: receiver.grouping.groupInterval,
+                repeat: receiver.grouping.repeatInterval,
+              })}
+            </p>
+            <button type="button" disabled={testSend.busy === receiver.name} onClick={() => void testSend.send(receiver.name)}>
+              {t('receivers.test')}
+            </button>
+            {testSend.results[receiver.name] !== undefined && <TestSendOutcome result={testSend.results[receiver.name]!} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+type Form = {
+  name: string;
+  channel: string;
+  enabled: boolean;
+  settings: string;
+  groupBy: string;
+  groupWait: string;
+  groupInterval: string;
+  repeatInterval: string;
+  sendResolved: '' | 'true' | 'false';
+  matchers: string;
+  language: string;
+  timeZone: string;
+};
+
+function formOf(receiver: ReceiverView | undefined, name: string): Form {
+  const own = receiver?.ownGrouping ?? {};
+  return {
+    name,
+    channel: receiver?.channel ?? 'webhook',
+    enabled: receiver?.enabled ?? true,
+    settings: receiver === undefined ? startingSettingsText('webhook') : JSON.stringify(receiver.settings, null, 2),
+    groupBy: own.groupBy?.join(', ') ?? '',
+    groupWait: own.groupWait ?? '',
+    groupInterval: own.groupInterval ?? '',
+    repeatInterval: own.repeatInterval ?? '',
+    sendResolved: own.sendResolved === undefined ? '' : own.sendResolved ? 'true' : 'false',
+    matchers: (receiver?.filter?.matchers ?? []).map((m: string | Matcher) => (typeof m === 'string' ? m : matcherText(m))).join('\n'),
+    language: receiver?.presentation?.language ?? '',
+    timeZone: receiver?.presentation?.timeZone ?? '',
+  };
+}
+
+/**
+ * The PUT body: what the form edits, over what it does not show (label
+ * selectors, config selector, template set), so saving keeps them. Grouping
+ * carries only what the receiver sets, so the rest keeps following the account.
+ */
+function bodyOf(form: Form, settings: unknown, loaded: ReceiverView | undefined) {
+  const grouping: Record<string, unknown> = {};
+  const groupBy = form.groupBy
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (form.groupBy.trim() !== '') grouping.groupBy = groupBy;
+  if (form.groupWait.trim() !== '') grouping.groupWait = form.groupWait.trim();
+  if (form.groupInterval.trim() !== '') grouping.groupInterval = form.groupInterval.trim();
+  if (form.repeatInterval.trim() !== '') grouping.repeatInterval = form.repeatInterval.trim();
+  if (form.sendResolved !== '') grouping.sendResolved = form.sendResolved === 'true';
+  if (loaded?.ownGrouping.maxAlerts !== undefined) grouping.maxAlerts = loaded.ownGrouping.maxAlerts;
+  const matchers = form.matchers
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const { matchers: _previous, ...otherSelectors } = loaded?.filter ?? {};
+  const filter = { ...otherSelectors, ...(matchers.length > 0 ? { matchers } : {}) };
+  const presentation = {
+    ...(loaded?.presentation ?? {}),
+    language: form.language || undefined,
+    timeZone: form.timeZone.trim() || undefined,
+  };
+  return {
+    channel: form.channel,
+    enabled: form.enabled,
+    settings,
+    ...(Object.keys(grouping).length > 0 ? { grouping } : {}),
+    ...(Object.keys(filter).length > 0 ? { filter } : {}),
+    ...(loaded?.configSelector !== undefined ? { configSelector: loaded.configSelector } : {}),
+    ...(Object.values(presentation).some((v) => v !== undefined) ? { presentation: JSON.parse(JSON.stringify(presentation)) as object } : {}),
+  };
+}
+
+/** Creates or edits a receiver; the API's messages appear by the field they are about. */
+export function ReceiverPage({ session, scope, name, params }: { session: Session; scope: Scope; name: string | undefined; params: URLSearchParams }) {
+  const { t } = useI18n();
+  const creating = name === undefined;
+  const loaded = useLoad(() => (creating ? Promise.resolve(undefined) : call<ReceiverView>(session, 'GET', receiverPath(scope, name))), [scope.accountId, scope.tenantId, name]);
+  const [form, setForm] = useState<Form | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState<ReceiverView | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const testSend = useTestSend(session, scope);
+  const current = saved ?? loaded.value;
+  const values = form ?? (loaded.loading ? undefined : formOf(loaded.value, name ?? ''));
+  if (loaded.error !== undefined) return <ErrorBox error={loaded.error} />;
+  if (values === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
+  const set = (patch: Partial<Form>) => setForm({ ...values, ...patch });
+  const input = (field: keyof Form, id: string) => ({
+    id,
+    name: field,
+    value: values[field] as string,
+    'aria-describedby': describedBy(id),
+    onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => set({ [field]: e.currentTarget.value }),
+  });
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(undefined);
+    let settings: unknown;
+    try {
+      settings = JSON.parse(values.settings);
+    } catch (parseError) {
+      setError(new ApiError(400, t('receivers.settingsNotJson'), [{ field: 'settings', message: (parseError as Error).message }]));
+      return;
+    }
+    const target = creating ? values.name.trim() : name;
+    if (target === '') {
+      setError(new ApiError(400, t('receivers.nameRequired'), [{ field: 'name', message: t('receivers.nameRequired') }]));
+      return;
+    }
+    setBusy(true);
+    try {
+      const version = current?.version;
+      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), bodyOf(values, settings, current), version === undefined ? {} : { 'if-match': `"${version}"` });
+      setSaved(result);
+      setForm(formOf(result, target));
+      if (creating) location.hash = href(scope.tenantId, 'receivers', target, { saved: '1' });
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const unshown = error instanceof ApiError ? error.otherThan(FORM_FIELDS) : [];
+
+  return (
+    <section>
+      <h1>{creating ? t('receivers.new') : t('receivers.edit', { name })}</h1>
+      {(saved !== undefined || (params.get('saved') === '1' && current !== undefined)) && (
+        <p class="notice" role="status">
+          {t('receivers.saved', { version: (saved ?? current)!.version })}
+        </p>
+      )}
+      <form class="form" onSubmit={(event) => void save(event)} noValidate>
+        {creating && (
+          <Field id="name" label={t('receivers.name')} error={error} field="name">
+            <input {...input('name', 'name')} required />
+          </Field>
+        )}
+        <Field id="channel" label={t('receivers.channel')} error={error} field="channel">
+          <select
+            id="channel"
+            name="channel"
+            value={values.channel}
+            onChange={(e) => {
+              const channel = e.currentTarget.value;
+              // Untouched starting settings follow the channel; anything typed stays.
+              set({ channel, ...(values.settings === startingSettingsText(values.channel) ? { settings: startingSettingsText(channel) } : {}) });
+            }}
+            aria-describedby={describedBy('channel')}
+          >
+            {CHANNELS.map((channel) => (
+              <option key={channel} value={channel}>
+                {channel}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <label class="check">
+          <input type="checkbox" name="enabled" checked={values.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
+        </label>
+        <Field id="settings" label={t('receivers.settings')} help={t('receivers.settingsHelp')} error={error} field="settings">
+          <textarea {...input('settings', 'settings')} rows={Math.max(4, values.settings.split('\n').length + 1)} spellcheck={false} />
+        </Field>
+        <fieldset>
+          <legend>{t('receivers.grouping')}</legend>
+          {current !== undefined && (
+            <p class="muted">
+              {t('receivers.groupingInherited', {
+                groupBy: current.grouping.groupBy.join(', ') || '∅',
+                wait: current.grouping.groupWait,
+                interval: current.grouping.groupInterval,
+                repeat: current.grouping.repeatInterval,
+              })}
+            </p>
+          )}
+          <Field id="group-by" label={t('receivers.groupBy')} error={error} field="grouping.groupBy">
+            <input {...input('groupBy', 'group-by')} placeholder={current?.grouping.groupBy.join(', ')} />
+          </Field>
+          <Field id="group-wait" label={t('receivers.groupWait')} error={error} field="grouping.groupWait">
+            <input {...input('groupWait', 'group-wait')} placeholder={current?.grouping.groupWait ?? '30s'} />
+          </Field>
+          <Field id="group-interval" label={t('receivers.groupInterval')} error={error} field="grouping.groupInterval">
+            <input {...input('groupInterval', 'group-interval')} placeholder={current?.grouping.groupInterval ?? '5m'} />
+          </Field>
+          <Field id="repeat-interval" label={t('receivers.repeatInterval')} error={error} field="grouping.repeatInterval">
+            <input {...input('repeatInterval', 'repeat-interval')} placeholder={current?.grouping.repeatInterval ?? '4h'} />
+          </Field>
+          <Field id="send-resolved" label={t('receivers.sendResolved')} error={error} field="grouping.sendResolved">
+            <select id="send-resolved" value={values.sendResolved} onChange={(e) => set({ sendResolved: e.currentTarget.value as Form['sendResolved'] })}>
+              <option value="">{t('receivers.inherit')}</option>
+              <option value="true">{t('receivers.yes')}</option>
+              <option value="false">{t('receivers.no')}</option>
+            </select>
+          </Field>
+        </fieldset>
+        <Field id="filter" label={t('receivers.filter')} help={t('receivers.filterHelp')} error={error} field="filter">
+          <textarea {...input('matchers', 'filter')} rows={3} spellcheck={false} />
+        </Field>
+        <Field id="language" label={t('receivers.language')} error={error} field="presentation.language">
+          <select id="language" value={values.language} onChange={(e) => set({ language: e.currentTarget.value })}>
+            <option value="">{t('receivers.inherit')}</option>
+            <option value="en">English</option>
+            <option value="zh-cn">简体中文</option>
+          </select>
+        </Field>
+        <Field id="time-zone" label={t('receivers.timeZone')} error={error} field="presentation.timeZone">
+          <input {...input('timeZone', 'time-zone')} placeholder="Europe/Berlin" />
+        </Field>
+        {error !== undefined && (!(error instanceof ApiError) || error.issues.length === 0 || unshown.length > 0) && <ErrorBox error={error} />}
+        {unshown.map((issue) => (
+          <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
+        ))}
+        <button type="submit" disabled={busy}>
+          {t('receivers.save')}
+        </button>
+      </form>
+      {!creating && (
+        <p>
+          <button type="button" disabled={testSend.busy !== undefined} onClick={() => void testSend.send(name)}>
+            {t('receivers.test')}
+          </button>
+          {testSend.results[name] !== undefined && <TestSendOutcome result={testSend.results[name]!} />}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,248 @@
+import { useState } from 'preact/hooks';
+import { ApiError, basePath, call, type Scope } from '../api.js';
+import { Badge, describedBy, ErrorBox, Field, Labels, PairsTable, useLoad } from '../components.js';
+import { useI18n } from '../i18n.js';
+import type { Session } from '../session.js';
+import type { DryRunReport, Page, RuleView } from '../types.js';
+
+/** A Kubernetes Warning event as kubernetes-event-exporter forwards it: a starting point for a dry-run. */
+const SAMPLE_EVENT = {
+  apiVersion: 'v1',
+  kind: 'Event',
+  type: 'Warning',
+  reason: 'BackOff',
+  message: 'Back-off restarting failed container app in pod web-1_shop(0f3c)',
+  involvedObject: { kind: 'Pod', namespace: 'shop', name: 'web-1' },
+  count: 5,
+};
+
+type RuleForm = { name: string; signal: 'event' | 'audit'; kind: 'alert' | 'drop'; severity: string; condition: string; namespace: string; enabled: boolean };
+
+const EMPTY_RULE: RuleForm = { name: '', signal: 'event', kind: 'alert', severity: 'warning', condition: '', namespace: '', enabled: true };
+
+function ruleFormOf(rule: RuleView): RuleForm {
+  return {
+    name: rule.name,
+    signal: rule.signal,
+    kind: rule.kind,
+    severity: rule.severity ?? 'warning',
+    condition: rule.condition,
+    namespace: rule.scope?.level === 'namespace' ? (rule.scope.namespace ?? '') : '',
+    enabled: rule.enabled,
+  };
+}
+
+/**
+ * Creates or replaces a rule: what the form shows over what it does not (labels,
+ * annotations, a workspace or cluster scope, resolveAfterSeconds), so saving keeps them.
+ * The API compiles the condition and names where it fails.
+ */
+function RuleEditor({ session, scope, editing, onSaved }: { session: Session; scope: Scope; editing: RuleView | undefined; onSaved: () => void }) {
+  const { t } = useI18n();
+  const [form, setForm] = useState<RuleForm>(editing === undefined ? EMPTY_RULE : ruleFormOf(editing));
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<RuleForm>) => setForm((previous) => ({ ...previous, ...patch }));
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    if (form.name.trim() === '') {
+      setError(new ApiError(400, t('receivers.nameRequired'), [{ field: 'name', message: t('receivers.nameRequired') }]));
+      return;
+    }
+    const keptScope = editing?.scope !== undefined && editing.scope.level !== 'namespace' ? editing.scope : undefined;
+    const body = {
+      signal: form.signal,
+      kind: form.kind,
+      severity: form.severity,
+      condition: form.condition,
+      enabled: form.enabled,
+      ...(form.namespace.trim() !== '' ? { scope: { level: 'namespace', namespace: form.namespace.trim() } } : keptScope !== undefined ? { scope: keptScope } : {}),
+      ...(editing?.labels !== undefined ? { labels: editing.labels } : {}),
+      ...(editing?.annotations !== undefined ? { annotations: editing.annotations } : {}),
+      ...(editing?.resolveAfterSeconds !== undefined ? { resolveAfterSeconds: editing.resolveAfterSeconds } : {}),
+    };
+    setBusy(true);
+    try {
+      await call(session, 'PUT', `${basePath(scope)}/rules/${encodeURIComponent(form.name.trim())}`, body);
+      setForm(EMPTY_RULE);
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const unshown = error instanceof ApiError ? error.otherThan(['name', 'condition', 'severity', 'scope']) : [];
+  return (
+    <form class="form" onSubmit={(event) => void save(event)} noValidate>
+      <Field id="rule-name" label={t('rules.name')} error={error} field="name">
+        <input id="rule-name" value={form.name} readOnly={editing !== undefined} onInput={(e) => set({ name: e.currentTarget.value })} aria-describedby={describedBy('rule-name')} />
+      </Field>
+      <Field id="rule-signal" label={t('rules.signal')}>
+        <select id="rule-signal" value={form.signal} onChange={(e) => set({ signal: e.currentTarget.value as RuleForm['signal'] })}>
+          <option value="event">event</option>
+          <option value="audit">audit</option>
+        </select>
+      </Field>
+      <Field id="rule-condition" label={t('rules.condition')} help={t('rules.conditionHelp')} error={error} field="condition">
+        <textarea id="rule-condition" rows={3} spellcheck={false} value={form.condition} onInput={(e) => set({ condition: e.currentTarget.value })} aria-describedby={describedBy('rule-condition')} />
+      </Field>
+      <Field id="rule-kind" label={t('rules.kind')}>
+        <select id="rule-kind" value={form.kind} onChange={(e) => set({ kind: e.currentTarget.value as RuleForm['kind'] })}>
+          <option value="alert">alert</option>
+          <option value="drop">drop</option>
+        </select>
+      </Field>
+      <Field id="rule-severity" label={t('rules.severity')} error={error} field="severity">
+        <select id="rule-severity" value={form.severity} onChange={(e) => set({ severity: e.currentTarget.value })}>
+          {['critical', 'error', 'warning', 'info'].map((severity) => (
+            <option key={severity} value={severity}>
+              {severity}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="rule-namespace" label={t('rules.namespace')} help={t('rules.namespaceHelp')} error={error} field="scope">
+        <input id="rule-namespace" value={form.namespace} onInput={(e) => set({ namespace: e.currentTarget.value })} aria-describedby={describedBy('rule-namespace')} />
+      </Field>
+      <label class="check">
+        <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
+      </label>
+      {error !== undefined && (!(error instanceof ApiError) || error.issues.length === 0) && <ErrorBox error={error} />}
+      {unshown.map((issue) => (
+        <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
+      ))}
+      <button type="submit" disabled={busy}>
+        {t('rules.save')}
+      </button>
+    </form>
+  );
+}
+
+/** The scope's event and audit rules, and a dry-run of a pasted event against them (the shipped defaults included for the operator). */
+export function RulesPage({ session, scope }: { session: Session; scope: Scope }) {
+  const { t } = useI18n();
+  const rules = useLoad(() => call<Page<RuleView>>(session, 'GET', `${basePath(scope)}/rules`), [scope.accountId, scope.tenantId]);
+  const [event, setEvent] = useState(JSON.stringify(SAMPLE_EVENT, null, 2));
+  const [cluster, setCluster] = useState('');
+  const [report, setReport] = useState<DryRunReport | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState<RuleView | undefined>(undefined);
+  const [editorRound, setEditorRound] = useState(0);
+
+  const dryRun = async (submitted: Event) => {
+    submitted.preventDefault();
+    setError(undefined);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(event);
+    } catch (failure) {
+      setError(new ApiError(400, t('rules.notJson'), [{ field: 'event', message: (failure as Error).message }]));
+      return;
+    }
+    setBusy(true);
+    try {
+      setReport(await call<DryRunReport>(session, 'POST', `${basePath(scope)}/rules-dry-run`, { event: parsed, cluster }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>{t('rules.title')}</h1>
+      {rules.error !== undefined && <ErrorBox error={rules.error} />}
+      {rules.value !== undefined && rules.value.items.length === 0 && <p class="empty">{t('rules.empty')}</p>}
+      {rules.value !== undefined && rules.value.items.length > 0 && (
+        <table class="decisions-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('rules.name')}</th>
+              <th scope="col">{t('rules.signal')}</th>
+              <th scope="col">{t('rules.condition')}</th>
+              <th scope="col">{t('rules.kind')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.value.items.map((rule) => (
+              <tr key={rule.name} data-rule={rule.name}>
+                <td>
+                  {rule.name} {rule.enabled ? null : <Badge kind="expired">{t('receivers.disabled')}</Badge>}
+                </td>
+                <td>{rule.signal}</td>
+                <td>
+                  <code>{rule.condition}</code>
+                </td>
+                <td>
+                  {rule.kind}
+                  {rule.severity !== undefined && ` (${rule.severity})`}{' '}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setEditing(rule);
+                      setEditorRound((r) => r + 1);
+                    }}
+                  >
+                    {t('silences.edit')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{editing === undefined ? t('rules.new') : t('rules.edit', { name: editing.name })}</h2>
+      <RuleEditor
+        key={editorRound}
+        session={session}
+        scope={scope}
+        editing={editing}
+        onSaved={() => {
+          setEditing(undefined);
+          setEditorRound((r) => r + 1);
+          rules.reload();
+        }}
+      />
+      <h2>{t('rules.dryRun')}</h2>
+      <form class="form" onSubmit={(submitted) => void dryRun(submitted)}>
+        <Field id="event" label={t('rules.event')} help={t('rules.eventHelp')} error={error} field="event">
+          <textarea id="event" name="event" rows={12} spellcheck={false} value={event} onInput={(e) => setEvent(e.currentTarget.value)} aria-describedby={describedBy('event')} />
+        </Field>
+        <Field id="cluster" label={t('rules.cluster')} help={t('rules.clusterHelp')} error={error} field="cluster">
+          <input id="cluster" name="cluster" value={cluster} onInput={(e) => setCluster(e.currentTarget.value)} aria-describedby={describedBy('cluster')} />
+        </Field>
+        {error !== undefined && !(error instanceof ApiError && (error.about('event').length > 0 || error.about('cluster').length > 0)) && <ErrorBox error={error} />}
+        <button type="submit" disabled={busy}>
+          {t('rules.run')}
+        </button>
+      </form>
+      {report !== undefined && (
+        <div class="dry-run">
+          {report.dropped && <p class="notice">{t('rules.dropped')}</p>}
+          {report.matches.length === 0 && <p class="empty">{t('rules.noMatch')}</p>}
+          <ul class="history">
+            {report.matches.map((match) => (
+              <li key={match.rule} class="notification" data-rule={match.rule} data-outcome={match.outcome}>
+                <strong>{match.rule}</strong> <Badge kind={match.outcome === 'alert' ? 'active' : 'expired'}>{match.outcome}</Badge>
+                {match.alert !== undefined && (
+                  <>
+                    <Labels labels={match.alert.labels} />
+                    <PairsTable caption={t('alert.annotations')} pairs={match.alert.annotations} />
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          {report.outOfScope.length > 0 && <p class="muted">{t('rules.outOfScope', { list: report.outOfScope.join(', ') })}</p>}
+          {report.rejectedRules.map((rejected) => (
+            <p class="field-error" key={rejected.name}>{`${rejected.name}: ${rejected.error}`}</p>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,538 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { chromiumExecutable, launchChromium } from '../helpers/browser.js';
+import { HOSTILE_SUMMARY, seedConsoleAccount } from '../helpers/console-fixtures.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { adminClient, startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
+import { anAlertmanagerAlert, anAlertmanagerWebhook } from '../helpers/builders.js';
+import { ingestedFingerprint, settledPath } from '../helpers/pipeline-signals.js';
+
+const executable = chromiumExecutable();
+const skipped = executable === undefined ? ' (skipped: no chromium; `apt-get install chromium`, or set TIDINGS_CHROMIUM)' : '';
+
+let stack: LocalStack;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
+let browser: Browser;
+let account: Awaited<ReturnType<typeof seedConsoleAccount>>;
+/** Content-Security-Policy violations and uncaught errors seen on any page: there must be none. */
+const pageProblems: string[] = [];
+const contexts: BrowserContext[] = [];
+
+/** A fresh browser context (its own sessionStorage), so each test signs in anew. */
+async function aPage(): Promise<Page> {
+  const context = await browser.newContext();
+  // Below the test's own timeout, so a wait that fails says what it waited for.
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
+  });
+  page.on('pageerror', (error) => pageProblems.push(String(error)));
+  return page;
+}
+
+async function postAlert(labels: Record<string, string>): Promise<void> {
+  const response = await fetch(`${stack.httpUrl}/ingest/${account.cluster.id}/alertmanager`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${account.cluster.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels, startsAt: new Date().toISOString() })])),
+  });
+  expect(response.status).toBe(200);
+}
+
+async function signIn(page: Page, key: string, accountId?: string): Promise<void> {
+  await page.goto(`${stack.httpUrl}/console`);
+  await page.getByLabel('API key').fill(key);
+  if (accountId !== undefined) await page.getByLabel('Account', { exact: true }).fill(accountId);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Silences' }).waitFor();
+}
+
+describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}`, () => {
+  beforeAll(async () => {
+    receiver = await startHttpReceiver();
+    [stack, browser] = await Promise.all([startTestStack(), launchChromium(executable!)]);
+    account = await seedConsoleAccount(stack, 'acme', receiver.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    await browser?.close();
+    await stack?.stop();
+    await receiver?.close();
+  });
+
+  it('serves one page whose only script is its own file, under a strict Content-Security-Policy', async () => {
+    // Act
+    const page = await fetch(`${stack.httpUrl}/console`);
+    const html = await page.text();
+    const scriptPath = /<script type="module" src="([^"]+)"><\/script>/.exec(html)?.[1];
+    const script = await fetch(`${stack.httpUrl}${scriptPath}`);
+
+    // Assess
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${stack.httpUrl}/console/assets/..%2Fmanifest.json`)).status).toBe(404);
+    expect((await fetch(`${stack.httpUrl}/console/assets/nothing.js`)).status).toBe(404);
+  });
+
+  it("shows a tenant its firing alerts grouped by alertname, with an annotation's HTML as text", async () => {
+    // Prepare
+    const page = await aPage();
+
+    // Act
+    await signIn(page, account.keyA);
+    const errors = page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"]`);
+    await errors.waitFor();
+
+    // Assess
+    await expect(page.locator('article.group header').allTextContents()).resolves.toEqual([
+      expect.stringContaining('alertname="DiskAlmostFull"'),
+      expect.stringContaining('alertname="HighErrorRate"'),
+    ]);
+    // Grouped under the receiver routing sends them to, as Alertmanager's dispatcher groups them.
+    expect(await page.locator('article.group header .receiver').allTextContents()).toEqual(['a-hook', 'a-hook']);
+    expect(await errors.locator('.summary').textContent()).toBe(HOSTILE_SUMMARY);
+    expect(await page.locator('main img, main b').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+    // team-b's alert is not the tenant's to see.
+    expect(await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.latency}"]`).count()).toBe(0);
+    expect(await page.evaluate('sessionStorage.getItem("tidings.session")')).toContain(account.keyA);
+    expect(page.url()).not.toContain(account.keyA.split('.').at(-1)!);
+  });
+
+  it('shows the API’s reason next to the filter when a matcher does not parse', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+
+    // Act
+    await page.getByLabel('Filter (matchers)').fill('alertname=~"("');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+
+    // Assess
+    await expect(page.locator('#filter-error').textContent()).resolves.toMatch(/\S/);
+    expect(await page.locator('li.alert-row').count()).toBe(0);
+  });
+
+  it('silences an alert from its page with a preview, then shows it silenced, and reads its trail', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'HighErrorRate' }).click();
+
+    // Act: the trail first, as it stands before the silence
+    await page.locator('ol.trail > li').first().waitFor();
+    const stages = await page.locator('ol.trail > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-stage')));
+    const notified = await page.locator('li.step-notified').first().textContent();
+
+    // Act: silence it from its page
+    await page.getByRole('link', { name: 'Silence this alert…' }).click();
+    await page.locator(`ul.preview li[data-fingerprint="${account.fingerprints.errors}"]`).waitFor();
+    const matchers = await page.getByLabel('Matchers, one per line').inputValue();
+    const preview = await page.locator('ul.preview > li').count();
+    await page.getByLabel('Comment').fill('deploy in progress');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    await page.locator('.state .badge-silenced').waitFor();
+
+    // Assess
+    expect(stages).toEqual(expect.arrayContaining(['received', 'routed', 'notified']));
+    expect(stages.indexOf('received')).toBeLessThan(stages.indexOf('notified'));
+    expect(notified).toContain('a-hook');
+    expect(notified).toContain('sent');
+    expect(matchers.split('\n')).toEqual(expect.arrayContaining(['alertname="HighErrorRate"', 'namespace="shop"', 'cluster="prod-eu"']));
+    expect(preview).toBe(1);
+    expect(await page.locator('.state').textContent()).toContain('Silenced by');
+    const silences = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-a/silences`, { headers: { authorization: `Bearer ${account.keyA}` } });
+    const [silence] = ((await silences.json()) as { items: Array<{ id: string; comment: string; status: { state: string } }> }).items;
+    expect(silence).toMatchObject({ comment: 'deploy in progress', status: { state: 'active' } });
+    expect(await page.locator('.state a').first().textContent()).toContain(silence!.id);
+
+    // The alerts page marks it silenced too, and the other alert stays active.
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"] .badge-silenced`).waitFor();
+    expect(await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.disk}"] .badge`).textContent()).toBe('active');
+
+    // Expired from the silences page, the alert is active again.
+    await page.getByRole('link', { name: 'Silences' }).click();
+    await page.locator(`li.silence[data-silence-id="${silence!.id}"]`).getByRole('button', { name: 'Expire' }).click();
+    await page.locator(`li.silence[data-silence-id="${silence!.id}"][data-state="expired"]`).waitFor();
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.errors}"] .badge-active`).waitFor();
+  });
+
+  it('creates a recurring silence in a time zone, after the API refuses an unknown zone, and edits it', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Silences' }).click();
+    await page.getByRole('link', { name: 'New silence' }).click();
+
+    // Act: a nightly window; first in a zone that does not exist
+    await page.getByLabel('Matchers, one per line').fill('alertname="BackupRunning"');
+    await page.getByLabel('Lasts').selectOption('recurring');
+    await page.getByLabel('Starts (cron)').fill('0 2 * * *');
+    await page.getByLabel('For (each time)').fill('2h');
+    await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await page.getByLabel('Comment').fill('nightly backup');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    const zoneError = await page.locator('#time-zone-error').textContent();
+    await page.getByLabel('Time zone').fill('Asia/Shanghai');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    const row = page.locator('li.silence.highlight');
+    await row.waitFor();
+    const created = await row.textContent();
+    const id = (await row.getAttribute('data-silence-id'))!;
+
+    // Act: edit its comment
+    await row.getByRole('link', { name: 'Edit' }).click();
+    await expect.poll(() => page.getByLabel('Comment').inputValue()).toBe('nightly backup');
+    await page.getByLabel('Comment').fill('nightly backup, 02:00 Beijing time');
+    await page.getByRole('button', { name: 'Save silence' }).click();
+    await page.locator(`li.silence.highlight[data-silence-id="${id}"]`, { hasText: 'Beijing' }).waitFor();
+
+    // Assess
+    expect(zoneError).toContain('Mars/Olympus_Mons');
+    expect(created).toContain('cron 0 2 * * * for 7200 s (Asia/Shanghai)');
+    const stored = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-a/silences/${id}`, { headers: { authorization: `Bearer ${account.keyA}` } });
+    expect(await stored.json()).toMatchObject({ schedule: { cron: '0 2 * * *', durationSeconds: 7200, timeZone: 'Asia/Shanghai' }, comment: 'nightly backup, 02:00 Beijing time' });
+  });
+
+  it("does not open another tenant's pages with a tenant key, and the API refuses them too", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    const apiCalls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/')) apiCalls.push(new URL(request.url()).pathname);
+    });
+
+    // Act
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-b/alerts`);
+    await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    const forbiddenTenant = await page.locator('.forbidden').textContent();
+    await page.goto(`${stack.httpUrl}/console#/global/silences`);
+    await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    const direct = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-b/alertmanager/api/v2/alerts`, { headers: { authorization: `Bearer ${account.keyA}` } });
+
+    // Assess
+    expect(forbiddenTenant).toContain('team-b');
+    expect(apiCalls.filter((path) => path.includes('/tenants/team-b') || !path.includes('/tenants/team-a'))).toEqual([]);
+    expect(await page.locator('li.alert-row').count()).toBe(0);
+    expect(direct.status).toBe(403);
+  });
+
+  it("lets the operator pick a tenant and see that tenant's alerts", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, TEST_ADMIN_KEY, 'acme');
+
+    // Act
+    await page.getByLabel('Showing').selectOption('team-b');
+    await page.locator(`li.alert-row[data-fingerprint="${account.fingerprints.latency}"]`).waitFor();
+
+    // Assess
+    expect(await page.locator('li.alert-row').count()).toBe(1);
+    expect(page.url()).toContain('#/tenants/team-b/alerts');
+  });
+
+  it('lists the notifications sent to the tenant, with the rendered message', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+
+    // Act
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const rows = page.locator('li.notification');
+    await rows.first().waitFor();
+
+    // Assess
+    const texts = await rows.allTextContents();
+    expect(texts.some((text) => text.includes('a-hook') && text.includes('HighErrorRate'))).toBe(true);
+    expect(texts.every((text) => !text.includes('b-hook'))).toBe(true);
+    expect(await rows.first().getAttribute('data-status')).toBe('sent');
+  });
+
+  it('creates a receiver, showing the API’s messages by the fields, test-sends it, and finds its notification in history', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Receivers' }).click();
+    await page.getByRole('link', { name: 'New receiver' }).click();
+
+    // Act: the settings box starts from what the chosen channel needs
+    await page.getByLabel('Channel', { exact: true }).selectOption('telegram');
+    const telegramStart = JSON.parse(await page.getByLabel('Settings (JSON)').inputValue());
+    await page.getByLabel('Channel', { exact: true }).selectOption('webhook');
+
+    // Act: tries the API refuses, one field at a time (it checks the body's shape before the channel's settings)
+    await page.getByLabel('Name', { exact: true }).fill('pager-hook');
+    await page.getByLabel('Settings (JSON)').fill('{"url": "not a url"}');
+    await page.getByLabel('Group wait').fill('soon');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const groupWaitError = await page.locator('#group-wait-error').textContent();
+    await page.getByLabel('Group wait').fill('0s');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const settingsError = await page.locator('#settings-error').textContent();
+
+    // Act: fixed, saved, test-sent
+    await page.getByLabel('Settings (JSON)').fill(JSON.stringify({ url: `${receiver.url}/pager` }));
+    await page.getByLabel('Group interval').fill('1s');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 1).').waitFor();
+    const savedAt = page.url();
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await page.locator('.test-result[data-ok="true"]').waitFor();
+    const testResult = await page.locator('.test-result').textContent();
+
+    // Act: a real alert reaches the new receiver; its notification is in history
+    const labels = { alertname: 'QueueBacklog', severity: 'warning', namespace: 'shop' };
+    await postAlert(labels);
+    await settledPath(adminClient(stack), 'acme', ingestedFingerprint(labels, 'prod-eu'));
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByLabel('Receiver').fill('pager-hook');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // The unfiltered list shows until the filtered one arrives: wait for the filtered one.
+    const rowsShown = () => page.locator('li.notification').allTextContents();
+    await expect.poll(async () => (await rowsShown()).some((row) => row.includes('QueueBacklog')) && (await rowsShown()).every((row) => row.includes('pager-hook'))).toBe(true);
+
+    // Assess
+    expect(telegramStart).toEqual({ botToken: '', chatId: '' });
+    expect(settingsError).toContain('url: must be an http(s) URL');
+    expect(groupWaitError).toContain('"soon" is not a duration');
+    expect(savedAt).toContain('#/tenants/team-a/receivers/pager-hook');
+    expect(testResult).toContain('HTTP 200');
+    const toPager = receiver.requests.filter((request) => request.path === '/pager');
+    expect(toPager.map((request) => request.json().commonLabels.alertname)).toEqual(['TidingsTestNotification', 'QueueBacklog']);
+    expect(await rowsShown()).toEqual([expect.stringContaining('QueueBacklog')]);
+  });
+
+  it('creates a channel config after the API refuses an unknown setting, and never shows its values again', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Configs' }).click();
+    const secret = 'SEC-very-secret-signing-key';
+
+    // Act
+    await page.getByLabel('Name', { exact: true }).fill('robot');
+    await page.getByLabel('Channel', { exact: true }).selectOption('dingtalk');
+    await page.getByLabel('Labels (name="value", one per line)').fill('team="a"');
+    await page.getByLabel('Settings (JSON)').fill(JSON.stringify({ accessToken: 'tok-123', secret, colour: 'blue' }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refused = await page.locator('#config-settings-error').textContent();
+    await page.getByLabel('Settings (JSON)').fill(JSON.stringify({ accessToken: 'tok-123', secret }));
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-config="robot"]');
+    await row.waitFor();
+
+    // Assess
+    expect(refused).toContain('colour');
+    expect(await row.textContent()).toContain('settings: accessToken, secret');
+    expect(await page.locator('body').textContent()).not.toContain(secret);
+    expect(await page.getByLabel('Settings (JSON)').inputValue()).not.toContain('tok-123');
+
+    // Deleted, it is gone.
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No configs in this scope.').waitFor();
+  });
+
+  it("explains from an alert's page which of the tenant's receivers get it, and no other tenant's", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'DiskAlmostFull' }).first().click();
+
+    // Act
+    await page.getByRole('link', { name: 'Explain who gets it' }).click();
+    await expect.poll(() => page.getByLabel('Labels').inputValue()).toContain('alertname="DiskAlmostFull"');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.locator('tr[data-receiver="team-a/a-hook"]').waitFor();
+
+    // Assess
+    expect(await page.locator('tr[data-receiver="team-a/a-hook"]').getAttribute('data-outcome')).toBe('delivered');
+    expect(await page.getByText('This tenant may see the alert.').count()).toBe(1);
+    const receivers = await page.locator('tr[data-receiver]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-receiver')));
+    expect(receivers.every((name) => name!.startsWith('team-a/'))).toBe(true);
+  });
+
+  it('lets the operator create a cluster whose Alertmanager snippet works as pasted, rotate its token and revoke the old one', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, TEST_ADMIN_KEY, 'acme');
+    await page.getByRole('link', { name: 'Clusters' }).click();
+
+    // Act: create; the snippet carries the new token
+    await page.getByLabel('New cluster name').fill('edge-1');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    const card = page.locator('article.cluster[data-cluster="edge-1"]');
+    await card.locator('code.token').waitFor();
+    const firstToken = await card.locator('code.token').textContent();
+    const snippet = parseYaml((await card.locator('pre[data-kind="alertmanager"]').textContent())!);
+    const webhook = snippet.receivers[0].webhook_configs[0];
+    const posted = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${webhook.http_config.authorization.credentials}`, 'content-type': 'application/json' },
+      body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'EdgeUp', namespace: 'edge' } })])),
+    });
+
+    // Act: rotate, then revoke the first token
+    await page.getByLabel('Rotation overlap').fill('1h');
+    await card.getByRole('button', { name: 'Rotate token' }).click();
+    await expect.poll(() => card.locator('code.token').textContent()).not.toBe(firstToken);
+    const firstTokenId = await card.locator('tr[data-token]').first().getAttribute('data-token');
+    await card.locator(`tr[data-token="${firstTokenId}"]`).getByRole('button', { name: 'Revoke' }).click();
+    await card.locator(`tr[data-token="${firstTokenId}"] .badge-expired`).waitFor();
+    const withOld = await fetch(webhook.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${firstToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(anAlertmanagerWebhook([anAlertmanagerAlert({ labels: { alertname: 'EdgeUp', namespace: 'edge' } })])),
+    });
+
+    // Assess
+    expect(posted.status).toBe(200);
+    expect(webhook.url).toMatch(new RegExp(`^${stack.httpUrl}/ingest/c-[a-z0-9]+/alertmanager$`));
+    expect(webhook.http_config.authorization.credentials).toBe(firstToken);
+    expect(await card.locator('tr[data-token]').count()).toBe(2);
+    expect(withOld.status).toBe(401);
+  });
+
+  it('dry-runs a pasted Kubernetes event against the rules, saying when the paste is not JSON', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, TEST_ADMIN_KEY, 'acme');
+    await page.getByRole('link', { name: 'Rules' }).click();
+
+    // Act
+    const sample = await page.getByLabel('Kubernetes event or audit event (JSON)').inputValue();
+    await page.getByLabel('Kubernetes event or audit event (JSON)').fill('{"kind": "Event",');
+    await page.getByRole('button', { name: 'Dry-run' }).click();
+    const notJson = await page.locator('#event-error').textContent();
+    await page.getByLabel('Kubernetes event or audit event (JSON)').fill(sample);
+    await page.getByLabel('Cluster name').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run' }).click();
+    const match = page.locator('li[data-rule="CrashLoopBackOff"]');
+    await match.waitFor();
+
+    // Assess
+    expect(notJson).toMatch(/JSON/);
+    expect(await match.getAttribute('data-outcome')).toBe('alert');
+    expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
+  });
+
+  it("lets a tenant write a rule, showing where its condition does not parse, and dry-run an event against it", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Rules' }).click();
+
+    // Act
+    await page.getByLabel('Rule', { exact: true }).fill('MountFailed');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const nameError = await page.locator('#rule-name-error').textContent();
+    await page.getByLabel('Rule', { exact: true }).fill('mount-failed');
+    await page.getByLabel('Condition').fill('reason = "FailedMount" and');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const syntaxError = await page.locator('#rule-condition-error').textContent();
+    await page.getByLabel('Condition').fill('reason = "FailedMount"');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.locator('tr[data-rule="mount-failed"]').waitFor();
+    const event = { apiVersion: 'v1', kind: 'Event', type: 'Warning', reason: 'FailedMount', message: 'MountVolume.SetUp failed', involvedObject: { kind: 'Pod', namespace: 'shop', name: 'db-0' } };
+    await page.getByLabel('Kubernetes event or audit event (JSON)').fill(JSON.stringify(event));
+    await page.getByLabel('Cluster name').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run' }).click();
+    const match = page.locator('li[data-rule="mount-failed"]');
+    await match.waitFor();
+
+    // Assess
+    expect(nameError).toContain('lower-case');
+    expect(syntaxError).toMatch(/\S/);
+    expect(await match.getAttribute('data-outcome')).toBe('alert');
+    expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
+  });
+
+  it("offers the operator a dead-letter replay on the account's notifications, and a tenant none", async () => {
+    // Prepare
+    const operator = await aPage();
+    await signIn(operator, TEST_ADMIN_KEY, 'acme');
+    const tenant = await aPage();
+    await signIn(tenant, account.keyA);
+
+    // Act
+    await operator.getByRole('link', { name: 'Notifications' }).click();
+    await operator.getByText('Dead letters (operator): replay').click();
+    await operator.getByRole('button', { name: 'Move back for another try' }).click();
+    const result = await operator.getByRole('status').textContent();
+    await tenant.getByRole('link', { name: 'Notifications' }).click();
+    await tenant.locator('li.notification').first().waitFor();
+
+    // Assess
+    expect(result).toBe('0 moved back to their queue; 0 left (other accounts or receivers).');
+    expect(await tenant.locator('details.dead-letters').count()).toBe(0);
+  });
+
+  it('can be used with the keyboard alone: sign in, move between pages, open an alert', async () => {
+    // Prepare
+    const page = await aPage();
+    await page.goto(`${stack.httpUrl}/console`);
+    await page.getByLabel('API key').waitFor();
+    /** Presses Tab until the focused element's text or name is `name`, as a keyboard user would. */
+    const tabTo = async (name: string) => {
+      for (let presses = 0; presses < 40; presses++) {
+        await page.keyboard.press('Tab');
+        const focused = page.locator(':focus');
+        if ((await focused.count()) > 0 && ((await focused.textContent())?.trim() === name || (await focused.getAttribute('name')) === name)) return;
+      }
+      throw new Error(`Tab never reached ${name}`);
+    };
+
+    // Act
+    await tabTo('key');
+    await page.keyboard.type(account.keyA);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Alerts firing now' }).waitFor();
+    await tabTo('Silences');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Silences' }).waitFor();
+    await tabTo('Alerts');
+    await page.keyboard.press('Enter');
+    await page.locator('li.alert-row').first().waitFor();
+    await tabTo('DiskAlmostFull');
+    await page.keyboard.press('Enter');
+
+    // Assess
+    await page.getByRole('heading', { name: 'Alert DiskAlmostFull' }).waitFor();
+    expect(page.url()).toContain(`#/tenants/team-a/alerts/${account.fingerprints.disk}`);
+  });
+
+  it('switches to Simplified Chinese and keeps the choice', async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+
+    // Act
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('link', { name: '静默' }).waitFor();
+    await page.reload();
+
+    // Assess
+    await page.getByRole('heading', { name: '正在触发的告警' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  });
+
+  it('met no Content-Security-Policy violation and no script error on any page', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
