@@ -1,34 +1,18 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../lib/alert/fingerprint.js';
 import type { Alert } from '../../lib/alert/alert.js';
 import { DynamoFiringAlerts } from '../../lib/aws/dynamo-firing-alerts.js';
 import { anAlert } from '../helpers/builders.js';
-import { aStage } from '../helpers/local-stack.js';
+import { aKeyValueTable } from '../helpers/key-value-table.js';
 
-const table = `${aStage()}-state`;
+let table: string;
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 let client: DynamoDBDocumentClient;
 let store: DynamoFiringAlerts;
 
 beforeAll(async () => {
-  const dynamodb = new DynamoDBClient({ endpoint: inject('standIns').dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  client = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  ({ table, client } = await aKeyValueTable('state'));
   store = new DynamoFiringAlerts(client, table, () => NOW);
 });
 

@@ -1,32 +1,16 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredGroup } from '../../lib/aggregate/group-store.js';
 import { resolveGroupingOptions } from '../../lib/aggregate/grouping-options.js';
 import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
-import { aStage } from '../helpers/local-stack.js';
+import { aKeyValueTable } from '../helpers/key-value-table.js';
 
-const table = `${aStage()}-state`;
+let table: string;
 let client: DynamoDBDocumentClient;
 let store: DynamoGroupStore;
 
 beforeAll(async () => {
-  const dynamodb = new DynamoDBClient({ endpoint: inject('standIns').dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  client = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  ({ table, client } = await aKeyValueTable('state'));
   store = new DynamoGroupStore(client, table);
 });
 

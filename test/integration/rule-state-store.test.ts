@@ -1,30 +1,13 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRuleStateStore } from '../../lib/aws/dynamo-rule-state-store.js';
 import type { GroupEvaluationState } from '../../lib/metric-rules/evaluate-cluster.js';
-import { aStage } from '../helpers/local-stack.js';
+import { aKeyValueTable } from '../helpers/key-value-table.js';
 
-const table = `${aStage()}-rulestate`;
 let store: DynamoRuleStateStore;
 
 beforeAll(async () => {
-  const dynamodb = new DynamoDBClient({ endpoint: inject('standIns').dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  store = new DynamoRuleStateStore(DynamoDBDocumentClient.from(dynamodb), table);
+  const { table, client } = await aKeyValueTable('rulestate');
+  store = new DynamoRuleStateStore(client, table);
 });
 
 const aState = (version: number, pods: number): GroupEvaluationState => ({
