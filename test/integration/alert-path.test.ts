@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
@@ -20,13 +20,15 @@ const now = () => new Date(routedAt + 2 * 86_400_000);
 let dynamodb: DynamoDbLocal;
 let history: DynamoHistoryStore;
 let paths: DynamoAlertPathStore;
+let documents: DynamoDBDocumentClient;
+let tableName: string;
 
 beforeAll(async () => {
   dynamodb = await startDynamoDbLocal({ port: await freePort() });
   // The history table exactly as infra/resources.yml declares it.
   const definition = loadServiceDefinition(fileURLToPath(new URL('../../serverless.yml', import.meta.url)), { stage: `t${process.pid}`, region });
   const table = definition.resources.HistoryTable!.Properties;
-  const tableName = table.TableName!;
+  tableName = table.TableName!;
   const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await client.send(
     new CreateTableCommand({
@@ -37,7 +39,7 @@ beforeAll(async () => {
       GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
     }),
   );
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   history = new DynamoHistoryStore(documents, tableName, retentionSeconds, now);
   paths = new DynamoAlertPathStore(documents, tableName, retentionSeconds);
 });
@@ -124,5 +126,22 @@ describe('DynamoHistoryStore compact records', () => {
     // Assess
     expect(found.items).toEqual([{ ...record, fingerprints: [...carried].sort() }]);
     expect(missing.items).toEqual([]);
+  });
+});
+
+describe('DynamoAlertPathStore compact steps', () => {
+  it('keeps a routing step that names ten receivers within one write unit (1 KB)', async () => {
+    // Prepare
+    const step = aRoutedEntry('fp-ten', Array.from({ length: 10 }, (_, i) => `receiver-number-${i}`), routedAtIso, { receivedAt: routedAtIso });
+
+    // Act
+    await paths.record('acme', [step]);
+
+    // Assess: DynamoDB's item size is the attribute names plus their values.
+    const { Items } = await documents.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ALERT#acme#fp-ten' } }));
+    const item = Items![0]!;
+    const bytes = Object.entries(item).reduce((sum, [name, value]) => sum + name.length + (value instanceof Uint8Array ? value.length : String(value).length), 0);
+    expect(bytes).toBeLessThanOrEqual(1024);
+    expect((await paths.list('acme', 'fp-ten', { limit: 10 })).items).toEqual([step]);
   });
 });
