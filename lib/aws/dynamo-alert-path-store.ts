@@ -68,8 +68,7 @@ export class DynamoAlertPathStore implements AlertPathStore {
   }
 }
 
-/** A step as stored: compressed JSON, or a map or plain JSON string as earlier versions wrote it. */
+/** A step as stored: compressed JSON, or a map as versions before 2026-12-02 wrote it. */
 function storedEntry(stored: unknown): AlertPathEntry {
-  if (stored instanceof Uint8Array) return JSON.parse(gunzipSync(stored).toString('utf8')) as AlertPathEntry;
-  return (typeof stored === 'string' ? JSON.parse(stored) : stored) as AlertPathEntry;
+  return (stored instanceof Uint8Array ? JSON.parse(gunzipSync(stored).toString('utf8')) : stored) as AlertPathEntry;
 }
