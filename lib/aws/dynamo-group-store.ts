@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GroupStore, StoredGroup } from '../aggregate/group-store.js';
+import { packGroup, unpackGroup, type GroupStore, type PackedGroup, type StoredGroup } from '../aggregate/group-store.js';
 import { VersionConflictError } from '../receivers/receiver.js';
 
 /** Active groups are rewritten at every flush; one untouched this long was abandoned. */
@@ -14,7 +14,8 @@ const ACTIVE_GROUP_TTL_SECONDS = 7 * 86_400;
  * plain attributes for conditions. Which flush was dispatched is a small item
  * of its own in the same partition (`sk = DISPATCHED`): DynamoDB bills an
  * update by the size of the whole item, so marking the state item would cost
- * as much as rewriting it. One consistent query reads both.
+ * as much as rewriting it. One consistent query reads both. The outbox names
+ * the firing alerts it shares with the state rather than copying them.
  */
 export class DynamoGroupStore implements GroupStore {
   constructor(
@@ -34,7 +35,7 @@ export class DynamoGroupStore implements GroupStore {
     const items = result.Items ?? [];
     const state = items.find((item) => item.sk === 'STATE');
     if (state === undefined) return undefined;
-    const group = JSON.parse(gunzipSync(state.body as Uint8Array).toString('utf8')) as StoredGroup;
+    const group = unpackGroup(JSON.parse(gunzipSync(state.body as Uint8Array).toString('utf8')) as PackedGroup);
     const marker = items.find((item) => item.sk === 'DISPATCHED');
     if (group.outbox !== undefined && marker?.scheduledFor === group.outbox.scheduledFor) group.outbox.dispatched = true;
     return group;
@@ -51,7 +52,7 @@ export class DynamoGroupStore implements GroupStore {
             ...key(group.state.group.id),
             version: group.state.version,
             outboxFor: group.outbox?.scheduledFor ?? null,
-            body: gzipSync(JSON.stringify(group)),
+            body: gzipSync(JSON.stringify(packGroup(group))),
             expiresAt,
           },
           ...(expectedVersion === undefined

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fingerprintFilter, HEX_FINGERPRINT } from './packed-fingerprints.js';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../history/notification-record.js';
 
 /** Thrown for a cursor that was not issued for this query. */
@@ -91,13 +92,9 @@ export class DynamoHistoryStore implements HistoryStore {
       values[':alertname'] = options.alertname;
     }
     if (options.fingerprint !== undefined) {
-      if (HEX_FINGERPRINT.test(options.fingerprint)) {
-        filters.push('(contains(fingerprintBytes, :fingerprintBytes) OR contains(fingerprints, :fingerprint))');
-        values[':fingerprintBytes'] = Buffer.from(options.fingerprint, 'hex');
-      } else {
-        filters.push('contains(fingerprints, :fingerprint)');
-      }
-      values[':fingerprint'] = options.fingerprint;
+      const match = fingerprintFilter(options.fingerprint);
+      filters.push(match.expression);
+      Object.assign(values, match.values);
     }
     const page = await this.client.send(
       new QueryCommand({
@@ -139,8 +136,6 @@ function decodeCursor(cursor: string, attribute: string, partition: string): Rec
     throw new InvalidCursorError();
   }
 }
-
-const HEX_FINGERPRINT = /^[0-9a-f]{16}$/;
 
 /** The record as stored: message compressed, fingerprints packed when they all are Alertmanager's. */
 function compactRecord(record: NotificationRecord): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { gzipSync } from 'node:zlib';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
@@ -129,19 +130,73 @@ describe('DynamoHistoryStore compact records', () => {
   });
 });
 
-describe('DynamoAlertPathStore compact steps', () => {
-  it('keeps a routing step that names ten receivers within one write unit (1 KB)', async () => {
+/** DynamoDB's item size: attribute names plus their values (a binary set counts each value). */
+function itemBytes(item: Record<string, unknown>): number {
+  const size = (value: unknown): number =>
+    value instanceof Uint8Array ? value.length : value instanceof Set ? [...value].reduce((sum: number, v) => sum + size(v), 0) : String(value).length;
+  return Object.entries(item).reduce((sum, [name, value]) => sum + name.length + size(value), 0);
+}
+
+/** A 16-hex-digit fingerprint, as Alertmanager makes them. */
+const hexFingerprint = (n: number) => n.toString(16).padStart(16, 'a');
+
+describe('DynamoAlertPathStore: steps written per batch', () => {
+  it('writes the routing steps of a batch of 50 alerts naming ten receivers as at most four items, about a tenth of a write unit per alert', async () => {
     // Prepare
-    const step = aRoutedEntry('fp-ten', Array.from({ length: 10 }, (_, i) => `receiver-number-${i}`), routedAtIso, { receivedAt: routedAtIso });
+    const receivers = Array.from({ length: 10 }, (_, i) => `receiver-number-${i}`);
+    const steps = Array.from({ length: 50 }, (_, i) => aRoutedEntry(hexFingerprint(1000 + i), receivers, routedAtIso, { receivedAt: routedAtIso }));
 
     // Act
-    await paths.record('acme', [step]);
+    await paths.record('storm', steps);
 
-    // Assess: DynamoDB's item size is the attribute names plus their values.
-    const { Items } = await documents.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ALERT#acme#fp-ten' } }));
-    const item = Items![0]!;
-    const bytes = Object.entries(item).reduce((sum, [name, value]) => sum + name.length + (value instanceof Uint8Array ? value.length : String(value).length), 0);
-    expect(bytes).toBeLessThanOrEqual(1024);
-    expect((await paths.list('acme', 'fp-ten', { limit: 10 })).items).toEqual([step]);
+    // Assess: one item per shard, each billed per started KB.
+    const items = (
+      await Promise.all(
+        [0, 1, 2, 3].map((shard) =>
+          documents.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TRAIL#storm#${shard}` } })),
+        ),
+      )
+    ).flatMap((page) => page.Items ?? []);
+    expect(items.length).toBeLessThanOrEqual(4);
+    const writeUnits = items.reduce((sum, item) => sum + Math.ceil(itemBytes(item) / 1024), 0);
+    expect(writeUnits / steps.length).toBeLessThanOrEqual(0.12);
+    for (const step of [steps[0]!, steps[49]!]) expect((await paths.list('storm', step.fingerprint, { limit: 10 })).items).toEqual([step]);
+  });
+
+  it('answers for one alert among many batches, newest first, page by page with a cursor', async () => {
+    // Prepare: the alert in three batches, each with 30 others (same shard or not).
+    const asked = hexFingerprint(0xbeef0);
+    for (let batch = 0; batch < 3; batch++) {
+      const at = new Date(routedAt + batch * 60_000).toISOString();
+      const others = Array.from({ length: 30 }, (_, i) => aRoutedEntry(hexFingerprint(0x10000 * (batch + 1) + i * 4), ['ops'], at));
+      await paths.record('paged-trail', [...others.slice(0, 15), aRoutedEntry(asked, [`ops-${batch}`], at), ...others.slice(15)]);
+    }
+
+    // Act
+    const first = await paths.list('paged-trail', asked, { limit: 2 });
+    const rest = await paths.list('paged-trail', asked, { limit: 2, cursor: first.cursor! });
+
+    // Assess
+    const receiversOf = (items: AlertPathEntry[]) => items.map((step) => (step.stage === 'routed' ? step.receivers[0]!.receiver : step.stage));
+    expect(receiversOf(first.items)).toEqual(['ops-2', 'ops-1']);
+    expect(receiversOf(rest.items)).toEqual(['ops-0']);
+    expect(rest.cursor).toBeUndefined();
+    await expect(paths.list('other-account', asked, { limit: 2, cursor: first.cursor! })).rejects.toThrow(/cursor/);
+  });
+
+  it('still shows the steps recorded one item per alert before steps were batched', async () => {
+    // Prepare: an item as versions before 2026-12-03 wrote it, and a newer batched step.
+    const old = aRoutedEntry('fp-legacy', ['ops'], routedAtIso);
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: { pk: 'ALERT#acme#fp-legacy', sk: `${routedAtIso}#routed#0`, entry: gzipSync(JSON.stringify(old)) } }),
+    );
+    const newer = aRoutedEntry('fp-legacy', ['ops', 'oncall'], new Date(routedAt + 60_000).toISOString());
+    await paths.record('acme', [newer]);
+
+    // Act
+    const { items } = await paths.list('acme', 'fp-legacy', { limit: 10 });
+
+    // Assess
+    expect(items).toEqual([newer, old]);
   });
 });
