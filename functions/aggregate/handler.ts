@@ -11,7 +11,7 @@ import { configStores } from '../../lib/aws/dynamo-config.js';
 import { storeRoutingSource } from '../../lib/configs/config-stores.js';
 import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
 import { createLogger } from '../shared/logger.js';
-import { deadLetterOptions, receiveCount, sqsRecordHandler } from '../shared/sqs-batch.js';
+import { deadLetterOptions, redelivered, sqsRecordHandler } from '../shared/sqs-batch.js';
 
 const logger = createLogger('aggregate');
 
@@ -55,7 +55,7 @@ export const handler = sqsRecordHandler(
     const routed: RoutedRecord[] = [];
     parsed.forEach((message, index) => {
       if (!(message instanceof Error) && message.type === 'routed-alerts') {
-        routed.push({ index, message, redelivered: receiveCount(records[index]!) > 1 });
+        routed.push({ index, message, redelivered: redelivered(records[index]!) });
       }
     });
     const outcomes = new Map<number, Array<Promise<void>>>();
@@ -65,7 +65,7 @@ export const handler = sqsRecordHandler(
     }
     return parsed.map(async (message, index) => {
       if (message instanceof Error) throw message;
-      if (message.type === 'group-timer') return fireTimer(message, deps);
+      if (message.type === 'group-timer') return fireTimer(message, deps, redelivered(records[index]!));
       await Promise.all(outcomes.get(index) ?? []);
     });
   },

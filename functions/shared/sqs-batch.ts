@@ -8,6 +8,7 @@ import { retryDelaySeconds, type BackoffPolicy } from '../../lib/pipeline/retry-
 import { sqsClientModule } from './lazy-sqs.js';
 import { integerEnv, requireEnv } from './environment.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
+import { REPLAYED_ATTRIBUTE } from '../../lib/pipeline/dead-letters.js';
 
 export interface RecordHandlerOptions {
   /** The URL of the queue this function consumes, to reschedule failed records. */
@@ -104,6 +105,16 @@ export async function parkRecord(record: SQSRecord, why: string, deadLetterQueue
 
 function describeError(reason: unknown) {
   return reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason);
+}
+
+/**
+ * Whether the record may have been handled before: received before, or
+ * brought back from a dead-letter queue by a replay (a new message, whose
+ * receive count starts again).
+ */
+export function redelivered(record: SQSRecord): boolean {
+  const attributes = record.messageAttributes ?? {};
+  return receiveCount(record) > 1 || REPLAYED_ATTRIBUTE in attributes || 'tidings-parked-because' in attributes;
 }
 
 /** Which attempt this is, as SQS counts receives. */

@@ -124,18 +124,20 @@ export async function ingestGroup(pending: PendingGroup, deps: AggregationDepend
 /**
  * Handles a group's timer: drops stale and duplicate timers, re-sends hops for
  * waits longer than SQS allows, and otherwise flushes. The flush's outcome is
- * written with the state (conditional on the version read), then dispatched,
- * then marked dispatched; a crash anywhere in between is repaired by the
- * redelivered timer, and a duplicate notification carries the same id for
- * delivery to drop.
+ * written with the state (conditional on the version read), then dispatched.
+ * A timer that finds the outbox of its own flush was handled before: a
+ * redelivered one (the worker may have died before dispatching) dispatches it
+ * again, and delivery drops the notification id if it was sent; a copy
+ * received for the first time (a spare timer) drops it, so that spare timers
+ * never multiply.
  */
-export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDependencies): Promise<void> {
+export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDependencies, redelivered = false): Promise<void> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const stored = await deps.groups.get(timer.groupId);
     const now = deps.now();
     if (stored === undefined) return;
     if (stored.outbox?.scheduledFor === timer.scheduledFor) {
-      if (!stored.outbox.dispatched) await dispatch(stored, stored.outbox, deps, now);
+      if (redelivered) await dispatch(stored, stored.outbox, deps, now);
       return;
     }
     const action = timerAction(stored.state, timer.scheduledFor, now);
@@ -152,7 +154,6 @@ export async function fireTimer(timer: GroupTimerMessage, deps: AggregationDepen
     const outbox: GroupOutbox = {
       scheduledFor: timer.scheduledFor,
       nextFlushAt: result.nextFlushAt,
-      dispatched: false,
       ...(result.notification === null ? {} : { notification: toNotificationMessage(result.notification, stored.receiver, now) }),
     };
     try {
@@ -178,7 +179,6 @@ async function dispatch(group: StoredGroup, outbox: GroupOutbox, deps: Aggregati
         ),
     outbox.nextFlushAt === null ? undefined : sendTimer(deps, { groupId, accountId }, outbox.nextFlushAt, now),
   ]);
-  await deps.groups.markDispatched(groupId, outbox.scheduledFor);
 }
 
 /** Writes the mutes a flush began or changed to the alert trail: "silenced by X" or "inhibited by Y" for this receiver. */

@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
-import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
+import { REPLAYED_ATTRIBUTE, type ReplayFilter, type ReplayResult } from '../pipeline/dead-letters.js';
 import { unpackBody } from '../pipeline/queue.js';
 
 /**
@@ -73,7 +73,11 @@ export async function replayDeadLetters(
     const sent = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queues.sourceUrl,
-        Entries: chosen.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '', MessageAttributes: m.MessageAttributes })),
+        Entries: chosen.map((m, i) => ({
+          Id: String(i),
+          MessageBody: m.Body ?? '',
+          MessageAttributes: { ...m.MessageAttributes, [REPLAYED_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } },
+        })),
       }),
     );
     const ok = new Set((sent.Successful ?? []).map((entry) => Number(entry.Id)));

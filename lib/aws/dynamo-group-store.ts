@@ -1,7 +1,8 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { packGroup, unpackGroup, type GroupStore, type PackedGroup, type StoredGroup } from '../aggregate/group-store.js';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GroupStore, StoredGroup } from '../aggregate/group-store.js';
+import { packGroup, unpackGroup, type PackedGroup } from '../aggregate/group-packing.js';
 import { VersionConflictError } from '../receivers/receiver.js';
 
 /** Active groups are rewritten at every flush; one untouched this long was abandoned. */
@@ -9,13 +10,9 @@ const ACTIVE_GROUP_TTL_SECONDS = 7 * 86_400;
 
 /**
  * Group state in the state table, one item per group. The state is stored
- * gzip-compressed (a group of thousands of alerts would otherwise approach
- * DynamoDB's 400 KB item limit), with its version and the outbox's timer as
- * plain attributes for conditions. Which flush was dispatched is a small item
- * of its own in the same partition (`sk = DISPATCHED`): DynamoDB bills an
- * update by the size of the whole item, so marking the state item would cost
- * as much as rewriting it. One consistent query reads both. The outbox names
- * the firing alerts it shares with the state rather than copying them.
+ * packed (see group-packing) and brotli-compressed (a group of thousands of
+ * alerts would otherwise approach DynamoDB's 400 KB item limit), with its
+ * version as a plain attribute for the write condition.
  */
 export class DynamoGroupStore implements GroupStore {
   constructor(
@@ -24,21 +21,11 @@ export class DynamoGroupStore implements GroupStore {
   ) {}
 
   async get(groupId: string): Promise<StoredGroup | undefined> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': key(groupId).pk },
-        ConsistentRead: true,
-      }),
-    );
-    const items = result.Items ?? [];
-    const state = items.find((item) => item.sk === 'STATE');
-    if (state === undefined) return undefined;
-    const group = unpackGroup(JSON.parse(gunzipSync(state.body as Uint8Array).toString('utf8')) as PackedGroup);
-    const marker = items.find((item) => item.sk === 'DISPATCHED');
-    if (group.outbox !== undefined && marker?.scheduledFor === group.outbox.scheduledFor) group.outbox.dispatched = true;
-    return group;
+    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key(groupId), ConsistentRead: true }));
+    if (item === undefined) return undefined;
+    // Brotli since 2026-12-03 (`packed`); gzip before.
+    const json = item.packed instanceof Uint8Array ? brotliDecompressSync(item.packed) : gunzipSync(item.body as Uint8Array);
+    return unpackGroup(JSON.parse(json.toString('utf8')) as PackedGroup);
   }
 
   async put(group: StoredGroup, expectedVersion: number | undefined): Promise<void> {
@@ -51,8 +38,7 @@ export class DynamoGroupStore implements GroupStore {
           Item: {
             ...key(group.state.group.id),
             version: group.state.version,
-            outboxFor: group.outbox?.scheduledFor ?? null,
-            body: gzipSync(JSON.stringify(packGroup(group))),
+            packed: compressed(JSON.stringify(packGroup(group))),
             expiresAt,
           },
           ...(expectedVersion === undefined
@@ -65,22 +51,14 @@ export class DynamoGroupStore implements GroupStore {
       throw error;
     }
   }
+}
 
-  async markDispatched(groupId: string, scheduledFor: number): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: key(groupId).pk, sk: 'DISPATCHED', scheduledFor, expiresAt: Math.floor(Date.now() / 1000) + ACTIVE_GROUP_TTL_SECONDS },
-          // A late mark for an older flush must not replace a newer one.
-          ConditionExpression: 'attribute_not_exists(scheduledFor) OR scheduledFor < :scheduledFor',
-          ExpressionAttributeValues: { ':scheduledFor': scheduledFor },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
+/**
+ * Brotli at quality 5: a quarter smaller than gzip on group JSON and faster
+ * than gzip's default level; higher qualities cost far more CPU for little.
+ */
+function compressed(json: string): Buffer {
+  return brotliCompressSync(json, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: json.length } });
 }
 
 function key(groupId: string) {

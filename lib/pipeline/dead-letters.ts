@@ -14,3 +14,6 @@ export interface ReplayResult {
   /** Looked at but left on the dead-letter queue (filtered out). */
   skipped: number;
 }
+
+/** Message attribute a replay adds: the message may have been handled before it was parked. */
+export const REPLAYED_ATTRIBUTE = 'tidings-replayed';

@@ -11,7 +11,6 @@ import { SECOND, T0 } from './builders.js';
 /** A GroupStore with the DynamoDB store's conditional semantics, plus failure injection. */
 class MemoryGroupStore implements GroupStore {
   readonly items = new Map<string, string>();
-  failNextMarks = 0;
   async get(id: string) {
     const text = this.items.get(id);
     return text === undefined ? undefined : (JSON.parse(text) as StoredGroup);
@@ -23,23 +22,19 @@ class MemoryGroupStore implements GroupStore {
     if (current?.state.version !== expected) throw new VersionConflictError('group');
     this.items.set(group.state.group.id, JSON.stringify(group));
   }
-  async markDispatched(id: string, scheduledFor: number) {
-    if (this.failNextMarks > 0) {
-      this.failNextMarks--;
-      throw new Error('worker died');
-    }
-    const current = await this.get(id);
-    if (current?.outbox?.scheduledFor !== scheduledFor) return;
-    current.outbox.dispatched = true;
-    this.items.set(id, JSON.stringify(current));
-  }
 }
 
 /** Records what would go on the queues, separating notifications from timers. */
 class RecordingQueue implements QueuePublisher {
   readonly notifications: NotificationMessage[] = [];
   readonly timers: Array<{ message: GroupTimerMessage; delaySeconds: number }> = [];
+  /** Timer sends that fail (the worker dies) before the next one succeeds. */
+  failNextTimers = 0;
   async send(queue: QueueName, bodies: readonly string[], options: { delaySeconds?: number } = {}) {
+    if (queue === 'groups' && this.failNextTimers > 0) {
+      this.failNextTimers--;
+      throw new Error('worker died');
+    }
     for (const body of bodies) {
       const message = JSON.parse(body);
       if (queue === 'delivery') this.notifications.push(message);
@@ -93,7 +88,7 @@ describe('ingestGroup and fireTimer', () => {
     expect(queue.notifications.find((n) => n.groupKey.endsWith('"A"}'))!.alerts).toHaveLength(2);
   });
 
-  it('drops a duplicate or stale timer without notifying again', async () => {
+  it('drops a duplicate or stale timer without notifying again or sending a spare timer', async () => {
     const { deps, queue, advance } = setup();
     const [group] = collectGroups([{ index: 0, message: routed(['A']) }], new Date(T0).toISOString());
     await ingestGroup(group!, deps);
@@ -101,26 +96,30 @@ describe('ingestGroup and fireTimer', () => {
     const timer = queue.timers[0]!.message;
 
     await fireTimer(timer, deps);
+    const timersAfterFlush = queue.timers.length;
     await fireTimer(timer, deps);
     await fireTimer(timer, deps);
 
     expect(queue.notifications).toHaveLength(1);
+    expect(queue.timers).toHaveLength(timersAfterFlush);
   });
 
-  it('re-sends the outbox when the worker died after recording the flush, with the same notification id', async () => {
-    const { deps, groups, queue, advance } = setup();
+  it('re-sends the outbox when the worker died after recording the flush, with the same notification id, only for the redelivered timer', async () => {
+    const { deps, queue, advance } = setup();
     const [group] = collectGroups([{ index: 0, message: routed(['A']) }], new Date(T0).toISOString());
     await ingestGroup(group!, deps);
     advance(10 * SECOND);
     const timer = queue.timers[0]!.message;
-    groups.failNextMarks = 1;
+    queue.failNextTimers = 1;
 
     await expect(fireTimer(timer, deps)).rejects.toThrow('worker died');
-    await fireTimer(timer, deps);
-    await fireTimer(timer, deps);
+    const timersBefore = queue.timers.length;
+    await fireTimer(timer, deps); // a spare copy, received for the first time
+    await fireTimer(timer, deps, true); // SQS redelivers the message whose worker died
 
     expect(queue.notifications).toHaveLength(2);
     expect(new Set(queue.notifications.map((n) => n.id)).size).toBe(1);
+    expect(queue.timers).toHaveLength(timersBefore + 1);
   });
 
   it('loses no alert when two workers ingest into the same group at once', async () => {

@@ -15,7 +15,6 @@ async function queuedBodies(): Promise<Array<{ queue: string; body: string }>> {
     groups: {
       get: async (id) => (groups.has(id) ? JSON.parse(groups.get(id)!) : undefined),
       put: async (group) => void groups.set(group.state.group.id, JSON.stringify(group)),
-      markDispatched: async () => {},
     },
     spill: { put: async () => {}, get: async () => undefined },
     queue: { send: async (queue, bodies) => void queued.push(...bodies.map((body) => ({ queue, body }))) },
