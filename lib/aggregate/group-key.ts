@@ -93,8 +93,15 @@ export function partitionAlerts<A extends { labels: LabelSet }>(
   groupBy: readonly string[],
 ): AlertBatch<A>[] {
   const batches = new Map<string, AlertBatch<A>>();
+  // Alerts of one group share their group-by values: the identity (sorting, quoting, a SHA-256) is made once per group.
+  const byValues = groupBy.length === 1 && groupBy[0] === GROUP_BY_ALL ? undefined : new Map<string, GroupIdentity>();
   for (const alert of alerts) {
-    const group = groupIdentity(target, alert.labels, groupBy);
+    const values = byValues === undefined ? undefined : JSON.stringify(groupBy.map((name) => labelValue(alert.labels, name)));
+    let group = values === undefined ? undefined : byValues!.get(values);
+    if (group === undefined) {
+      group = groupIdentity(target, alert.labels, groupBy);
+      if (values !== undefined) byValues!.set(values, group);
+    }
     const batch = batches.get(group.key);
     if (batch) batch.alerts.push(alert);
     else batches.set(group.key, { group, alerts: [alert] });
@@ -104,7 +111,16 @@ export function partitionAlerts<A extends { labels: LabelSet }>(
 
 /** Orders strings by their UTF-8 bytes, as Go compares strings. */
 export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    // Below the surrogates, UTF-16 code units order as code points, hence as UTF-8 bytes.
+    if (ca < 0xd800 && cb < 0xd800) return ca - cb;
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  }
+  return a.length - b.length;
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;

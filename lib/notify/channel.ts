@@ -13,7 +13,8 @@ export type TemplateKind = 'title' | 'text' | 'markdown' | 'html';
  * receiver by the delivery stage; channels only ask for the form they send.
  */
 export interface NotificationRenderer {
-  render(kind: TemplateKind, notification: NotificationMessage): string;
+  /** At most `maxChars` characters (the renderer's own bound when absent): output past them is not built. */
+  render(kind: TemplateKind, notification: NotificationMessage, maxChars?: number): string;
 }
 
 /** What a channel needs from the outside world; injected so tests use local servers and fake clocks. */

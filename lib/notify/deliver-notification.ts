@@ -76,6 +76,9 @@ export async function deliverNotification(
   return record;
 }
 
+/** How much of the rendered message history keeps: what a person reads to recognise it (the rest is not rendered). */
+const HISTORY_MESSAGE_CHARS = 4096;
+
 /** How many alert fingerprints one history record lists. */
 const MAX_RECORDED_FINGERPRINTS = 2000;
 
@@ -142,7 +145,7 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
   // Only a record: a render failure here must never stop the send.
   let message: string | undefined;
   try {
-    message = prepared.renderer.render('text', notification).slice(0, 4096);
+    message = prepared.renderer.render('text', notification, HISTORY_MESSAGE_CHARS);
   } catch {
     message = undefined;
   }

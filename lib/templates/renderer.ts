@@ -94,7 +94,7 @@ export interface RendererOptions {
 
 /** A renderer that can also say whether it fell back. */
 export interface TidingsRenderer extends NotificationRenderer {
-  renderDetailed(kind: TemplateKind, notification: NotificationMessage): RenderResult;
+  renderDetailed(kind: TemplateKind, notification: NotificationMessage, maxChars?: number): RenderResult;
 }
 
 /** The state of the render in progress; helpers read it because Handlebars gives them no per-call context of ours. */
@@ -488,8 +488,9 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
   }
 
   /** Never throws: a delivery must not fail because of what a template or its data did. */
-  function renderDetailed(kind: TemplateKind, notification: NotificationMessage): RenderResult {
+  function renderDetailed(kind: TemplateKind, notification: NotificationMessage, maxChars?: number): RenderResult {
     const source = custom[kind];
+    const bound = (budget: RenderLimits): RenderLimits => (maxChars === undefined ? budget : { ...budget, maxOutputChars: Math.min(maxChars, budget.maxOutputChars) });
     const reasons: string[] = [];
     let firstError: unknown;
     let output: string | undefined;
@@ -501,7 +502,7 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
       const view = notificationView(notification, externalURL, language);
       if (source !== undefined) {
         try {
-          output = run(source, kind, view, limits);
+          output = run(source, kind, view, bound(limits));
         } catch (error) {
           fail(`custom ${kind} template failed: ${describe(error)}`, error);
         }
@@ -513,7 +514,7 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
       }
       if (output === undefined) {
         try {
-          output = run(DEFAULT_TEMPLATES[kind], kind, view, trusted);
+          output = run(DEFAULT_TEMPLATES[kind], kind, view, bound(trusted));
         } catch (error) {
           fail(`built-in ${kind} template failed: ${describe(error)}; sent a plain summary`, error);
         }
@@ -522,7 +523,7 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
       fail(`notification could not be prepared for templates: ${describe(error)}; sent a plain summary`, error);
     }
     output ??= plainSummary(kind, notification, dictionaries);
-    const { text, truncated } = truncateOutput(output, limits.maxOutputChars);
+    const { text, truncated } = truncateOutput(output, bound(limits).maxOutputChars);
     if (reasons.length === 0) return { output: text, truncated };
     const failure: TemplateRenderFailure = { kind, reason: reasons.join('; '), error: firstError };
     options.onFallback?.(failure);
@@ -531,6 +532,6 @@ export function createRenderer(options: RendererOptions = {}): TidingsRenderer {
 
   return {
     renderDetailed,
-    render: (kind, notification) => renderDetailed(kind, notification).output,
+    render: (kind, notification, maxChars) => renderDetailed(kind, notification, maxChars).output,
   };
 }

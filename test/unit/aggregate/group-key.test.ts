@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareBytes } from '../../../lib/aggregate/group-key.js';
 import {
   formatLabelSet,
   goQuote,
@@ -118,5 +120,16 @@ describe('partitionAlerts', () => {
       id: groupKeyHash('{}:{alertname="PodCrashLooping"}'),
       labels: { alertname: 'PodCrashLooping' },
     });
+  });
+});
+
+describe('compareBytes', () => {
+  it('orders any two strings as their UTF-8 bytes order (Go string order), surrogate pairs and all', () => {
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('a', 'b', 'é', '\u{e000}', '\u{ffff}', '😀', '\u{10000}'), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary', maxLength: 1 })) });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareBytes(a, b))).toBe(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+      }),
+    );
   });
 });

@@ -306,4 +306,18 @@ describe('rendering very large notifications', () => {
     }
     expect(renderer.render('text', aNotification({ alerts }))).toMatch(/1,?300 more|1300/);
   });
+
+  it('renders only the start of a message when asked for at most so many characters, the same start as the whole message', async () => {
+    const { createRenderer, TRUNCATION_MARKER } = await import('../../../lib/templates/renderer.js');
+    const renderer = createRenderer({ language: 'en' });
+    const notification = aLargeNotification(100);
+
+    const whole = renderer.render('text', notification);
+    const start = renderer.render('text', notification, 4096);
+
+    expect(whole.length).toBeGreaterThan(8192);
+    expect(start.length).toBeLessThanOrEqual(4096);
+    expect(start.endsWith(TRUNCATION_MARKER)).toBe(true);
+    expect(whole.startsWith(start.slice(0, -TRUNCATION_MARKER.length))).toBe(true);
+  });
 });
