@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { lazyEntriesAfterHandler } from './lazy-entries.js';
 import { sdkDeepImports } from './sdk-deep-imports.js';
 import { buildConsole } from './build-console.js';
+import { zodJsonSchemaOnDemand } from './zod-json-schema-on-demand.js';
 
 /** What one function's build produced. */
 export interface BuiltFunction {
@@ -79,7 +80,7 @@ function buildEachFunction(names: string[], outDir: string): Promise<BuiltFuncti
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; give ESM bundles one.
         banner: { js: "import { createRequire as __tidingsRequire } from 'node:module'; const require = __tidingsRequire(import.meta.url);" },
-        plugins: [withoutHandlebarsDevTools, sdkDeepImports, lazyEntriesAfterHandler(source)],
+        plugins: [withoutHandlebarsDevTools, sdkDeepImports, zodJsonSchemaOnDemand(), lazyEntriesAfterHandler(source)],
         metafile: true,
         legalComments: 'none',
         logLevel: 'warning',

@@ -17,7 +17,13 @@ const LAZY_IN: Record<string, string[]> = {
   'lib/rules/parser.ts': ['api'],
   'node_modules/@prometheus-io/lezer-promql/': ['api'],
   'lib/metric-rules/': ['api'],
+  // zod's JSON Schema generator: the OpenAPI document's alone (infra/zod-json-schema-on-demand.ts).
+  'node_modules/zod/v4/core/json-schema-processors.js': ['api'],
+  'node_modules/zod/v4/core/to-json-schema.js': ['api'],
 };
+
+/** zod's JSON Schema generator: no function loads it at init, and only the api function (its OpenAPI document) ships it. */
+const ZOD_JSON_SCHEMA = /node_modules\/zod\/v4\/core\/(json-schema-processors|to-json-schema|json-schema-generator)\.js$/;
 
 /** The cold-start issue's bound on what a handler's import loads. */
 const MAX_INITIAL_BYTES = 500_000;
@@ -73,6 +79,14 @@ describe('buildFunctions', () => {
         expect(inputsAtInit(name).filter((input) => input.includes(module)), `${name}: ${module}`).toEqual([]);
         expect(packaged.some((input) => input.includes(module)), `${name} ships ${module}`).toBe(true);
       }
+    }
+  });
+
+  it("leaves zod's JSON Schema generator out of every cold start, and out of every package but the api function's", () => {
+    for (const { name } of built) {
+      const packaged = Object.values(metafile(name).outputs).flatMap((output) => Object.keys(output.inputs));
+      expect(inputsAtInit(name).filter((input) => ZOD_JSON_SCHEMA.test(input)), name).toEqual([]);
+      expect(packaged.some((input) => ZOD_JSON_SCHEMA.test(input)), name).toBe(name === 'api');
     }
   });
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { apiRoutes } from '../../lib/api/api-routes.js';
-import { documentedOperations } from '../../lib/api/openapi.js';
+import { documentedOperations, openApiDocument } from '../../lib/api/openapi.js';
+import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import type { ValidateFunction } from 'ajv';
 import { documentValidator } from '../helpers/openapi-validator.js';
 import { compilePathPattern } from '../../lib/http/path-pattern.js';
@@ -276,6 +277,11 @@ describe('every answer of the admin API matches its OpenAPI schema', () => {
     }
     await call('DELETE', `${A}/workspaces/fin`, undefined, 204);
     await call('DELETE', T, undefined, 204);
+  });
+
+  it('serves, from the function bundle, the document the source generates', () => {
+    // The bundle builds zod's JSON Schemas without the processors zod's classic schemas carry (infra/zod-json-schema-on-demand.ts).
+    expect(servedDocument).toEqual(JSON.parse(JSON.stringify(openApiDocument(apiRoutes, { channels: channelRegistry }))));
   });
 
   it('answered every documented operation', () => {
