@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyEntriesAfterHandler } from './lazy-entries.js';
 import { sdkDeepImports } from './sdk-deep-imports.js';
+import { sdkPackageVersions } from './sdk-package-versions.js';
 import { buildConsole } from './build-console.js';
 import { zodJsonSchemaOnDemand } from './zod-json-schema-on-demand.js';
 
@@ -80,7 +81,7 @@ function buildEachFunction(names: string[], outDir: string): Promise<BuiltFuncti
         mainFields: ['module', 'main'],
         // Some CommonJS dependencies call require() for Node built-ins; give ESM bundles one.
         banner: { js: "import { createRequire as __tidingsRequire } from 'node:module'; const require = __tidingsRequire(import.meta.url);" },
-        plugins: [withoutHandlebarsDevTools, sdkDeepImports, zodJsonSchemaOnDemand(), lazyEntriesAfterHandler(source)],
+        plugins: [withoutHandlebarsDevTools, sdkPackageVersions, sdkDeepImports, zodJsonSchemaOnDemand(), lazyEntriesAfterHandler(source)],
         metafile: true,
         legalComments: 'none',
         logLevel: 'warning',

@@ -37,11 +37,6 @@ const CONTENT_TYPES: Record<string, string> = {
   svg: 'image/svg+xml',
 };
 
-/** Whether a request path is the console's. */
-export function isConsolePath(path: string): boolean {
-  return path === '/console' || path.startsWith('/console/');
-}
-
 let assetNames: Promise<ReadonlySet<string>> | undefined;
 const files = new Map<string, Promise<string>>();
 

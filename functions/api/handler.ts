@@ -7,10 +7,8 @@ import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
-import { channelRegistry } from '../../lib/notify/channel-registry.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
-import { awsChannelServices } from '../../lib/aws/aws-channel-services.js';
 import type { ReplayFilter } from '../../lib/pipeline/dead-letters.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -22,7 +20,13 @@ import { errorResponse, json, rawBody, type HttpResponse } from '../shared/http.
 import { withLazyModules } from '../../lib/pipeline/lazy-module.js';
 import { sqsClientModule } from '../shared/lazy-sqs.js';
 import { createLogger } from '../shared/logger.js';
-import { isConsolePath, serveConsole } from './console-assets.js';
+import { lazyAwsChannelServices, lazyChannelRegistry } from './lazy-channels.js';
+
+// The console's files are served by a module loaded with the first console request.
+const consoleAssets = () => import('./console-assets.js');
+
+/** Whether a request path is the console's. */
+const isConsolePath = (path: string) => path === '/console' || path.startsWith('/console/');
 
 const logger = createLogger('api');
 
@@ -36,7 +40,8 @@ function createDependencies() {
     rules: ruleStores(documents, configTable),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
-    channels: channelRegistry,
+    // Channels load with the first request about receivers or configs.
+    channels: lazyChannelRegistry,
     paths: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Replaying dead letters is rare: its SQS code loads when first needed.
     replay: async (queue: QueueName, filter: ReplayFilter, limit: number) => {
@@ -50,7 +55,7 @@ function createDependencies() {
       addressPolicy: policy,
       now: () => new Date(),
       externalURL: requireEnv('PUBLIC_URL'),
-      aws: awsChannelServices,
+      aws: lazyAwsChannelServices,
     },
     now: () => new Date(),
     publicUrl: requireEnv('PUBLIC_URL'),
@@ -78,7 +83,7 @@ function queryAll(rawQueryString: string, name: string): string[] {
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event) => {
   try {
     // The web console's static files: public, served before any key is asked for.
-    if (isConsolePath(event.rawPath)) return await serveConsole(event.requestContext.http.method, event.rawPath);
+    if (isConsolePath(event.rawPath)) return await (await consoleAssets()).serveConsole(event.requestContext.http.method, event.rawPath);
     dependencies ??= createDependencies();
     const principal = await authenticate(event, dependencies);
     if (principal === undefined) {

@@ -13,7 +13,7 @@ import { mergeConfigSettings, selectConfig, type ChannelConfig } from '../config
 import type { SecretSealer } from '../secrets/sealer.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
-import { prepareDelivery, type LanguagePack, type TemplateSet } from '../notify/delivery-resources.js';
+import type { LanguagePack, TemplateSet } from '../notify/delivery-resources.js';
 import { languageCodeSchema } from '../templates/language-packs.js';
 import { decodePathParameter } from '../http/path-parameters.js';
 import { compilePathPattern } from '../http/path-pattern.js';
@@ -31,6 +31,8 @@ const alertmanagerV2 = () => import('./alertmanager-v2.js');
 const ruleGroupsApi = () => import('./rule-groups-api.js');
 // The OpenAPI document imports every schema and view of the API, the lazily loaded ones included.
 const openApi = () => import('./openapi.js');
+// A test send's templates and config, as the deliver function prepares them.
+const deliveryResources = () => import('../notify/delivery-resources.js');
 import { ownerOf } from '../tenancy/owner.js';
 import {
   clusterBodySchema,
@@ -565,6 +567,7 @@ async function settingsWithConfig(draft: Pick<Receiver, 'accountId' | 'tenantId'
 async function testSend(receiver: Receiver, deps: ApiDependencies): Promise<TestSendResult> {
   const channel = deps.channels.get(receiver.channel);
   if (channel === undefined) return { ok: false, error: `unknown channel ${receiver.channel}` };
+  const { prepareDelivery } = await deliveryResources();
   const prepared = await prepareDelivery(
     receiver,
     { configs: (a) => deps.stores.configs.all(a), templateSets: (a) => deps.stores.templateSets.all(a), languagePacks: (a) => deps.stores.languagePacks.all(a) },

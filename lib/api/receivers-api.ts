@@ -10,7 +10,7 @@ import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/rec
 import { newIncarnation } from '../receivers/receiver.js';
 import { nameSchema, parseWith, unknownFields } from './api-types.js';
 import { ModuleNotLoadedError } from '../pipeline/lazy-module.js';
-import { validateTemplate } from '../templates/renderer.js';
+import { templateRenderer } from '../templates/renderer-module.js';
 import { languageCodeSchema } from '../templates/language-packs.js';
 import { isValidTimeZone } from '../silence/schedule.js';
 import { strictMatcherSchema } from './silences-api.js';
@@ -49,7 +49,7 @@ export const selectorSchema = z
 
 const templateSource = z.string().superRefine((source, ctx) => {
   try {
-    validateTemplate(source);
+    templateRenderer.get().validateTemplate(source);
   } catch (error) {
     if (error instanceof ModuleNotLoadedError) throw error;
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
