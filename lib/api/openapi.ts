@@ -1,6 +1,15 @@
 import * as z from 'zod';
+import * as metricsEndpointSchemas from '../metric-rules/metrics-endpoint.js';
+import * as ruleGroupSchemas from '../metric-rules/rule-group.js';
+import * as adminSchemas from './admin-schemas.js';
+import * as alertmanagerSchemas from './alertmanager-v2.js';
 import { contractKey, routeContracts, type RouteContract } from './api-contract.js';
+import * as apiTypes from './api-types.js';
 import type { OperationContract } from './api-types.js';
+import * as receiverSchemas from './receivers-api.js';
+import * as ruleSchemas from './rules-api.js';
+import * as silenceSchemas from './silences-api.js';
+import * as tenantSchemas from './tenants-api.js';
 
 /** The route table as the OpenAPI document needs it. */
 interface DocumentedRoute {
@@ -61,6 +70,17 @@ function queryParameters(query: z.ZodObject | undefined) {
   });
 }
 
+/** The answers every operation may give, as `components/responses`: each operation refers to them. */
+const STANDARD_RESPONSES = {
+  BadRequest: { description: 'Invalid input: each issue names its field', content: json({ $ref: '#/components/schemas/Error' }) },
+  Unauthorized: { description: 'Missing or invalid key' },
+  Forbidden: { description: 'The key may not use this endpoint' },
+  NotFound: { description: 'Not found' },
+  Conflict: { description: 'Stale If-Match version' },
+};
+
+const standardResponse = (name: keyof typeof STANDARD_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+
 function responses(contract: OperationContract | undefined) {
   const documented = Object.fromEntries(
     Object.entries(contract?.responses ?? {}).map(([status, schema]) => [
@@ -69,11 +89,11 @@ function responses(contract: OperationContract | undefined) {
     ]),
   );
   return {
-    '400': { description: 'Invalid input: each issue names its field', content: json({ $ref: '#/components/schemas/Error' }) },
-    '401': { description: 'Missing or invalid key' },
-    '403': { description: 'The key may not use this endpoint' },
-    '404': { description: 'Not found' },
-    '409': { description: 'Stale If-Match version' },
+    '400': standardResponse('BadRequest'),
+    '401': standardResponse('Unauthorized'),
+    '403': standardResponse('Forbidden'),
+    '404': standardResponse('NotFound'),
+    '409': standardResponse('Conflict'),
     ...documented,
   };
 }
@@ -129,8 +149,145 @@ function withChannelSettings(schema: Record<string, unknown>, channels: readonly
   };
 }
 
+/** The modules whose exported `…Schema` zod schemas the contracts use: each becomes a named component (`receiverViewSchema` -> `ReceiverView`). */
+const SCHEMA_MODULES: ReadonlyArray<Record<string, unknown>> = [
+  adminSchemas,
+  receiverSchemas,
+  silenceSchemas,
+  tenantSchemas,
+  ruleSchemas,
+  alertmanagerSchemas,
+  apiTypes,
+  ruleGroupSchemas,
+  metricsEndpointSchemas,
+];
+
+/** Smaller schemas (a string with a pattern, a bare `{}`) read better inline than as a reference. */
+const MIN_COMPONENT_CHARS = 64;
+
+/** Every exported schema of SCHEMA_MODULES by component name; the first module exporting a name keeps it. */
+export function namedSchemas(modules: ReadonlyArray<Record<string, unknown>> = SCHEMA_MODULES): Map<string, z.ZodType> {
+  const named = new Map<string, z.ZodType>();
+  for (const module of modules) {
+    // Sorted: a module namespace lists its exports so, a module object of a test runner perhaps not, and the first of two equal schemas names them.
+    for (const [name, value] of Object.entries(module).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const component = /^(\w+)Schema$/.exec(name)?.[1];
+      if (component === undefined || !(value instanceof z.ZodType)) continue;
+      const title = component[0]!.toUpperCase() + component.slice(1);
+      if (!named.has(title)) named.set(title, value);
+    }
+  }
+  return named;
+}
+
+/**
+ * Shared schemas emitted once under `components/schemas` and referred to by
+ * `$ref`: a subschema of the document that is, as JSON, exactly a named
+ * schema's JSON Schema (as sent or as answered) becomes a reference to it, in
+ * operations and in other components alike. Equal JSON means the reference
+ * validates exactly what the inlined schema did.
+ */
+class SharedSchemas {
+  /** JSON text of a candidate's schema -> its key (`Name input` / `Name output`). */
+  readonly #keyOf = new Map<string, string>();
+  readonly #schemaOf = new Map<string, Record<string, unknown>>();
+  readonly #used = new Set<string>();
+  readonly #nameOf = new Map<z.ZodType, string>();
+
+  constructor(named: ReadonlyMap<string, z.ZodType>) {
+    for (const [name, schema] of named) {
+      this.#nameOf.set(schema, name);
+      for (const io of ['output', 'input'] as const) {
+        const json = jsonSchemaOf(schema, io);
+        const text = JSON.stringify(json);
+        if (text.length < MIN_COMPONENT_CHARS || this.#keyOf.has(text)) continue;
+        this.#keyOf.set(text, `${name} ${io}`);
+        this.#schemaOf.set(`${name} ${io}`, json);
+      }
+    }
+  }
+
+  /**
+   * A named schema as sent is, in this document, `json` (a body naming a
+   * channel, completed with the channel's settings): that is its component.
+   */
+  adopt(schema: z.ZodType, json: Record<string, unknown>): void {
+    const name = this.#nameOf.get(schema);
+    if (name === undefined) return;
+    const key = `${name} input`;
+    for (const [text, candidate] of this.#keyOf) if (candidate === key) this.#keyOf.delete(text);
+    this.#keyOf.set(JSON.stringify(json), key);
+    this.#schemaOf.set(key, json);
+  }
+
+  /** `node` with every subschema equal to a candidate replaced by a reference (the node itself too, unless it is candidate `self`). */
+  refer(node: unknown, self?: string): unknown {
+    return this.#refer(node, self).node;
+  }
+
+  /** One pass, bottom up: each node's JSON text is built from its children's, as JSON.stringify writes it. */
+  #refer(node: unknown, self?: string): { node: unknown; text: string } {
+    if (node === null || typeof node !== 'object') return { node, text: JSON.stringify(node) };
+    let result: { node: unknown; text: string };
+    if (Array.isArray(node)) {
+      const items = node.map((item) => this.#refer(item));
+      result = { node: items.map((item) => item.node), text: `[${items.map((item) => item.text).join(',')}]` };
+    } else {
+      const fields = Object.entries(node)
+        .filter(([, value]) => value !== undefined)
+        .map(([field, value]) => [field, this.#refer(value)] as const);
+      result = {
+        node: Object.fromEntries(fields.map(([field, value]) => [field, value.node])),
+        text: `{${fields.map(([field, value]) => `${JSON.stringify(field)}:${value.text}`).join(',')}}`,
+      };
+    }
+    const key = this.#keyOf.get(result.text);
+    if (key === undefined || key === self) return result;
+    this.#used.add(key);
+    return { node: { $ref: REF_PLACEHOLDER + key }, text: result.text };
+  }
+
+  /**
+   * The components the document refers to, and the document with its
+   * references named: `Name`, or `NameInput` for the form as sent when both
+   * forms of a schema are referred to.
+   */
+  emit<T>(document: T): { document: T; schemas: Record<string, unknown> } {
+    const bodies = new Map<string, unknown>();
+    for (let pending = [...this.#used]; pending.length > 0; pending = [...this.#used].filter((key) => !bodies.has(key))) {
+      for (const key of pending) bodies.set(key, this.refer(this.#schemaOf.get(key), key));
+    }
+    const keys = [...bodies.keys()].sort();
+    const names = new Map(
+      keys.map((key) => {
+        const [name, io] = key.split(' ') as [string, 'input' | 'output'];
+        const bothForms = bodies.has(`${name} input`) && bodies.has(`${name} output`);
+        return [key, bothForms && io === 'input' ? `${name}Input` : name];
+      }),
+    );
+    const named = (value: unknown) =>
+      JSON.parse(JSON.stringify(value), (_field, item: unknown) =>
+        typeof item === 'string' && item.startsWith(REF_PLACEHOLDER) ? `#/components/schemas/${names.get(item.slice(REF_PLACEHOLDER.length))}` : item,
+      ) as unknown;
+    return {
+      document: named(document) as T,
+      schemas: Object.fromEntries(keys.map((key) => [names.get(key)!, named(bodies.get(key))])),
+    };
+  }
+}
+
+/** Marks a reference until its component's final name is known. */
+const REF_PLACEHOLDER = 'tidings-shared-schema:';
+
 function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<string, RouteContract>, channels: ReadonlyMap<string, { settingsSchema: z.ZodType }>) {
   const channelNames = [...channels.keys()];
+  const shared = new SharedSchemas(namedSchemas());
+  const requestBody = (schema: z.ZodType) => {
+    const plain = jsonSchemaOf(schema, 'input');
+    const body = withChannelSettings(plain, channelNames);
+    if (body !== plain) shared.adopt(schema, body);
+    return body;
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of documentedOperations(routes, contracts)) {
     const { route, contract } = operation;
@@ -145,27 +302,32 @@ function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<str
       description: route.access === 'tenant' ? 'Operator key, or the API key of the tenant in the path.' : 'Operator key only.',
       parameters,
       security: [{ bearer: [] }],
-      ...(contract?.request === undefined ? {} : { requestBody: { required: true, content: json(withChannelSettings(jsonSchemaOf(contract.request, 'input'), channelNames)) } }),
+      ...(contract?.request === undefined ? {} : { requestBody: { required: true, content: json(requestBody(contract.request)) } }),
       responses: responses(contract),
     };
   }
+  const { document: referringPaths, schemas: sharedSchemas } = shared.emit(shared.refer(paths) as typeof paths);
+  const fixedSchemas: Record<string, unknown> = {
+    Error: {
+      type: 'object',
+      properties: {
+        error: { type: 'string' },
+        issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+    ...Object.fromEntries([...channels].map(([name, channel]) => [settingsSchemaName(name), channelSettingsSchema(channel.settingsSchema)])),
+  };
+  const clash = Object.keys(sharedSchemas).filter((name) => name in fixedSchemas);
+  if (clash.length > 0) throw new Error(`schema names taken by the error and channel settings components: ${clash.join(', ')}`);
   return {
     openapi: '3.1.0' as const,
     info: { title: 'tidings admin API', version: '0.1.0' },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: {
-        Error: {
-          type: 'object',
-          properties: {
-            error: { type: 'string' },
-            issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-          },
-        },
-        ...Object.fromEntries([...channels].map(([name, channel]) => [settingsSchemaName(name), channelSettingsSchema(channel.settingsSchema)])),
-      },
+      responses: STANDARD_RESPONSES,
+      schemas: { ...fixedSchemas, ...sharedSchemas },
     },
-    paths,
+    paths: referringPaths,
   };
 }

@@ -6,6 +6,7 @@ import { contractKey, routeContracts } from '../../../lib/api/api-contract.js';
 import { apiRoutes } from '../../../lib/api/api-routes.js';
 import { alertmanagerOperations } from '../../../lib/api/alertmanager-v2.js';
 import { channelRegistry } from '../../../lib/notify/channel-registry.js';
+import { receiverViewSchema } from '../../../lib/api/receivers-api.js';
 import { documentedOperations, jsonSchemaOf, openApiDocument, openApiPath } from '../../../lib/api/openapi.js';
 
 type Operation = {
@@ -16,6 +17,31 @@ type Operation = {
 
 const document = openApiDocument(apiRoutes, { channels: channelRegistry });
 const operationAt = (path: string, method: string) => document.paths[path]?.[method.toLowerCase()] as Operation | undefined;
+const components = document.components.schemas as Record<string, unknown>;
+
+/** A schema of the document with each reference to a component replaced by the component, at every depth. */
+function resolved(schema: unknown): any {
+  if (Array.isArray(schema)) return schema.map(resolved);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && Object.keys(schema).length === 1) return resolved(components[ref.replace('#/components/schemas/', '')]);
+  return Object.fromEntries(Object.entries(schema).map(([field, value]) => [field, resolved(value)]));
+}
+
+/** The component a schema refers to, or the schema itself. */
+const referredTo = (schema: unknown) => {
+  const ref = (schema as { $ref?: unknown }).$ref;
+  return typeof ref === 'string' ? components[ref.replace('#/components/schemas/', '')] : schema;
+};
+
+/** Every object in `node`, at every depth. */
+function* objectsIn(node: unknown): Generator<object> {
+  if (Array.isArray(node)) for (const item of node) yield* objectsIn(item);
+  else if (node !== null && typeof node === 'object') {
+    yield node;
+    for (const value of Object.values(node)) yield* objectsIn(value);
+  }
+}
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -69,11 +95,11 @@ describe('the OpenAPI document', () => {
       const pathParameters = operation!.parameters.filter((p) => p.in === 'path').map((p) => p.name);
       expect(pathParameters, `${method} ${path}`).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
       if (contract?.request === undefined) expect(operation!.requestBody, `${method} ${path}`).toBeUndefined();
-      else expect(operation!.requestBody?.content['application/json']?.schema, `${method} ${path}`).toMatchObject(jsonSchemaOf(contract.request, 'input'));
+      else expect(resolved(operation!.requestBody?.content['application/json']?.schema), `${method} ${path}`).toMatchObject(jsonSchemaOf(contract.request, 'input'));
       for (const [status, schema] of Object.entries(contract?.responses ?? {})) {
         const answered = operation!.responses[status];
         expect(answered, `${method} ${path} ${status}`).toBeDefined();
-        expect(answered!.content?.['application/json']?.schema, `${method} ${path} ${status}`).toEqual(schema === null ? undefined : jsonSchemaOf(schema, 'output'));
+        expect(resolved(answered!.content?.['application/json']?.schema), `${method} ${path} ${status}`).toEqual(schema === null ? undefined : jsonSchemaOf(schema, 'output'));
       }
       const successes = Object.keys(operation!.responses).filter((status) => status.startsWith('2'));
       expect(successes.length, `${method} ${path} documents a success`).toBeGreaterThan(0);
@@ -92,16 +118,16 @@ describe('the OpenAPI document', () => {
 
   it('describes bodies as sent: defaults optional in a request, present in an answer', () => {
     const put = operationAt('/v1/accounts/{account}/receivers/{name}', 'PUT')!;
-    const request = put.requestBody!.content['application/json']!.schema as { required: string[]; properties: Record<string, unknown>; additionalProperties: boolean };
+    const request = resolved(put.requestBody!.content['application/json']!.schema) as { required: string[]; properties: Record<string, unknown>; additionalProperties: boolean };
     expect(request.required).toEqual(['channel', 'settings']);
     expect(request.additionalProperties).toBe(false);
-    const answer = put.responses['201']!.content!['application/json']!.schema as { required: string[] };
+    const answer = resolved(put.responses['201']!.content!['application/json']!.schema) as { required: string[] };
     expect(answer.required).toEqual(expect.arrayContaining(['name', 'channel', 'enabled', 'grouping', 'ownGrouping', 'version']));
   });
 
   it("documents each channel's settings, and which apply to a receiver or config of that channel", () => {
     for (const path of ['/v1/accounts/{account}/receivers/{name}', '/v1/accounts/{account}/tenants/{tenant}/configs/{name}']) {
-      const body = operationAt(path, 'PUT')!.requestBody!.content['application/json']!.schema as { properties: { channel: { enum: string[] } }; allOf: unknown[] };
+      const body = referredTo(operationAt(path, 'PUT')!.requestBody!.content['application/json']!.schema) as { properties: { channel: { enum: string[] } }; allOf: unknown[] };
       expect(body.properties.channel.enum).toEqual([...channelRegistry.keys()]);
       expect(body.allOf).toContainEqual({
         if: { properties: { channel: { const: 'slack' } }, required: ['channel'] },
@@ -113,6 +139,26 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(schemas.EmailSmtpSettings!.properties)).toEqual(expect.arrayContaining(['host', 'port', 'from', 'to']));
     // A receiver's own settings may leave to its config what the channel requires.
     expect(schemas.EmailSmtpSettings!.required).toBeUndefined();
+  });
+
+  it('emits each shared schema once, under components/schemas, and refers to it everywhere else', () => {
+    // A receiver as answered: listed, created, replaced and read, globally and per tenant.
+    const receiverViewRefs = [...objectsIn(document.paths)].filter((node) => (node as { $ref?: string }).$ref === '#/components/schemas/ReceiverView');
+    expect(receiverViewRefs.length).toBeGreaterThanOrEqual(8);
+    expect(resolved(components.ReceiverView)).toEqual(jsonSchemaOf(receiverViewSchema, 'output'));
+    // No component's schema is left inlined anywhere: not in an operation, not in another component.
+    const bodies = new Map(Object.entries(components).map(([name, schema]) => [JSON.stringify(schema), name]));
+    for (const [name, component] of Object.entries(components)) {
+      const inlined = [...objectsIn(component)].slice(1).map((node) => bodies.get(JSON.stringify(node))).filter((found) => found !== undefined);
+      expect(inlined, name).toEqual([]);
+    }
+    const inlinedInPaths = [...objectsIn(document.paths)].map((node) => bodies.get(JSON.stringify(node))).filter((found) => found !== undefined);
+    expect(inlinedInPaths).toEqual([]);
+    // Every reference resolves.
+    const refs = [...objectsIn(document)].map((node) => (node as { $ref?: unknown }).$ref).filter((ref): ref is string => typeof ref === 'string');
+    for (const ref of new Set(refs)) expect(ref.split('/').slice(1).reduce<any>((at, part) => at?.[part], document), ref).toBeDefined();
+    // Each answer every operation may give is one shared response.
+    expect(operationAt('/v1/accounts/{account}/receivers/{name}', 'PUT')!.responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
   });
 
   it('flags a route added without a contract, naming the route', () => {
