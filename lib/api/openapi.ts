@@ -1,15 +1,7 @@
 import * as z from 'zod';
-import * as metricsEndpointSchemas from '../metric-rules/metrics-endpoint.js';
-import * as ruleGroupSchemas from '../metric-rules/rule-group.js';
-import * as adminSchemas from './admin-schemas.js';
-import * as alertmanagerSchemas from './alertmanager-v2.js';
 import { contractKey, routeContracts, type RouteContract } from './api-contract.js';
-import * as apiTypes from './api-types.js';
 import type { OperationContract } from './api-types.js';
-import * as receiverSchemas from './receivers-api.js';
-import * as ruleSchemas from './rules-api.js';
-import * as silenceSchemas from './silences-api.js';
-import * as tenantSchemas from './tenants-api.js';
+import { schemaComponents } from './openapi-components.js';
 
 /** The route table as the OpenAPI document needs it. */
 interface DocumentedRoute {
@@ -149,36 +141,8 @@ function withChannelSettings(schema: Record<string, unknown>, channels: readonly
   };
 }
 
-/** The modules whose exported `…Schema` zod schemas the contracts use: each becomes a named component (`receiverViewSchema` -> `ReceiverView`). */
-const SCHEMA_MODULES: ReadonlyArray<Record<string, unknown>> = [
-  adminSchemas,
-  receiverSchemas,
-  silenceSchemas,
-  tenantSchemas,
-  ruleSchemas,
-  alertmanagerSchemas,
-  apiTypes,
-  ruleGroupSchemas,
-  metricsEndpointSchemas,
-];
-
 /** Smaller schemas (a string with a pattern, a bare `{}`) read better inline than as a reference. */
 const MIN_COMPONENT_CHARS = 64;
-
-/** Every exported schema of SCHEMA_MODULES by component name; the first module exporting a name keeps it. */
-export function namedSchemas(modules: ReadonlyArray<Record<string, unknown>> = SCHEMA_MODULES): Map<string, z.ZodType> {
-  const named = new Map<string, z.ZodType>();
-  for (const module of modules) {
-    // Sorted: a module namespace lists its exports so, a module object of a test runner perhaps not, and the first of two equal schemas names them.
-    for (const [name, value] of Object.entries(module).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const component = /^(\w+)Schema$/.exec(name)?.[1];
-      if (component === undefined || !(value instanceof z.ZodType)) continue;
-      const title = component[0]!.toUpperCase() + component.slice(1);
-      if (!named.has(title)) named.set(title, value);
-    }
-  }
-  return named;
-}
 
 /**
  * Shared schemas emitted once under `components/schemas` and referred to by
@@ -281,7 +245,7 @@ const REF_PLACEHOLDER = 'tidings-shared-schema:';
 
 function generate(routes: readonly DocumentedRoute[], contracts: ReadonlyMap<string, RouteContract>, channels: ReadonlyMap<string, { settingsSchema: z.ZodType }>) {
   const channelNames = [...channels.keys()];
-  const shared = new SharedSchemas(namedSchemas());
+  const shared = new SharedSchemas(schemaComponents);
   const requestBody = (schema: z.ZodType) => {
     const plain = jsonSchemaOf(schema, 'input');
     const body = withChannelSettings(plain, channelNames);
