@@ -8,7 +8,7 @@ import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
-import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { lazyAlertPathStore } from './lazy-alert-paths.js';
 import type { ReplayFilter } from '../../lib/pipeline/dead-letters.js';
 import type { QueueName } from '../../lib/pipeline/queue.js';
 import { integerEnv, listEnv, requireEnv } from '../shared/environment.js';
@@ -42,7 +42,7 @@ function createDependencies() {
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Channels load with the first request about receivers or configs.
     channels: lazyChannelRegistry,
-    paths: new DynamoAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    paths: lazyAlertPathStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Replaying dead letters is rare: its SQS code loads when first needed.
     replay: async (queue: QueueName, filter: ReplayFilter, limit: number) => {
       const urls = { deadLetterUrl: requireEnv(`${queue.toUpperCase()}_DLQ_URL`), sourceUrl: requireEnv(`${queue.toUpperCase()}_QUEUE_URL`) };

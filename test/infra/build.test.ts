@@ -23,6 +23,7 @@ const LAZY_IN: Record<string, string[]> = {
   'lib/templates/renderer.ts': ['api'],
   'lib/aws/aws-channel-services.ts': ['api'],
   'functions/api/console-assets.ts': ['api'],
+  'lib/aws/dynamo-alert-path-store.ts': ['api'],
   // zod's JSON Schema generator: the OpenAPI document's alone (infra/zod-json-schema-on-demand.ts).
   'node_modules/zod/v4/core/json-schema-processors.js': ['api'],
   'node_modules/zod/v4/core/to-json-schema.js': ['api'],
