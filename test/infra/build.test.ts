@@ -35,7 +35,7 @@ const ZOD_JSON_SCHEMA = /node_modules\/zod\/v4\/core\/(json-schema-processors|to
 /**
  * The cold-start issue's bound on what a handler's import loads. Kept at 500 KB
  * on purpose: on 2026-12-02 the largest function (deliver) loads 475 KB and api
- * 419 KB, so routes and channels still to come have room; look for what only
+ * 418 KB, so routes and channels still to come have room; look for what only
  * some requests need (lazy-channels.ts, withLazyModules) before raising it.
  */
 const MAX_INITIAL_BYTES = 500_000;
