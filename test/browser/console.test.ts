@@ -84,6 +84,10 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('text/javascript');
     expect(script.headers.get('cache-control')).toContain('immutable');
+    // With a trailing slash, as a browser may complete the address: the same page.
+    const withSlash = await fetch(`${stack.httpUrl}/console/`);
+    expect(withSlash.status).toBe(200);
+    expect(await withSlash.text()).toBe(html);
     expect((await fetch(`${stack.httpUrl}/console/assets/..%2Fmanifest.json`)).status).toBe(404);
     expect((await fetch(`${stack.httpUrl}/console/assets/nothing.js`)).status).toBe(404);
   });
