@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { channelRegistry } from '../lib/notify/channel-registry.js';
+import { channelFieldsOf } from './console-channel-fields.js';
 
 /** What the console's build produced. */
 export interface BuiltConsole {
@@ -20,6 +22,7 @@ export const CONSOLE_ASSET_PATH = '/console/assets/';
  * minified script, one stylesheet and the icon, with content hashes in their
  * names (served as immutable), index.html naming them, and manifest.json listing the files
  * the api function may serve, so a request can never name anything else.
+ * The channels' settings forms are derived here from the channels' schemas.
  */
 export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
   const dir = join(outDir, 'console');
@@ -38,6 +41,8 @@ export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
     tsconfig: 'console/tsconfig.json',
     metafile: true,
     legalComments: 'none',
+    // The settings form of every channel, from the same schemas the API validates with.
+    define: { __TIDINGS_CHANNEL_FIELDS__: JSON.stringify(channelFieldsOf(channelRegistry)) },
     logLevel: 'warning',
   });
   const icon = readFileSync('console/icon.svg');

@@ -104,9 +104,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { value?: T
  * messages about the field describe it (so a screen reader reads both).
  * The child control takes `id` and `aria-describedby` from `describedBy(id)`.
  */
-export function Field({ id, label, help, error, field, children }: { id: string; label: string; help?: string; error?: unknown; field?: string; children: ComponentChildren }) {
+export function Field({ id, label, help, error, field, class: className = 'field', children }: { id: string; label: string; help?: string; error?: unknown; field?: string; class?: string | undefined; children: ComponentChildren }) {
   return (
-    <div class="field">
+    <div class={className}>
       <label for={id}>{label}</label>
       {children}
       {help !== undefined && <small id={`${id}-help`}>{help}</small>}
@@ -118,4 +118,55 @@ export function Field({ id, label, help, error, field, children }: { id: string;
 /** The ids of a field's help and error texts. */
 export function describedBy(id: string): string {
   return `${id}-help ${id}-error`;
+}
+
+/**
+ * The state of a list's load: loading (the first time), its error, or that it
+ * is empty. The page renders the items itself.
+ */
+export function LoadState<T>({ load, isEmpty, empty }: { load: { value?: T; error?: unknown; loading: boolean }; isEmpty: (value: T) => boolean; empty: string }) {
+  const { t } = useI18n();
+  if (load.error !== undefined) return <ErrorBox error={load.error} />;
+  if (load.value === undefined) return load.loading ? <p aria-busy="true">{t('common.loading')}</p> : null;
+  return isEmpty(load.value) ? <p class="empty">{empty}</p> : null;
+}
+
+/**
+ * A form's refusal where no field shows it: the error itself when the API
+ * named no field, and each message about a field the form has no place for.
+ */
+export function FormProblems({ error, shown }: { error: unknown; shown: readonly string[] }) {
+  if (error === undefined) return null;
+  const unshown = error instanceof ApiError ? error.otherThan(shown) : [];
+  return (
+    <>
+      {(!(error instanceof ApiError) || error.issues.length === 0) && <ErrorBox error={error} />}
+      {unshown.map((issue) => (
+        <p class="field-error" role="alert" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
+      ))}
+    </>
+  );
+}
+
+/** A form's submission: busy while it runs, and the error it ended with (cleared when it starts again). */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const run = async (action: () => Promise<void>) => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
+/** A refusal of the console's own, about one field, shown as the API's are. */
+export function fieldError(field: string, message: string): ApiError {
+  return new ApiError(400, message, [{ field, message }]);
 }

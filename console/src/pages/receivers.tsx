@@ -1,40 +1,18 @@
 import { useState } from 'preact/hooks';
 import { ApiError, basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, useLoad } from '../components.js';
+import { valuesOf, settingsOf, type SettingsValues } from '../channel-fields.js';
+import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, useLoad, useSubmit } from '../components.js';
+import { ChannelSelect, fieldsOf, settingPaths, SettingsForm } from '../settings-form.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
 import type { Matcher, Page, ReceiverView, TestSendResult } from '../types.js';
-import { startingSettingsText } from '../channel-settings.js';
 import { matcherText } from './silences.js';
 
-/** Every channel a receiver can use (README, Channels). */
-export const CHANNELS = [
-  'webhook',
-  'slack',
-  'email-smtp',
-  'email-ses',
-  'dingtalk',
-  'feishu',
-  'wecom',
-  'wecom-app',
-  'teams',
-  'discord',
-  'telegram',
-  'googlechat',
-  'pagerduty',
-  'pushover',
-  'sms-sns',
-  'sms-aliyun',
-  'sms-tencent',
-  'sms-huawei',
-] as const;
-
-/** The fields the form shows next to their input; the API's messages about any other field are listed above the button. */
+/** The fields the form shows next to their input, besides the settings; the API's messages about any other field are listed above the button. */
 const FORM_FIELDS = [
   'name',
   'channel',
-  'settings',
   'grouping.groupBy',
   'grouping.groupWait',
   'grouping.groupInterval',
@@ -125,7 +103,7 @@ type Form = {
   name: string;
   channel: string;
   enabled: boolean;
-  settings: string;
+  settings: SettingsValues;
   groupBy: string;
   groupWait: string;
   groupInterval: string;
@@ -142,7 +120,7 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
     name,
     channel: receiver?.channel ?? 'webhook',
     enabled: receiver?.enabled ?? true,
-    settings: receiver === undefined ? startingSettingsText('webhook') : JSON.stringify(receiver.settings, null, 2),
+    settings: valuesOf(fieldsOf(receiver?.channel ?? 'webhook'), receiver?.settings),
     groupBy: own.groupBy?.join(', ') ?? '',
     groupWait: own.groupWait ?? '',
     groupInterval: own.groupInterval ?? '',
@@ -159,7 +137,8 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
  * selectors, config selector, template set), so saving keeps them. Grouping
  * carries only what the receiver sets, so the rest keeps following the account.
  */
-function bodyOf(form: Form, settings: unknown, loaded: ReceiverView | undefined) {
+function bodyOf(form: Form, loaded: ReceiverView | undefined) {
+  const settings = settingsOf(fieldsOf(form.channel), form.settings);
   const grouping: Record<string, unknown> = {};
   const groupBy = form.groupBy
     .split(',')
@@ -199,53 +178,37 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
   const creating = name === undefined;
   const loaded = useLoad(() => (creating ? Promise.resolve(undefined) : call<ReceiverView>(session, 'GET', receiverPath(scope, name))), [scope.accountId, scope.tenantId, name]);
   const [form, setForm] = useState<Form | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState<ReceiverView | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
+  const error = submit.error;
   const testSend = useTestSend(session, scope);
   const current = saved ?? loaded.value;
   const values = form ?? (loaded.loading ? undefined : formOf(loaded.value, name ?? ''));
   if (loaded.error !== undefined) return <ErrorBox error={loaded.error} />;
   if (values === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
   const set = (patch: Partial<Form>) => setForm({ ...values, ...patch });
-  const input = (field: keyof Form, id: string) => ({
+  const input = (field: Exclude<keyof Form, 'settings' | 'enabled'>, id: string) => ({
     id,
     name: field,
-    value: values[field] as string,
+    value: values[field],
     'aria-describedby': describedBy(id),
     onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => set({ [field]: e.currentTarget.value }),
   });
+  const fields = fieldsOf(values.channel);
 
-  const save = async (event: Event) => {
+  const save = (event: Event) => {
     event.preventDefault();
-    setError(undefined);
     setSaved(undefined);
-    let settings: unknown;
-    try {
-      settings = JSON.parse(values.settings);
-    } catch (parseError) {
-      setError(new ApiError(400, t('receivers.settingsNotJson'), [{ field: 'settings', message: (parseError as Error).message }]));
-      return;
-    }
     const target = creating ? values.name.trim() : name;
-    if (target === '') {
-      setError(new ApiError(400, t('receivers.nameRequired'), [{ field: 'name', message: t('receivers.nameRequired') }]));
-      return;
-    }
-    setBusy(true);
-    try {
+    void submit.run(async () => {
+      if (target === '') throw fieldError('name', t('receivers.nameRequired'));
       const version = current?.version;
-      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), bodyOf(values, settings, current), version === undefined ? {} : { 'if-match': `"${version}"` });
+      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), bodyOf(values, current), version === undefined ? {} : { 'if-match': `"${version}"` });
       setSaved(result);
       setForm(formOf(result, target));
       if (creating) location.hash = href(scope.tenantId, 'receivers', target, { saved: '1' });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const unshown = error instanceof ApiError ? error.otherThan(FORM_FIELDS) : [];
 
   return (
     <section>
@@ -255,37 +218,33 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
           {t('receivers.saved', { version: (saved ?? current)!.version })}
         </p>
       )}
-      <form class="form" onSubmit={(event) => void save(event)} noValidate>
+      <form class="form" onSubmit={save} noValidate>
         {creating && (
           <Field id="name" label={t('receivers.name')} error={error} field="name">
             <input {...input('name', 'name')} required />
           </Field>
         )}
-        <Field id="channel" label={t('receivers.channel')} error={error} field="channel">
-          <select
-            id="channel"
-            name="channel"
-            value={values.channel}
-            onChange={(e) => {
-              const channel = e.currentTarget.value;
-              // Untouched starting settings follow the channel; anything typed stays.
-              set({ channel, ...(values.settings === startingSettingsText(values.channel) ? { settings: startingSettingsText(channel) } : {}) });
-            }}
-            aria-describedby={describedBy('channel')}
-          >
-            {CHANNELS.map((channel) => (
-              <option key={channel} value={channel}>
-                {channel}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChannelSelect
+          id="channel"
+          value={values.channel}
+          error={error}
+          onChange={(channel) => set({ channel, settings: valuesOf(fieldsOf(channel), channel === current?.channel ? current.settings : undefined) })}
+        />
         <label class="check">
           <input type="checkbox" name="enabled" checked={values.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
         </label>
-        <Field id="settings" label={t('receivers.settings')} help={t('receivers.settingsHelp')} error={error} field="settings">
-          <textarea {...input('settings', 'settings')} rows={Math.max(4, values.settings.split('\n').length + 1)} spellcheck={false} />
-        </Field>
+        <fieldset class="settings">
+          <legend>{t('receivers.settings')}</legend>
+          <p class="muted">{t('receivers.settingsHelp')}</p>
+          <SettingsForm
+            fields={fields}
+            values={values.settings}
+            onChange={(settings) => set({ settings })}
+            error={error}
+            idPrefix="setting"
+            stored={values.channel === current?.channel ? current.settings : undefined}
+          />
+        </fieldset>
         <fieldset>
           <legend>{t('receivers.grouping')}</legend>
           {current !== undefined && (
@@ -331,11 +290,8 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
         <Field id="time-zone" label={t('receivers.timeZone')} error={error} field="presentation.timeZone">
           <input {...input('timeZone', 'time-zone')} placeholder="Europe/Berlin" />
         </Field>
-        {error !== undefined && (!(error instanceof ApiError) || error.issues.length === 0 || unshown.length > 0) && <ErrorBox error={error} />}
-        {unshown.map((issue) => (
-          <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
-        ))}
-        <button type="submit" disabled={busy}>
+        <FormProblems error={error} shown={[...FORM_FIELDS, ...settingPaths(fields)]} />
+        <button type="submit" disabled={submit.busy}>
           {t('receivers.save')}
         </button>
       </form>
