@@ -12,6 +12,8 @@ export interface BuiltConsole {
   dir: string;
   /** Bytes of the console's JavaScript, gzip-compressed (the budget is 150 KB). */
   scriptGzipBytes: number;
+  /** The source files bundled into it. */
+  inputs: string[];
 }
 
 /** The path every asset is served under; index.html names them absolutely, so it works at /console and below. */
@@ -58,7 +60,7 @@ export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
     .replace('%ICON%', `${CONSOLE_ASSET_PATH}${iconName}`);
   writeFileSync(join(dir, 'index.html'), html);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ assets: outputs }));
-  return { dir, scriptGzipBytes: gzipSync(readFileSync(join(dir, 'assets', script))).length };
+  return { dir, scriptGzipBytes: gzipSync(readFileSync(join(dir, 'assets', script))).length, inputs: Object.keys(result.metafile.inputs) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -154,8 +154,9 @@ export function ClustersPage({ session, scope }: { session: Session; scope: Scop
                       )}
                     </td>
                     <td>
-                      {token.live && (
-                        <button type="button" disabled={busy} onClick={() => void revoke(cluster, token.id)}>
+                      {/* A token issued before tokens had ids cannot be named, so not revoked alone: rotate instead. */}
+                      {token.live && token.id !== null && (
+                        <button type="button" disabled={busy} onClick={() => void revoke(cluster, token.id!)}>
                           {t('clusters.revoke')}
                         </button>
                       )}

@@ -56,9 +56,9 @@ export function ExplainPage({ session, scope, params }: { session: Session; scop
       </form>
       {result !== undefined && (
         <div class="explanation">
-          {result.visibleToTenant !== undefined && <p>{result.visibleToTenant ? t('explain.visible') : t('explain.notVisible')}</p>}
-          {result.tenants !== undefined && <p>{t('trail.tenants', { list: result.tenants.map((x) => `${x.tenantId} (${x.via})`).join(', ') || '–' })}</p>}
-          {result.routers !== undefined && result.routers.length > 0 && <p>{t('trail.routers', { list: result.routers.join(', ') })}</p>}
+          {'visibleToTenant' in result && <p>{result.visibleToTenant ? t('explain.visible') : t('explain.notVisible')}</p>}
+          {'tenants' in result && <p>{t('trail.tenants', { list: result.tenants.map((x) => `${x.tenantId} (${x.via})`).join(', ') || '–' })}</p>}
+          {'routers' in result && result.routers.length > 0 && <p>{t('trail.routers', { list: result.routers.join(', ') })}</p>}
           {result.receivers.length === 0 && <p class="empty">{t('explain.noReceivers')}</p>}
           <table class="decisions-table">
             <thead>

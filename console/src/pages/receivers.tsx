@@ -33,9 +33,9 @@ function TestSendOutcome({ result }: { result: TestSendResult | ApiError | Error
   if (result instanceof Error) return <ErrorBox error={result} />;
   return (
     <p class={result.ok ? 'test-result ok' : 'test-result failed'} role="status" data-ok={String(result.ok)}>
-      {result.ok ? t('receivers.testOk', { status: result.statusCode ?? '–' }) : t('receivers.testFailed', { error: result.error ?? '' })}
-      {!result.ok && result.statusCode !== undefined && ` (HTTP ${result.statusCode})`}
-      {result.fields !== undefined && result.fields.length > 0 && ` [${result.fields.join(', ')}]`}
+      {result.ok ? t('receivers.testOk', { status: result.statusCode }) : t('receivers.testFailed', { error: result.error })}
+      {!result.ok && 'statusCode' in result && result.statusCode !== undefined && ` (HTTP ${result.statusCode})`}
+      {'fields' in result && result.fields !== undefined && result.fields.length > 0 && ` [${result.fields.join(', ')}]`}
     </p>
   );
 }
