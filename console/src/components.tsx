@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { useI18n } from './i18n.js';
-import type { LabelSet } from './types.js';
+import type { LabelSet, Page } from './types.js';
 
 /** A time in the browser's zone and language, with UTC on hover. */
 export function Time({ at }: { at: string | undefined }) {
@@ -169,4 +169,34 @@ export function useSubmit() {
 /** A refusal of the console's own, about one field, shown as the API's are. */
 export function fieldError(field: string, message: string): ApiError {
   return new ApiError(400, message, [{ field, message }]);
+}
+
+/**
+ * A paged list: the first page, then each next one appended by `more` while
+ * the API answers a cursor. `reload` starts again from the first page.
+ */
+export function usePaged<T>(loadPage: (cursor: string | undefined) => Promise<Page<T>>, deps: unknown[]) {
+  const first = useLoad(() => loadPage(undefined), deps);
+  // `started`: a later page was asked for, so its cursor (or none, at the end) is the next one, not the first page's.
+  type Later = { items: T[]; started: boolean; next?: string | undefined; error?: unknown; loading: boolean };
+  const [later, setLater] = useState<Later>({ items: [], started: false, loading: false });
+  useEffect(() => setLater({ items: [], started: false, loading: false }), [first.value]);
+  const next = later.started ? later.next : first.value?.cursor;
+  const more = () => {
+    if (next === undefined || later.loading) return;
+    setLater((previous) => ({ ...previous, loading: true }));
+    loadPage(next).then(
+      (page) => setLater((previous) => ({ items: [...previous.items, ...page.items], started: true, next: page.cursor, loading: false })),
+      (error: unknown) => setLater((previous) => ({ ...previous, error, loading: false })),
+    );
+  };
+  return {
+    items: [...(first.value?.items ?? []), ...later.items],
+    first,
+    hasMore: next !== undefined,
+    loadingMore: later.loading,
+    error: first.error ?? later.error,
+    more,
+    reload: first.reload,
+  };
 }
