@@ -193,7 +193,8 @@ export function usePaged<T>(loadPage: (cursor: string | undefined) => Promise<Pa
   return {
     items: [...(first.value?.items ?? []), ...later.items],
     first,
-    hasMore: next !== undefined,
+    // Not while the first page reloads: its cursor is about to change.
+    hasMore: !first.loading && next !== undefined,
     loadingMore: later.loading,
     error: first.error ?? later.error,
     more,

@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local/stack.js';
-import { chromiumExecutable, launchChromium } from '../helpers/browser.js';
+import { chromiumExecutable, consolePages, launchChromium } from '../helpers/browser.js';
 import { HOSTILE_SUMMARY, seedConsoleAccount } from '../helpers/console-fixtures.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { adminClient, startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
@@ -16,23 +16,8 @@ let stack: LocalStack;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 let browser: Browser;
 let account: Awaited<ReturnType<typeof seedConsoleAccount>>;
-/** Content-Security-Policy violations and uncaught errors seen on any page: there must be none. */
-const pageProblems: string[] = [];
-const contexts: BrowserContext[] = [];
-
-/** A fresh browser context (its own sessionStorage), so each test signs in anew. */
-async function aPage(): Promise<Page> {
-  const context = await browser.newContext();
-  // Below the test's own timeout, so a wait that fails says what it waited for.
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
-  });
-  page.on('pageerror', (error) => pageProblems.push(String(error)));
-  return page;
-}
+const pages = consolePages(() => browser, () => `${stack.httpUrl}/console`);
+const aPage = pages.open;
 
 async function postAlert(labels: Record<string, string>): Promise<void> {
   const response = await fetch(`${stack.httpUrl}/ingest/${account.cluster.id}/alertmanager`, {
@@ -43,13 +28,7 @@ async function postAlert(labels: Record<string, string>): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function signIn(page: Page, key: string, accountId?: string): Promise<void> {
-  await page.goto(`${stack.httpUrl}/console`);
-  await page.getByLabel('API key').fill(key);
-  if (accountId !== undefined) await page.getByLabel('Account', { exact: true }).fill(accountId);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Silences' }).waitFor();
-}
+const signIn = pages.signIn;
 
 describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}`, () => {
   beforeAll(async () => {
@@ -59,7 +38,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
+    await pages.closeAll();
     await browser?.close();
     await stack?.stop();
     await receiver?.close();
@@ -546,6 +525,6 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
   });
 
   it('met no Content-Security-Policy violation and no script error on any page', () => {
-    expect(pageProblems).toEqual([]);
+    expect(pages.problems).toEqual([]);
   });
 });

@@ -92,9 +92,9 @@ function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
 function bodyOf(form: GroupForm): Record<string, unknown> {
   const rules = form.rules.map((rule, index) => {
     const labels = parseLabels(rule.labels);
-    if ('badLine' in labels) throw fieldError(`rules.${index}.labels`, labels.badLine);
+    if ('badLine' in labels) throw fieldError(`rules[${index}].labels`, labels.badLine);
     const annotations = parseLabels(rule.annotations);
-    if ('badLine' in annotations) throw fieldError(`rules.${index}.annotations`, annotations.badLine);
+    if ('badLine' in annotations) throw fieldError(`rules[${index}].annotations`, annotations.badLine);
     const { expr: _expr, for: _for, ...kept } = rule.loaded ?? {};
     return {
       ...kept,
@@ -234,12 +234,12 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
       {form.rules.map((rule, index) => {
         const id = (field: string) => `rule-${index}-${field}`;
         const input = (field: 'alert' | 'for', label: string) => (
-          <Field id={id(field)} label={label} error={error} field={`rules.${index}.${field}`}>
+          <Field id={id(field)} label={label} error={error} field={`rules[${index}].${field}`}>
             <input id={id(field)} value={rule[field]} onInput={(e) => setRule(index, { [field]: e.currentTarget.value })} aria-describedby={describedBy(id(field))} />
           </Field>
         );
         const area = (field: 'expr' | 'labels' | 'annotations', label: string, rows: number) => (
-          <Field id={id(field)} label={label} error={error} field={`rules.${index}.${field}`}>
+          <Field id={id(field)} label={label} error={error} field={`rules[${index}].${field}`}>
             <textarea id={id(field)} rows={rows} spellcheck={false} value={rule[field]} onInput={(e) => setRule(index, { [field]: e.currentTarget.value })} aria-describedby={describedBy(id(field))} />
           </Field>
         );
@@ -251,7 +251,7 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
             {rule.loaded?.exprBuilder !== undefined && <p class="muted">{t('ruleGroups.builderKept')}</p>}
             {rule.loaded?.levels !== undefined && <p class="muted">{t('ruleGroups.levelsKept', { count: rule.loaded.levels.length })}</p>}
             {input('for', t('ruleGroups.for'))}
-            <Field id={id('severity')} label={t('ruleGroups.severity')} error={error} field={`rules.${index}.severity`}>
+            <Field id={id('severity')} label={t('ruleGroups.severity')} error={error} field={`rules[${index}].severity`}>
               <select id={id('severity')} value={rule.severity} onChange={(e) => setRule(index, { severity: e.currentTarget.value })}>
                 {SEVERITIES.map((s) => (
                   <option key={s} value={s}>

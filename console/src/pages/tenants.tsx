@@ -99,10 +99,18 @@ export function TenantsPage({ session, scope }: { session: Session; scope: Scope
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [issued, setIssued] = useState<{ tenantId: string; key: TenantKey } | undefined>(undefined);
   const action = useSubmit();
+  // A tenant changed in place (edited, a key issued or revoked) shows as it is now without reloading every page.
+  const [changed, setChanged] = useState<Record<string, TenantView>>({});
+  const refresh = async (tenantId: string) => {
+    const tenant = await call<TenantView>(session, 'GET', tenantPath(scope, tenantId));
+    setChanged((previous) => ({ ...previous, [tenant.id]: tenant }));
+  };
   const saved = (tenant: TenantView) => {
+    const created = editing === 'new';
     setEditing(undefined);
     setNotice(t('tenants.saved', { id: tenant.id, version: tenant.version }));
-    tenants.reload();
+    if (created) tenants.reload();
+    else setChanged((previous) => ({ ...previous, [tenant.id]: tenant }));
   };
   const act = (run: () => Promise<void>) => {
     setNotice(undefined);
@@ -137,7 +145,7 @@ export function TenantsPage({ session, scope }: { session: Session; scope: Scope
       {action.error !== undefined && <ErrorBox error={action.error} />}
       <LoadState load={tenants.first} isEmpty={(page) => page.items.length === 0} empty={t('tenants.empty')} />
       <ul class="receivers">
-        {tenants.items.map((tenant) => (
+        {tenants.items.map((listed) => changed[listed.id] ?? listed).map((tenant) => (
           <li key={tenant.id} class="receiver-row" data-tenant={tenant.id}>
             <a href={href(tenant.id, 'alerts')}>
               <strong>{tenant.displayName === '' ? tenant.id : `${tenant.displayName} (${tenant.id})`}</strong>
@@ -149,7 +157,7 @@ export function TenantsPage({ session, scope }: { session: Session; scope: Scope
                   {t('tenants.key', { id: key.id })} · <Time at={key.createdAt} />{' '}
                   <button type="button" disabled={action.busy} onClick={() => act(async () => {
                     await call(session, 'DELETE', `${tenantPath(scope, tenant.id)}/keys/${encodeURIComponent(key.id)}`);
-                    tenants.reload();
+                    await refresh(tenant.id);
                   })}>
                     {t('tenants.revoke')}
                   </button>
@@ -161,7 +169,7 @@ export function TenantsPage({ session, scope }: { session: Session; scope: Scope
             </button>{' '}
             <button type="button" disabled={action.busy} onClick={() => act(async () => {
               setIssued({ tenantId: tenant.id, key: await call<TenantKey>(session, 'POST', `${tenantPath(scope, tenant.id)}/keys`) });
-              tenants.reload();
+              await refresh(tenant.id);
             })}>
               {t('tenants.issueKey')}
             </button>{' '}
