@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, basePath, call, type Scope } from '../api.js';
 import { valuesOf, settingsOf, type SettingsValues } from '../channel-fields.js';
-import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, useLoad, useSubmit } from '../components.js';
+import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, LoadState, useLoad, useSubmit } from '../components.js';
 import { ChannelSelect, fieldsOf, settingPaths, SettingsForm } from '../settings-form.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
@@ -70,9 +70,7 @@ export function ReceiversPage({ session, scope }: { session: Session; scope: Sco
           {t('receivers.new')}
         </a>
       </p>
-      {receivers.loading && <p aria-busy="true">{t('common.loading')}</p>}
-      {receivers.error !== undefined && <ErrorBox error={receivers.error} />}
-      {receivers.value !== undefined && receivers.value.items.length === 0 && <p class="empty">{t('receivers.empty')}</p>}
+      <LoadState load={receivers} isEmpty={(page) => page.items.length === 0} empty={t('receivers.empty')} />
       <ul class="receivers">
         {(receivers.value?.items ?? []).map((receiver) => (
           <li key={receiver.name} class="receiver-row" data-receiver={receiver.name}>
