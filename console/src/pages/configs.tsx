@@ -79,6 +79,7 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
           value={channel}
           error={submit.error}
           onChange={(next) => {
+            submit.setError(undefined);
             setChannel(next);
             setSettings(valuesOf(fieldsOf(next), undefined));
           }}

@@ -226,7 +226,11 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
           id="channel"
           value={values.channel}
           error={error}
-          onChange={(channel) => set({ channel, settings: valuesOf(fieldsOf(channel), channel === current?.channel ? current.settings : undefined) })}
+          onChange={(channel) => {
+            // The last refusal was about the other channel's settings.
+            submit.setError(undefined);
+            set({ channel, settings: valuesOf(fieldsOf(channel), channel === current?.channel ? current.settings : undefined) });
+          }}
         />
         <label class="check">
           <input type="checkbox" name="enabled" checked={values.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}

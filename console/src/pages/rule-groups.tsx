@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, Labels, LoadState, useLoad, useSubmit } from '../components.js';
+import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import { parseLabels } from '../labels-text.js';
 import type { Session } from '../session.js';
@@ -136,6 +136,7 @@ function DryRunReport({ report }: { report: RuleGroupDryRun }) {
               <li key={i} class="dry-run-alert">
                 <Badge kind={alert.state === 'firing' ? 'active' : 'pending'}>{alert.state}</Badge> {t('ruleGroups.value', { value: alert.value === null ? '±Inf/NaN' : alert.value })}{' '}
                 <Labels labels={alert.labels} />
+                {Object.keys(alert.annotations).length > 0 && <PairsTable caption={t('alert.annotations')} pairs={alert.annotations} />}
               </li>
             ))}
           </ul>
