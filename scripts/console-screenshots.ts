@@ -149,8 +149,11 @@ try {
 
   await operator.getByRole('link', { name: 'Tenants' }).click();
   await operator.locator('li[data-tenant="team-a"]').waitFor();
-  await operator.locator('li[data-tenant="team-b"]').getByRole('button', { name: 'Issue a key' }).click();
-  await operator.locator('.new-key').waitFor();
+  await operator.getByRole('button', { name: 'New tenant' }).click();
+  await operator.getByLabel('Name', { exact: true }).fill('team-c');
+  await operator.getByLabel('Namespaces (cluster/namespace, one per line)').fill('prod-eu/search\nprod-eu');
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await operator.locator('#tenant-bindings-error').waitFor();
   await shoot(operator, '17-tenants');
 
   await page.goto(`${stack.httpUrl}/console#/tenants/team-a/configs`);
