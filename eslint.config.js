@@ -63,6 +63,8 @@ export default tseslint.config(
   {
     files: ['console/**/*.ts', 'console/**/*.tsx'],
     rules: {
+      // console/tsconfig.json has Node's types only for the API types it takes from lib/: a browser has none of these.
+      'no-restricted-globals': ['error', ...['process', 'Buffer', 'global', 'require', '__dirname', '__filename', 'setImmediate'].map((name) => ({ name, message: 'The console runs in a browser.' }))],
       'no-restricted-syntax': [
         'error',
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text: user strings (labels, annotations, messages) must never become HTML.' },
