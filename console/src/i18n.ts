@@ -297,8 +297,8 @@ const en = {
   "ruleGroups.namespace": "Namespace",
   "ruleGroups.cluster": "Cluster",
   "ruleGroups.clusterHelp": "Empty: every cluster where the tenant has this namespace.",
-  "ruleGroups.clusters": "Clusters (comma-separated; empty: all)",
-  "ruleGroups.namespaces": "Namespaces matching (regular expression; empty: all)",
+  "ruleGroups.clusters": "Clusters",
+  "ruleGroups.namespaces": "Namespaces",
   "ruleGroups.interval": "Evaluation interval",
   "ruleGroups.rule": "Rule {n}",
   "ruleGroups.alert": "Alert name",
@@ -319,6 +319,7 @@ const en = {
   "ruleGroups.evaluatedIn": "Evaluated in cluster {cluster}, as the rules run there:",
   "ruleGroups.noAlerts": "No alert now.",
   "ruleGroups.value": "value {value}",
+  "ruleGroups.selectorHelp": "Names, comma-separated, or one matcher: =~regex, !~regex, =name, !=name. Empty: all.",
 };
 
 export type MessageKey = keyof typeof en;
@@ -619,8 +620,8 @@ const zhCN: Record<MessageKey, string> = {
   "ruleGroups.namespace": "命名空间",
   "ruleGroups.cluster": "集群",
   "ruleGroups.clusterHelp": "留空：租户拥有此命名空间的所有集群。",
-  "ruleGroups.clusters": "集群（逗号分隔；留空：全部）",
-  "ruleGroups.namespaces": "匹配的命名空间（正则表达式；留空：全部）",
+  "ruleGroups.clusters": "集群",
+  "ruleGroups.namespaces": "命名空间",
   "ruleGroups.interval": "评估间隔",
   "ruleGroups.rule": "规则 {n}",
   "ruleGroups.alert": "告警名称",
@@ -641,6 +642,7 @@ const zhCN: Record<MessageKey, string> = {
   "ruleGroups.evaluatedIn": "在集群 {cluster} 中评估，即规则在该集群运行的形式：",
   "ruleGroups.noAlerts": "当前没有告警。",
   "ruleGroups.value": "值 {value}",
+  "ruleGroups.selectorHelp": "名称（逗号分隔），或一个匹配器：=~正则、!~正则、=名称、!=名称。留空：全部。",
 };
 
 export type Language = 'en' | 'zh-CN';

@@ -3,6 +3,7 @@ import { basePath, call, type Scope } from '../api.js';
 import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import { parseLabels } from '../labels-text.js';
+import { parseSelector, selectorText } from '../name-selector.js';
 import type { Session } from '../session.js';
 import type { LabelSet, Page, RuleGroup, RuleGroupDryRun } from '../types.js';
 
@@ -24,19 +25,13 @@ function collectionOf(scope: Scope, level: Level): string {
 function targetOf(group: RuleGroup): string {
   if (group.level === 'namespace') return `${group.cluster ?? '*'}/${group.namespace}`;
   if (group.level === 'cluster') return group.cluster;
-  const selector = (s: typeof group.clusterSelector) => (s === undefined ? '*' : 'inValues' in s ? s.inValues.join(', ') : `${s.matcher.type}"${s.matcher.value}"`);
-  return `${selector(group.clusterSelector)} / ${selector(group.namespaceSelector)}`;
+  return `${selectorText(group.clusterSelector) || '*'} / ${selectorText(group.namespaceSelector) || '*'}`;
 }
 
 const labelsText = (labels: LabelSet | undefined) =>
   Object.entries(labels ?? {})
     .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
     .join('\n');
-const list = (text: string) =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 
 interface RuleForm {
   /** The rule as loaded: what the form does not edit (a builder, levels, inhibit labels) is kept from it. */
@@ -65,14 +60,13 @@ interface GroupForm {
 const newRule = (): RuleForm => ({ alert: '', expr: '', for: '', severity: 'warning', labels: '', annotations: '', disable: false });
 
 function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
-  const selectorText = (s: { inValues: string[] } | { matcher: { type: string; value: string } } | undefined) => (s !== undefined && 'inValues' in s ? s.inValues.join(', ') : '');
   return {
     level: group?.level ?? level,
     name: group?.name ?? '',
     namespace: group?.level === 'namespace' ? group.namespace : '',
     cluster: group?.level === 'namespace' ? (group.cluster ?? '') : group?.level === 'cluster' ? group.cluster : '',
     clusters: group?.level === 'global' ? selectorText(group.clusterSelector) : '',
-    namespaces: group?.level === 'global' && group.namespaceSelector !== undefined && 'matcher' in group.namespaceSelector ? group.namespaceSelector.matcher.value : '',
+    namespaces: group?.level === 'global' ? selectorText(group.namespaceSelector) : '',
     interval: group?.interval ?? '',
     enabled: group?.enabled ?? true,
     rules: (group?.rules ?? [undefined]).map((rule: Rule | undefined) => rule === undefined ? newRule() : ({
@@ -110,11 +104,9 @@ function bodyOf(form: GroupForm): Record<string, unknown> {
   const common = { enabled: form.enabled, ...(form.interval.trim() === '' ? {} : { interval: form.interval.trim() }), rules };
   if (form.level === 'namespace') return { ...common, namespace: form.namespace.trim(), ...(form.cluster.trim() === '' ? {} : { cluster: form.cluster.trim() }) };
   if (form.level === 'cluster') return { ...common, cluster: form.cluster.trim() };
-  return {
-    ...common,
-    ...(list(form.clusters).length === 0 ? {} : { clusterSelector: { inValues: list(form.clusters) } }),
-    ...(form.namespaces.trim() === '' ? {} : { namespaceSelector: { matcher: { type: '=~', value: form.namespaces.trim() } } }),
-  };
+  const clusterSelector = parseSelector(form.clusters);
+  const namespaceSelector = parseSelector(form.namespaces);
+  return { ...common, ...(clusterSelector === undefined ? {} : { clusterSelector }), ...(namespaceSelector === undefined ? {} : { namespaceSelector }) };
 }
 
 /** What a dry run found: each rule as run (matchers injected) and the alerts it would raise now, or its query's error. */
@@ -218,10 +210,10 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
       )}
       {form.level === 'global' && (
         <>
-          <Field id="group-clusters" label={t('ruleGroups.clusters')} error={error} field="clusterSelector">
+          <Field id="group-clusters" label={t('ruleGroups.clusters')} help={t('ruleGroups.selectorHelp')} error={error} field="clusterSelector">
             <input {...text('clusters', 'group-clusters')} />
           </Field>
-          <Field id="group-namespaces" label={t('ruleGroups.namespaces')} error={error} field="namespaceSelector">
+          <Field id="group-namespaces" label={t('ruleGroups.namespaces')} help={t('ruleGroups.selectorHelp')} error={error} field="namespaceSelector">
             <input {...text('namespaces', 'group-namespaces')} />
           </Field>
         </>
