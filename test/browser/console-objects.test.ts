@@ -200,6 +200,42 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await page.locator('main').textContent()).not.toContain(key);
   });
 
+  it("lets the operator write a global rule group whose selectors survive an edit, and dry-run it in a cluster", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Rule groups' }).click();
+    await page.getByRole('heading', { name: 'Global rule groups' }).waitFor();
+
+    // Act: a global group over two clusters and the kube- namespaces
+    await page.getByRole('button', { name: 'New rule group' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('crashloops');
+    await page.getByLabel('Level').selectOption('global');
+    await page.getByLabel('Clusters', { exact: true }).fill('prod-eu, prod-us');
+    await page.getByLabel('Namespaces', { exact: true }).fill('=~kube-.*');
+    await page.getByLabel('Alert name').fill('PodCrashLooping');
+    await page.getByLabel('Expression (PromQL)').fill('increase(kube_pod_container_status_restarts_total[15m]) > 3');
+    await page.getByLabel('Cluster to evaluate in').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run these rules' }).click();
+    await page.locator('.dry-run-rule').first().waitFor();
+    const injected = await page.locator('.dry-run-rule pre.expr').textContent();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-rule-group="crashloops"]');
+    await row.waitFor();
+
+    // Act: edited (disabled), its selectors untouched
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Enabled').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('disabled').waitFor();
+
+    // Assess
+    expect(injected).toContain('cluster="prod-eu"');
+    expect(await row.textContent()).toContain('prod-eu, prod-us / =~kube-.*');
+    const stored = (await admin('GET', '/global-rule-groups/crashloops')) as { enabled: boolean; clusterSelector: unknown; namespaceSelector: unknown; version: number };
+    expect(stored).toMatchObject({ enabled: false, version: 2, clusterSelector: { inValues: ['prod-eu', 'prod-us'] }, namespaceSelector: { matcher: { type: '=~', value: 'kube-.*' } } });
+  });
+
   it('met no Content-Security-Policy violation and no script error on any page', () => {
     expect(pages.problems).toEqual([]);
   });
