@@ -133,6 +133,8 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     await page.getByRole('link', { name: 'Templates' }).click();
     await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
     const ownTemplates = await page.locator('main').textContent();
+    await page.getByRole('link', { name: 'Tenant', exact: true }).click();
+    const ownTenant = await page.locator('.card[data-tenant="team-a"]').textContent();
     await page.goto(`${stack.httpUrl}/console#/tenants/team-b/rule-groups`);
     await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
     await page.goto(`${stack.httpUrl}/console#/tenants/team-b/templates`);
@@ -146,6 +148,8 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(ownGroups).not.toContain('b-payments');
     expect(ownGroups).not.toContain('BPaymentsDown');
     expect(ownTemplates).not.toContain('b-secret-layout');
+    expect(ownTenant).toContain('prod-eu/shop');
+    expect(ownTenant).not.toContain('pay');
     expect(apiCalls.filter((path) => !path.includes('/tenants/team-a'))).toEqual([]);
     expect([groupsOfB.status, setsOfB.status, clusterGroups.status]).toEqual([403, 403, 403]);
   });
