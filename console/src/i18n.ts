@@ -320,6 +320,8 @@ const en = {
   "ruleGroups.noAlerts": "No alert now.",
   "ruleGroups.value": "value {value}",
   "ruleGroups.selectorHelp": "Names, comma-separated, or one matcher: =~regex, !~regex, =name, !=name. Empty: all.",
+  "receivers.templateSet": "Template set",
+  "receivers.templateSetHelp": "Empty: the channel's default templates. The set's own templates replace those defaults.",
 };
 
 export type MessageKey = keyof typeof en;
@@ -643,6 +645,8 @@ const zhCN: Record<MessageKey, string> = {
   "ruleGroups.noAlerts": "当前没有告警。",
   "ruleGroups.value": "值 {value}",
   "ruleGroups.selectorHelp": "名称（逗号分隔），或一个匹配器：=~正则、!~正则、=名称、!=名称。留空：全部。",
+  "receivers.templateSet": "模板集",
+  "receivers.templateSetHelp": "留空：使用渠道默认模板。模板集中的模板会替换这些默认模板。",
 };
 
 export type Language = 'en' | 'zh-CN';

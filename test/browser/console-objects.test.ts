@@ -88,7 +88,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await stored.json()).toMatchObject({ namespace: 'shop', rules: [{ alert: 'WebDown', expr: 'up{job="web"} == 3' }] });
   });
 
-  it("lets a tenant write a template set, showing the compile error by its template, and a language pack", async () => {
+  it("lets a tenant write a template set, showing the compile error by its template, and a language pack, and a receiver use the set", async () => {
     // Prepare
     const page = await pages.open();
     await pages.signIn(page, keyA);
@@ -114,6 +114,21 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(titleError).toMatch(/\S/);
     expect(await page.locator('li[data-template-set="compact"]').textContent()).toContain('title');
     expect(await page.locator('li[data-language-pack="de"]').textContent()).toContain('1 entries');
+
+    // Act: a receiver of the tenant's takes the set; its URL, a secret, is typed again to save
+    await admin('PUT', '/tenants/team-a/receivers/shop-hook', { channel: 'webhook', settings: { url: 'https://hooks.example/shop/k3y' } });
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-a/receivers/shop-hook`);
+    await page.locator('#template-sets option[value="compact"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Template set').fill('compact');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const urlRequired = await page.locator('#setting-url-error').textContent();
+    await page.locator('#setting-url').fill('https://hooks.example/shop/k3y');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 2).').waitFor();
+
+    // Assess
+    expect(urlRequired).toMatch(/\S/);
+    expect(await admin('GET', '/tenants/team-a/receivers/shop-hook')).toMatchObject({ presentation: { templateSet: 'compact' }, settings: { url: 'https://hooks.example/<redacted>' } });
   });
 
   it("shows a tenant none of another tenant's rule groups and templates, and the API refuses them", async () => {

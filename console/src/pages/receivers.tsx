@@ -6,7 +6,7 @@ import { ChannelSelect, fieldsOf, settingPaths, SettingsForm } from '../settings
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
-import type { Matcher, Page, ReceiverView, TestSendResult } from '../types.js';
+import type { Matcher, Page, ReceiverView, TemplateSet, TestSendResult } from '../types.js';
 import { matcherText } from './silences.js';
 
 /** The fields the form shows next to their input, besides the settings; the API's messages about any other field are listed above the button. */
@@ -21,6 +21,7 @@ const FORM_FIELDS = [
   'filter',
   'presentation.language',
   'presentation.timeZone',
+  'presentation.templateSet',
 ];
 
 function receiverPath(scope: Scope, name: string): string {
@@ -110,6 +111,7 @@ type Form = {
   matchers: string;
   language: string;
   timeZone: string;
+  templateSet: string;
 };
 
 function formOf(receiver: ReceiverView | undefined, name: string): Form {
@@ -127,6 +129,7 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
     matchers: (receiver?.filter?.matchers ?? []).map((m: string | Matcher) => (typeof m === 'string' ? m : matcherText(m))).join('\n'),
     language: receiver?.presentation?.language ?? '',
     timeZone: receiver?.presentation?.timeZone ?? '',
+    templateSet: receiver?.presentation?.templateSet ?? '',
   };
 }
 
@@ -158,6 +161,7 @@ function bodyOf(form: Form, loaded: ReceiverView | undefined) {
     ...(loaded?.presentation ?? {}),
     language: form.language || undefined,
     timeZone: form.timeZone.trim() || undefined,
+    templateSet: form.templateSet.trim() || undefined,
   };
   return {
     channel: form.channel,
@@ -180,6 +184,8 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
   const submit = useSubmit();
   const error = submit.error;
   const testSend = useTestSend(session, scope);
+  // The scope's template sets, offered by name (a tenant's receiver may also name a global set it cannot list).
+  const templateSets = useLoad(() => call<Page<TemplateSet>>(session, 'GET', `${basePath(scope)}/template-sets`), [scope.accountId, scope.tenantId]);
   const current = saved ?? loaded.value;
   const values = form ?? (loaded.loading ? undefined : formOf(loaded.value, name ?? ''));
   if (loaded.error !== undefined) return <ErrorBox error={loaded.error} />;
@@ -291,6 +297,14 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
         </Field>
         <Field id="time-zone" label={t('receivers.timeZone')} error={error} field="presentation.timeZone">
           <input {...input('timeZone', 'time-zone')} placeholder="Europe/Berlin" />
+        </Field>
+        <Field id="template-set" label={t('receivers.templateSet')} help={t('receivers.templateSetHelp')} error={error} field="presentation.templateSet">
+          <input {...input('templateSet', 'template-set')} list="template-sets" autocomplete="off" />
+          <datalist id="template-sets">
+            {(templateSets.value?.items ?? []).map((set) => (
+              <option key={set.name} value={set.name} />
+            ))}
+          </datalist>
         </Field>
         <FormProblems error={error} shown={[...FORM_FIELDS, ...settingPaths(fields)]} />
         <button type="submit" disabled={submit.busy}>
