@@ -516,7 +516,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
 
     // Act
     await page.locator('select[name="language"]').selectOption('zh-CN');
-    await page.getByRole('link', { name: '静默' }).waitFor();
+    await page.getByRole('link', { name: '静默', exact: true }).waitFor();
     await page.reload();
 
     // Assess
