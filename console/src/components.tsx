@@ -201,3 +201,55 @@ export function usePaged<T>(loadPage: (cursor: string | undefined) => Promise<Pa
     reload: first.reload,
   };
 }
+
+/** A list row's Edit button and, when it can be deleted, its Delete button. */
+export function RowActions({ onEdit, onDelete, busy = false }: { onEdit: () => void; onDelete?: () => void; busy?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button type="button" onClick={onEdit}>
+        {t('common.edit')}
+      </button>
+      {onDelete !== undefined && (
+        <>
+          {' '}
+          <button type="button" disabled={busy} onClick={onDelete}>
+            {t('common.delete')}
+          </button>
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * Below a list: the button that starts a new object, or, while one is being
+ * written (`'new'`) or edited, a card with its form (`form` is given the object edited, or undefined for a new one).
+ */
+export function EditorCard<T>({
+  editing,
+  newLabel,
+  editTitle,
+  onNew,
+  form,
+}: {
+  editing: T | 'new' | undefined;
+  newLabel: string;
+  editTitle: (item: T) => string;
+  onNew: () => void;
+  form: (item: T | undefined) => ComponentChildren;
+}) {
+  if (editing === undefined) {
+    return (
+      <button type="button" onClick={onNew}>
+        {newLabel}
+      </button>
+    );
+  }
+  return (
+    <section class="card">
+      <h3>{editing === 'new' ? newLabel : editTitle(editing)}</h3>
+      {form(editing === 'new' ? undefined : editing)}
+    </section>
+  );
+}

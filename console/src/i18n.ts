@@ -241,7 +241,6 @@ const en = {
   "tenants.own": "This tenant",
   "tenants.new": "New tenant",
   "tenants.edit": "Tenant {id}",
-  "tenants.editButton": "Edit",
   "tenants.empty": "No tenants yet.",
   "tenants.more": "More tenants",
   "tenants.id": "Name",
@@ -260,7 +259,6 @@ const en = {
   "tenants.issueKey": "Issue a key",
   "tenants.keyIssued": "New key for {id}, shown this once (copy it now):",
   "tenants.revoke": "Revoke",
-  "tenants.delete": "Delete",
   "tenants.confirmDelete": "Delete tenant {id}, its keys and everything it owns?",
   "templates.title": "Templates",
   "templates.sets": "Template sets",
@@ -322,6 +320,8 @@ const en = {
   "ruleGroups.selectorHelp": "Names, comma-separated, or one matcher: =~regex, !~regex, =name, !=name. Empty: all.",
   "receivers.templateSet": "Template set",
   "receivers.templateSetHelp": "Empty: the channel's default templates. The set's own templates replace those defaults.",
+  "common.edit": "Edit",
+  "common.delete": "Delete",
 };
 
 export type MessageKey = keyof typeof en;
@@ -566,7 +566,6 @@ const zhCN: Record<MessageKey, string> = {
   "tenants.own": "本租户",
   "tenants.new": "新建租户",
   "tenants.edit": "租户 {id}",
-  "tenants.editButton": "编辑",
   "tenants.empty": "还没有租户。",
   "tenants.more": "更多租户",
   "tenants.id": "名称",
@@ -585,7 +584,6 @@ const zhCN: Record<MessageKey, string> = {
   "tenants.issueKey": "签发密钥",
   "tenants.keyIssued": "{id} 的新密钥，仅显示这一次（请立即复制）：",
   "tenants.revoke": "吊销",
-  "tenants.delete": "删除",
   "tenants.confirmDelete": "删除租户 {id}、其密钥及其拥有的一切？",
   "templates.title": "模板",
   "templates.sets": "模板集",
@@ -647,6 +645,8 @@ const zhCN: Record<MessageKey, string> = {
   "ruleGroups.selectorHelp": "名称（逗号分隔），或一个匹配器：=~正则、!~正则、=名称、!=名称。留空：全部。",
   "receivers.templateSet": "模板集",
   "receivers.templateSetHelp": "留空：使用渠道默认模板。模板集中的模板会替换这些默认模板。",
+  "common.edit": "编辑",
+  "common.delete": "删除",
 };
 
 export type Language = 'en' | 'zh-CN';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, useLoad, useSubmit } from '../components.js';
+import { Badge, describedBy, EditorCard, ErrorBox, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, RowActions, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import { parseLabels } from '../labels-text.js';
 import { parseSelector, selectorText } from '../name-selector.js';
@@ -302,21 +302,16 @@ function LevelGroups({ session, scope, level, onEdit, round }: { session: Sessio
           <li key={group.name} class="receiver-row" data-rule-group={group.name}>
             <strong>{group.name}</strong> <span class="muted">{targetOf(group)}</span> {group.enabled ? null : <Badge kind="expired">{t('receivers.disabled')}</Badge>}
             <p class="muted">{group.rules.map((rule) => rule.alert).join(', ')}</p>
-            <button type="button" onClick={() => onEdit(group)}>
-              {t('tenants.editButton')}
-            </button>{' '}
-            <button
-              type="button"
-              disabled={removal.busy}
-              onClick={() =>
+            <RowActions
+              onEdit={() => onEdit(group)}
+              busy={removal.busy}
+              onDelete={() =>
                 void removal.run(async () => {
                   await call(session, 'DELETE', `${collectionOf(scope, level)}/${encodeURIComponent(group.name)}`);
                   groups.reload();
                 })
               }
-            >
-              {t('configs.delete')}
-            </button>
+            />
           </li>
         ))}
       </ul>
@@ -337,26 +332,25 @@ export function RuleGroupsPage({ session, scope }: { session: Session; scope: Sc
       {levels.map((level) => (
         <LevelGroups key={level} session={session} scope={scope} level={level} onEdit={setEditing} round={round} />
       ))}
-      {editing === undefined ? (
-        <button type="button" onClick={() => setEditing('new')}>
-          {t('ruleGroups.new')}
-        </button>
-      ) : (
-        <section class="card">
-          <h2>{editing === 'new' ? t('ruleGroups.new') : t('ruleGroups.edit', { name: editing.name })}</h2>
+      <EditorCard
+        editing={editing}
+        newLabel={t('ruleGroups.new')}
+        editTitle={(group) => t('ruleGroups.edit', { name: group.name })}
+        onNew={() => setEditing('new')}
+        form={(group) => (
           <RuleGroupEditor
-            key={editing === 'new' ? '' : `${editing.level}/${editing.name}`}
+            key={group === undefined ? '' : `${group.level}/${group.name}`}
             session={session}
             scope={scope}
-            editing={editing === 'new' ? undefined : editing}
+            editing={group}
             level={levels[0]!}
             onSaved={() => {
               setEditing(undefined);
               setRound((r) => r + 1);
             }}
           />
-        </section>
-      )}
+        )}
+      />
     </section>
   );
 }

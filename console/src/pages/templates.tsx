@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
-import { describedBy, ErrorBox, Field, fieldError, FormProblems, LoadState, useLoad, useSubmit } from '../components.js';
+import { describedBy, EditorCard, ErrorBox, Field, fieldError, FormProblems, LoadState, RowActions, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import type { Session } from '../session.js';
 import type { LanguagePack, Page, TemplateSet } from '../types.js';
@@ -134,43 +134,37 @@ export function TemplatesPage({ session, scope }: { session: Session; scope: Sco
         {(sets.value?.items ?? []).map((set) => (
           <li key={set.name} class="receiver-row" data-template-set={set.name}>
             <strong>{set.name}</strong> <span class="muted">{KINDS.filter((kind) => set.templates[kind] !== undefined).join(', ') || '–'}</span>{' '}
-            <button type="button" onClick={() => setEditingSet(set)}>
-              {t('tenants.editButton')}
-            </button>{' '}
-            <button
-              type="button"
-              disabled={removal.busy}
-              onClick={() =>
+            <RowActions
+              onEdit={() => setEditingSet(set)}
+              busy={removal.busy}
+              onDelete={() =>
                 void removal.run(async () => {
                   await call(session, 'DELETE', `${basePath(scope)}/template-sets/${encodeURIComponent(set.name)}`);
                   sets.reload();
                 })
               }
-            >
-              {t('configs.delete')}
-            </button>
+            />
           </li>
         ))}
       </ul>
-      {editingSet === undefined ? (
-        <button type="button" onClick={() => setEditingSet('new')}>
-          {t('templates.newSet')}
-        </button>
-      ) : (
-        <section class="card">
-          <h3>{editingSet === 'new' ? t('templates.newSet') : t('templates.editSet', { name: editingSet.name })}</h3>
+      <EditorCard
+        editing={editingSet}
+        newLabel={t('templates.newSet')}
+        editTitle={(set) => t('templates.editSet', { name: set.name })}
+        onNew={() => setEditingSet('new')}
+        form={(set) => (
           <TemplateSetForm
-            key={editingSet === 'new' ? '' : editingSet.name}
+            key={set?.name ?? ''}
             session={session}
             scope={scope}
-            editing={editingSet === 'new' ? undefined : editingSet}
+            editing={set}
             onSaved={() => {
               setEditingSet(undefined);
               sets.reload();
             }}
           />
-        </section>
-      )}
+        )}
+      />
 
       <h2>{t('templates.packs')}</h2>
       <p class="muted">{t('templates.packsIntro')}</p>
@@ -179,31 +173,28 @@ export function TemplatesPage({ session, scope }: { session: Session; scope: Sco
         {(packs.value?.items ?? []).map((pack) => (
           <li key={pack.code} class="receiver-row" data-language-pack={pack.code}>
             <strong>{pack.code}</strong> <span class="muted">{t('templates.entries', { count: Object.keys(pack.dictionary).length })}</span>{' '}
-            <button type="button" onClick={() => setEditingPack(pack)}>
-              {t('tenants.editButton')}
-            </button>
+            <RowActions onEdit={() => setEditingPack(pack)} />
           </li>
         ))}
       </ul>
-      {editingPack === undefined ? (
-        <button type="button" onClick={() => setEditingPack('new')}>
-          {t('templates.newPack')}
-        </button>
-      ) : (
-        <section class="card">
-          <h3>{editingPack === 'new' ? t('templates.newPack') : t('templates.editPack', { code: editingPack.code })}</h3>
+      <EditorCard
+        editing={editingPack}
+        newLabel={t('templates.newPack')}
+        editTitle={(pack) => t('templates.editPack', { code: pack.code })}
+        onNew={() => setEditingPack('new')}
+        form={(pack) => (
           <LanguagePackForm
-            key={editingPack === 'new' ? '' : editingPack.code}
+            key={pack?.code ?? ''}
             session={session}
             scope={scope}
-            editing={editingPack === 'new' ? undefined : editingPack}
+            editing={pack}
             onSaved={() => {
               setEditingPack(undefined);
               packs.reload();
             }}
           />
-        </section>
-      )}
+        )}
+      />
     </section>
   );
 }

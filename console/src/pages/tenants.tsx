@@ -165,7 +165,7 @@ export function TenantsPage({ session, scope }: { session: Session; scope: Scope
               ))}
             </ul>
             <button type="button" onClick={() => setEditing(tenant)}>
-              {t('tenants.editButton')}
+              {t('common.edit')}
             </button>{' '}
             <button type="button" disabled={action.busy} onClick={() => act(async () => {
               setIssued({ tenantId: tenant.id, key: await call<TenantKey>(session, 'POST', `${tenantPath(scope, tenant.id)}/keys`) });
@@ -179,7 +179,7 @@ export function TenantsPage({ session, scope }: { session: Session; scope: Scope
                 tenants.reload();
               });
             }}>
-              {t('tenants.delete')}
+              {t('common.delete')}
             </button>
           </li>
         ))}
