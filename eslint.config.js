@@ -63,11 +63,15 @@ export default tseslint.config(
   {
     files: ['console/**/*.ts', 'console/**/*.tsx'],
     rules: {
+      // console/tsconfig.json has Node's types only for the API types it takes from lib/: a browser has none of these.
+      'no-restricted-globals': ['error', ...['process', 'Buffer', 'global', 'require', '__dirname', '__filename', 'setImmediate'].map((name) => ({ name, message: 'The console runs in a browser.' }))],
       'no-restricted-syntax': [
         'error',
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text: user strings (labels, annotations, messages) must never become HTML.' },
         { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: 'Render text: user strings must never become HTML.' },
         { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]", message: 'Render text: user strings must never become HTML.' },
+        // The console mirrors the API's types from lib/; a value import would bundle lib/ and zod into the browser.
+        { selector: "ImportDeclaration[importKind!='type'][source.value=/(^|\\/)lib\\/|^zod/]", message: "The console takes only types from lib/ and zod: write `import type`." },
       ],
     },
   },

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { channelRegistry } from '../lib/notify/channel-registry.js';
+import { channelFieldsOf } from './console-channel-fields.js';
 
 /** What the console's build produced. */
 export interface BuiltConsole {
@@ -10,6 +12,8 @@ export interface BuiltConsole {
   dir: string;
   /** Bytes of the console's JavaScript, gzip-compressed (the budget is 150 KB). */
   scriptGzipBytes: number;
+  /** The source files bundled into it. */
+  inputs: string[];
 }
 
 /** The path every asset is served under; index.html names them absolutely, so it works at /console and below. */
@@ -20,6 +24,7 @@ export const CONSOLE_ASSET_PATH = '/console/assets/';
  * minified script, one stylesheet and the icon, with content hashes in their
  * names (served as immutable), index.html naming them, and manifest.json listing the files
  * the api function may serve, so a request can never name anything else.
+ * The channels' settings forms are derived here from the channels' schemas.
  */
 export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
   const dir = join(outDir, 'console');
@@ -38,6 +43,8 @@ export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
     tsconfig: 'console/tsconfig.json',
     metafile: true,
     legalComments: 'none',
+    // The settings form of every channel, from the same schemas the API validates with.
+    define: { __TIDINGS_CHANNEL_FIELDS__: JSON.stringify(channelFieldsOf(channelRegistry)) },
     logLevel: 'warning',
   });
   const icon = readFileSync('console/icon.svg');
@@ -53,7 +60,7 @@ export async function buildConsole(outDir = 'dist'): Promise<BuiltConsole> {
     .replace('%ICON%', `${CONSOLE_ASSET_PATH}${iconName}`);
   writeFileSync(join(dir, 'index.html'), html);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ assets: outputs }));
-  return { dir, scriptGzipBytes: gzipSync(readFileSync(join(dir, 'assets', script))).length };
+  return { dir, scriptGzipBytes: gzipSync(readFileSync(join(dir, 'assets', script))).length, inputs: Object.keys(result.metafile.inputs) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { chromiumExecutable, launchChromium } from '../test/helpers/browser.js';
 import { seedConsoleAccount } from '../test/helpers/console-fixtures.js';
 import { startHttpReceiver } from '../test/helpers/http-receiver.js';
-import { eventually, startTestStack, TEST_ADMIN_KEY } from '../test/helpers/local-stack.js';
+import { adminClient, eventually, startTestStack, TEST_ADMIN_KEY } from '../test/helpers/local-stack.js';
 
 const OUT_DIR = 'docs/console';
 // The SDK's notice that it will need Node 22 from 2027 (Lambda runs nodejs22.x), as npm start silences it.
@@ -25,9 +25,17 @@ rmSync(OUT_DIR, { recursive: true, force: true });
 mkdirSync(OUT_DIR, { recursive: true });
 
 const receiver = await startHttpReceiver();
+// A Prometheus stand-in for the rule group dry run: two pods of prod-eu's shop namespace, for every query.
+const prometheus = await startHttpReceiver((request) => {
+  const at = Number(new URLSearchParams(request.body).get('time'));
+  const result = ['web-1', 'web-2'].map((pod, i) => ({ metric: { cluster: 'prod-eu', namespace: 'shop', pod }, value: [at, String(2.5 + i)] }));
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }) };
+});
 const [stack, browser] = await Promise.all([startTestStack(), launchChromium(executable)]);
 try {
   const account = await seedConsoleAccount(stack, 'acme', receiver.url);
+  const endpoint = await adminClient(stack).call('PUT', `/v1/accounts/acme/clusters/${account.cluster.id}/metrics-endpoint`, { url: prometheus.url });
+  if (endpoint.status >= 300) throw new Error(`metrics endpoint: ${endpoint.status} ${JSON.stringify(endpoint.body)}`);
   const written: string[] = [];
   const shoot = async (page: Page, name: string) => {
     const path = join(OUT_DIR, `${name}.png`);
@@ -87,11 +95,13 @@ try {
 
   await page.getByRole('link', { name: 'New receiver' }).click();
   await page.getByLabel('Name', { exact: true }).fill('pager');
-  await page.getByLabel('Settings (JSON)').fill('{"url": "ftp://example.com/hook"}');
+  await page.locator('#setting-url').fill('ftp://example.com/hook');
   await page.getByLabel('Group wait').fill('10s');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.locator('#settings-error').waitFor();
+  await page.locator('#setting-url-error').waitFor();
   await shoot(page, '09-receiver-refused-field');
+  await page.getByLabel('Channel', { exact: true }).selectOption('email-smtp');
+  await shoot(page, '09b-receiver-email-settings');
 
   await page.getByRole('link', { name: 'Silences' }).click();
   await page.getByRole('link', { name: 'New silence' }).click();
@@ -137,6 +147,45 @@ try {
   await operator.locator('.dry-run li').first().waitFor();
   await shoot(operator, '15b-rules-dry-run');
 
+  await operator.getByRole('link', { name: 'Tenants' }).click();
+  await operator.locator('li[data-tenant="team-a"]').waitFor();
+  await operator.getByRole('button', { name: 'New tenant' }).click();
+  await operator.getByLabel('Name', { exact: true }).fill('team-c');
+  await operator.getByLabel('Namespaces (cluster/namespace, one per line)').fill('prod-eu/search\nprod-eu');
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await operator.locator('#tenant-bindings-error').waitFor();
+  await shoot(operator, '17-tenants');
+
+  await page.goto(`${stack.httpUrl}/console#/tenants/team-a/configs`);
+  await page.locator('select[name="language"]').selectOption('en');
+  await page.getByLabel('Channel', { exact: true }).selectOption('dingtalk');
+  await page.getByLabel('Name', { exact: true }).fill('shop-robot');
+  await page.locator('#config-setting-accessToken').fill('a-robot-access-token');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('li[data-config="shop-robot"]').waitFor();
+  await shoot(page, '18-configs');
+
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('button', { name: 'New template set' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('compact');
+  await page.getByLabel('Template: title').fill('{{#if firingCount}}[{{toUpper status}}] {{alertname}}');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#template-title-error').waitFor();
+  await shoot(page, '19-template-refused');
+
+  await page.getByRole('link', { name: 'Rule groups' }).click();
+  await page.getByRole('button', { name: 'New rule group' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('checkout');
+  await page.getByLabel('Namespace', { exact: true }).fill('shop');
+  await page.getByLabel('Alert name').fill('CheckoutErrors');
+  await page.getByLabel('Expression (PromQL)').fill('sum by (pod) (rate(http_errors_total{job="checkout"}[5m])) > 1');
+  await page.getByLabel('For (pending before firing)').fill('5m');
+  await page.getByLabel('Annotations (name="value", one per line)').fill('summary="{{ $labels.pod }} fails {{ $value }} requests a second"');
+  await page.getByLabel('Cluster to evaluate in').fill('prod-eu');
+  await page.getByRole('button', { name: 'Dry-run these rules' }).click();
+  await page.locator('.dry-run-alert').first().waitFor();
+  await shoot(page, '20-rule-group-dry-run');
+
   const phone = await newPage({ width: 390, height: 844 });
   await signIn(phone, account.keyA);
   await phone.locator('li.alert-row').first().waitFor();
@@ -148,4 +197,5 @@ try {
   await browser.close();
   await stack.stop();
   await receiver.close();
+  await prometheus.close();
 }

@@ -1,7 +1,6 @@
 import { render } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { basePath, call, type Scope } from './api.js';
-import { useLoad } from './components.js';
+import type { Scope } from './api.js';
 import { initialLanguage, LanguageContext, LANGUAGES, rememberLanguage, translator, useI18n, type Language } from './i18n.js';
 import { AlertPage } from './pages/alert.js';
 import { AlertsPage } from './pages/alerts.js';
@@ -10,18 +9,25 @@ import { ConfigsPage } from './pages/configs.js';
 import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
+import { RuleGroupsPage } from './pages/rule-groups.js';
 import { RulesPage } from './pages/rules.js';
+import { TemplatesPage } from './pages/templates.js';
 import { SignInPage } from './pages/sign-in.js';
 import { SilenceFormPage, SilencesPage } from './pages/silences.js';
+import { TenantPage, TenantsPage, useTenants } from './pages/tenants.js';
 import { href, parseRoute, useHash, type Route } from './router.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
-import type { Page, TenantView } from './types.js';
 import './console.css';
 
-/** The operator picks the account's global view or a tenant's; a tenant key has only its own. */
+/**
+ * The operator picks the account's global view or a tenant's; a tenant key has
+ * only its own. Tenants load a page at a time: the last option loads the next.
+ */
 function ScopePicker({ session, route }: { session: Session; route: Route }) {
   const { t } = useI18n();
-  const tenants = useLoad(() => call<Page<TenantView>>(session, 'GET', `${basePath({ accountId: session.accountId })}/tenants?limit=200`), [session.accountId]);
+  const tenants = useTenants(session, session.accountId);
+  const MORE = '\u0000more';
+  const shown = tenants.items.some((tenant) => tenant.id === route.tenantId) || route.tenantId === undefined ? tenants.items : [...tenants.items, { id: route.tenantId, displayName: '' }];
   return (
     <span class="scope">
       <label for="scope">{t('nav.scope')}</label>{' '}
@@ -30,15 +36,21 @@ function ScopePicker({ session, route }: { session: Session; route: Route }) {
         value={route.tenantId ?? ''}
         onChange={(e) => {
           const tenantId = e.currentTarget.value;
+          if (tenantId === MORE) {
+            e.currentTarget.value = route.tenantId ?? '';
+            tenants.more();
+            return;
+          }
           location.hash = href(tenantId === '' ? undefined : tenantId, 'alerts');
         }}
       >
         <option value="">{t('nav.global')}</option>
-        {(tenants.value?.items ?? []).map((tenant) => (
+        {shown.map((tenant) => (
           <option key={tenant.id} value={tenant.id}>
-            {tenant.displayName === undefined || tenant.displayName === '' ? tenant.id : `${tenant.displayName} (${tenant.id})`}
+            {tenant.displayName === '' ? tenant.id : `${tenant.displayName} (${tenant.id})`}
           </option>
         ))}
+        {tenants.hasMore && <option value={MORE}>{t('nav.moreTenants')}</option>}
       </select>
     </span>
   );
@@ -73,8 +85,12 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   if (route.page === 'receivers') return <ReceiversPage key={key} session={session} scope={scope} />;
   // Clusters belong to the account: the operator's global view only.
   if (route.page === 'clusters' && session.principal.kind === 'operator') return <ClustersPage key={key} session={session} scope={scope} />;
+  if (route.page === 'tenants' && session.principal.kind === 'operator') return <TenantsPage key={key} session={session} scope={scope} />;
+  if (route.page === 'tenant' && scope.tenantId !== undefined) return <TenantPage key={key} session={session} scope={scope} />;
   if (route.page === 'configs') return <ConfigsPage key={key} session={session} scope={scope} />;
   if (route.page === 'rules') return <RulesPage key={key} session={session} scope={scope} />;
+  if (route.page === 'rule-groups') return <RuleGroupsPage key={key} session={session} scope={scope} />;
+  if (route.page === 'templates') return <TemplatesPage key={key} session={session} scope={scope} />;
   if (route.page === 'explain') return <ExplainPage key={key} session={session} scope={scope} params={route.params} />;
   if (route.page === 'history') return <HistoryPage key={key} session={session} scope={scope} params={route.params} />;
   return <AlertsPage key={key} session={session} scope={scope} params={route.params} />;
@@ -119,11 +135,16 @@ function Shell() {
           {nav('configs', t('nav.configs'))}
           {nav('explain', t('nav.explain'))}
           {nav('rules', t('nav.rules'))}
+          {nav('rule-groups', t('nav.ruleGroups'))}
+          {nav('templates', t('nav.templates'))}
           {session.principal.kind === 'operator' && (
             <a href={href(undefined, 'clusters')} aria-current={route.page === 'clusters' ? 'page' : undefined}>
               {t('nav.clusters')}
             </a>
           )}
+          {route.tenantId !== undefined
+            ? nav('tenant', t('nav.tenant'))
+            : session.principal.kind === 'operator' && nav('tenants', t('nav.tenants'))}
         </nav>
         {session.principal.kind === 'operator' ? <ScopePicker session={session} route={route} /> : <span class="scope">{`${session.accountId} / ${session.principal.tenantId}`}</span>}
         <button

@@ -56,7 +56,8 @@ function notFound(message: string): HttpResponse {
 }
 
 /**
- * Answers a GET of the console: `/console` is the page, `/console/assets/<name>`
+ * Answers a GET of the console: `/console` (or `/console/`, as a browser or
+ * a typed address may end it) is the page, `/console/assets/<name>`
  * a file the build's manifest lists (content-hashed names, cached for a year).
  * Every other path under /console is a 404, so nothing else in the package can be read.
  */
@@ -65,7 +66,7 @@ export async function serveConsole(method: string, path: string): Promise<HttpRe
     return { statusCode: 405, headers: { 'content-type': 'application/json', allow: 'GET, HEAD' }, body: JSON.stringify({ error: 'the console is read with GET' }) };
   }
   try {
-    if (path === '/console') {
+    if (path === '/console' || path === '/console/') {
       const html = await read('index.html');
       return { statusCode: 200, headers: { 'content-type': CONTENT_TYPES.html!, 'cache-control': 'no-cache', ...SECURITY_HEADERS }, body: html };
     }

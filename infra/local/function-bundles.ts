@@ -7,7 +7,7 @@ import { buildFunctions } from '../build.js';
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Everything a bundle is made from: sources, the build script, and the installed dependencies. */
-const INPUTS = ['functions', 'lib', 'console', 'infra/build.ts', 'infra/build-console.ts', 'package.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
+const INPUTS = ['functions', 'lib', 'console', 'infra/build.ts', 'infra/build-console.ts', 'infra/console-channel-fields.ts', 'package.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
 const KEEP = 4;
 const STALE_LOCK_MS = 120_000;
 /** A running stack marks its build as used this often; builds unused for longer than UNUSED_MS may go. */

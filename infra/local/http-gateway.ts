@@ -90,13 +90,18 @@ export function startHttpGateway(routes: HttpRoute[], options: { port: number; r
     const method = (req.method ?? 'GET').toUpperCase();
     let route: (typeof compiled)[number] | undefined;
     let pathParameters: Record<string, string> | undefined;
-    for (const candidate of compiled) {
-      if (candidate.method !== '*' && candidate.method.toUpperCase() !== method) continue;
-      pathParameters = candidate.match(url.pathname);
-      if (pathParameters !== undefined) {
-        route = candidate;
-        break;
+    // API Gateway routes `/console/` to the `/console` route when nothing else takes it; the function still sees the slash in rawPath.
+    const withoutSlash = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : undefined;
+    for (const path of withoutSlash === undefined ? [url.pathname] : [url.pathname, withoutSlash]) {
+      for (const candidate of compiled) {
+        if (candidate.method !== '*' && candidate.method.toUpperCase() !== method) continue;
+        pathParameters = candidate.match(path);
+        if (pathParameters !== undefined) {
+          route = candidate;
+          break;
+        }
       }
+      if (route !== undefined) break;
     }
     if (route === undefined) return send(res, 404, { message: 'Not Found' });
 

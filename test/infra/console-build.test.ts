@@ -21,6 +21,11 @@ describe('buildConsole', () => {
     expect(built.scriptGzipBytes).toBeLessThanOrEqual(150 * 1024);
   });
 
+  it("bundles none of lib/ or zod: the API's types it takes vanish at bundle time", () => {
+    expect(built.inputs.some((input) => input.startsWith('console/src/'))).toBe(true);
+    expect(built.inputs.filter((input) => input.startsWith('lib/') || input.includes('node_modules/zod/'))).toEqual([]);
+  });
+
   it('writes a page that only names its own content-hashed files, and no inline script or style', () => {
     const html = readFileSync(join(built.dir, 'index.html'), 'utf8');
     const manifest = JSON.parse(readFileSync(join(built.dir, 'manifest.json'), 'utf8')) as { assets: string[] };

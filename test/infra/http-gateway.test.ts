@@ -25,6 +25,7 @@ beforeAll(async () => {
       { functionName: 'ingest', method: '*', path: '/ingest/{clusterId}/{proxy+}', timeoutSeconds: 5, handler: echo },
       { functionName: 'api', method: '*', path: '/v1/{proxy+}', timeoutSeconds: 5, handler: echo },
       { functionName: 'broken', method: 'GET', path: '/broken', timeoutSeconds: 5, handler: brokenResult },
+      { functionName: 'page', method: 'GET', path: '/page', timeoutSeconds: 5, handler: echo },
     ],
     { port: 0, region: 'us-east-1' },
   );
@@ -105,6 +106,13 @@ describe('the local HTTP gateway', () => {
     const exchange = await rawRequest(url, [get('http://example.com/v1/ping?x=1')]);
     expect(exchange.statuses).toEqual([200]);
     expect(invocations[0]?.rawPath).toBe('/v1/ping');
+  });
+
+  it('routes a path with a trailing slash to the route without it, as API Gateway does, keeping the slash in rawPath', async () => {
+    const exchange = await rawRequest(url, [get('/page/')]);
+    expect(exchange.statuses).toEqual([200]);
+    expect(invocations.map((event) => [event.rawPath, event.routeKey])).toEqual([['/page/', 'GET /page']]);
+    expect((await rawRequest(url, [get('/page/more')])).statuses).toEqual([404]);
   });
 
   it('drops a body shorter than its Content-Length when the client closes, without invoking the function', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, Time, useLoad } from '../components.js';
+import { Badge, describedBy, ErrorBox, Field, LoadState, Time, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import type { Session } from '../session.js';
 import { senderSnippet, SNIPPET_KINDS, type SnippetKind } from '../snippets.js';
@@ -58,23 +58,16 @@ export function ClustersPage({ session, scope }: { session: Session; scope: Scop
   const clusters = useLoad(() => call<Page<ClusterView>>(session, 'GET', `${basePath({ accountId: scope.accountId })}/clusters`), [scope.accountId]);
   const [name, setName] = useState('');
   const [overlap, setOverlap] = useState('24h');
-  const [error, setError] = useState<unknown>(undefined);
   // A token issued on this page, by cluster: shown once by the API, kept in memory only until the page is left.
   const [issued, setIssued] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const action = useSubmit();
+  const { error, busy } = action;
 
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const act = (work: () => Promise<unknown>) =>
+    action.run(async () => {
       await work();
       clusters.reload();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const base = `${basePath({ accountId: scope.accountId })}/clusters`;
   const create = (event: Event) => {
     event.preventDefault();
@@ -108,9 +101,7 @@ export function ClustersPage({ session, scope }: { session: Session; scope: Scop
         </Field>
       </div>
       {error !== undefined && <ErrorBox error={error} />}
-      {clusters.loading && clusters.value === undefined && <p aria-busy="true">{t('common.loading')}</p>}
-      {clusters.error !== undefined && <ErrorBox error={clusters.error} />}
-      {clusters.value !== undefined && clusters.value.items.length === 0 && <p class="empty">{t('clusters.empty')}</p>}
+      <LoadState load={clusters} isEmpty={(page) => page.items.length === 0} empty={t('clusters.empty')} />
       {(clusters.value?.items ?? []).map((cluster) => (
         <article class="group cluster" key={cluster.id} data-cluster={cluster.name}>
           <header>
@@ -154,8 +145,9 @@ export function ClustersPage({ session, scope }: { session: Session; scope: Scop
                       )}
                     </td>
                     <td>
-                      {token.live && (
-                        <button type="button" disabled={busy} onClick={() => void revoke(cluster, token.id)}>
+                      {/* A token issued before tokens had ids cannot be named, so not revoked alone: rotate instead. */}
+                      {token.live && token.id !== null && (
+                        <button type="button" disabled={busy} onClick={() => void revoke(cluster, token.id!)}>
                           {t('clusters.revoke')}
                         </button>
                       )}

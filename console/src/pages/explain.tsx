@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, alertmanagerPath, basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, useLoad } from '../components.js';
+import { alertmanagerPath, basePath, call, type Scope } from '../api.js';
+import { Badge, describedBy, Field, fieldError, FormProblems, useLoad, useSubmit } from '../components.js';
 import { equalityMatcher } from '../grouping.js';
 import { parseLabels } from '../labels-text.js';
 import { useI18n } from '../i18n.js';
@@ -13,8 +13,8 @@ export function ExplainPage({ session, scope, params }: { session: Session; scop
   const fromAlert = params.get('fingerprint') ?? undefined;
   const [text, setText] = useState('');
   const [result, setResult] = useState<Explanation | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
+  const { error, busy } = submit;
   const source = useLoad(
     async () => (fromAlert === undefined ? undefined : (await call<AmAlert[]>(session, 'GET', alertmanagerPath(scope, 'alerts'))).find((a) => a.fingerprint === fromAlert)),
     [scope.accountId, scope.tenantId, fromAlert],
@@ -24,41 +24,32 @@ export function ExplainPage({ session, scope, params }: { session: Session; scop
     if (labels !== undefined) setText(Object.keys(labels).sort().map((name) => equalityMatcher(name, labels[name]!)).join('\n'));
   }, [source.value]);
 
-  const explain = async (event: Event) => {
+  const explain = (event: Event) => {
     event.preventDefault();
-    setError(undefined);
-    const parsed = parseLabels(text);
-    if ('badLine' in parsed) {
-      setError(new ApiError(400, t('explain.badLine', { line: parsed.badLine }), [{ field: 'labels', message: t('explain.badLine', { line: parsed.badLine }) }]));
-      return;
-    }
-    setBusy(true);
-    try {
+    void submit.run(async () => {
+      const parsed = parseLabels(text);
+      if ('badLine' in parsed) throw fieldError('labels', t('explain.badLine', { line: parsed.badLine }));
       setResult(await call<Explanation>(session, 'POST', `${basePath(scope)}/explain`, { labels: parsed.labels }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <section>
       <h1>{t('explain.title')}</h1>
-      <form class="form" onSubmit={(event) => void explain(event)}>
+      <form class="form" onSubmit={explain}>
         <Field id="labels" label={t('explain.labels')} help={t('explain.labelsHelp')} error={error} field="labels">
           <textarea id="labels" name="labels" rows={6} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} aria-describedby={describedBy('labels')} />
         </Field>
-        {error !== undefined && !(error instanceof ApiError && error.about('labels').length > 0) && <ErrorBox error={error} />}
+        <FormProblems error={error} shown={['labels']} />
         <button type="submit" disabled={busy}>
           {t('explain.submit')}
         </button>
       </form>
       {result !== undefined && (
         <div class="explanation">
-          {result.visibleToTenant !== undefined && <p>{result.visibleToTenant ? t('explain.visible') : t('explain.notVisible')}</p>}
-          {result.tenants !== undefined && <p>{t('trail.tenants', { list: result.tenants.map((x) => `${x.tenantId} (${x.via})`).join(', ') || '–' })}</p>}
-          {result.routers !== undefined && result.routers.length > 0 && <p>{t('trail.routers', { list: result.routers.join(', ') })}</p>}
+          {'visibleToTenant' in result && <p>{result.visibleToTenant ? t('explain.visible') : t('explain.notVisible')}</p>}
+          {'tenants' in result && <p>{t('trail.tenants', { list: result.tenants.map((x) => `${x.tenantId} (${x.via})`).join(', ') || '–' })}</p>}
+          {'routers' in result && result.routers.length > 0 && <p>{t('trail.routers', { list: result.routers.join(', ') })}</p>}
           {result.receivers.length === 0 && <p class="empty">{t('explain.noReceivers')}</p>}
           <table class="decisions-table">
             <thead>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { basePath, call, query, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, Time, useLoad } from '../components.js';
+import { Badge, describedBy, ErrorBox, Field, LoadState, Time, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import type { Session } from '../session.js';
 import type { NotificationRecord, Page } from '../types.js';
@@ -11,25 +11,19 @@ function DeadLetterReplay({ session, accountId }: { session: Session; accountId:
   const [queue, setQueue] = useState('delivery');
   const [receiver, setReceiver] = useState('');
   const [result, setResult] = useState<{ replayed: number; skipped: number } | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
-  const replay = async (event: Event) => {
+  const submit = useSubmit();
+  const { error, busy } = submit;
+  const replay = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setResult(undefined);
-    try {
+    void submit.run(async () => {
       setResult(await call(session, 'POST', `${basePath({ accountId })}/dead-letters/replay`, { queue, ...(receiver.trim() === '' ? {} : { receiver: receiver.trim() }) }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details class="dead-letters">
       <summary>{t('deadLetters.title')}</summary>
-      <form class="toolbar" onSubmit={(event) => void replay(event)}>
+      <form class="toolbar" onSubmit={replay}>
         <Field id="dl-queue" label={t('deadLetters.queue')} error={error} field="queue">
           <select id="dl-queue" value={queue} onChange={(e) => setQueue(e.currentTarget.value)}>
             {['delivery', 'groups', 'alerts', 'signals'].map((name) => (
@@ -125,9 +119,7 @@ export function HistoryPage({ session, scope, params }: { session: Session; scop
         </Field>
         <button type="submit">{t('common.apply')}</button>
       </form>
-      {first.loading && <p aria-busy="true">{t('common.loading')}</p>}
-      {first.error !== undefined && <ErrorBox error={first.error} />}
-      {first.value !== undefined && items.length === 0 && <p class="empty">{t('history.empty')}</p>}
+      <LoadState load={first} isEmpty={() => items.length === 0} empty={t('history.empty')} />
       <ul class="history">
         {items.map((record) => (
           <li key={`${record.notificationId}${record.updatedAt}`} class="notification" data-status={record.status}>

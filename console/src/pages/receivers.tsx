@@ -1,40 +1,18 @@
 import { useState } from 'preact/hooks';
 import { ApiError, basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, useLoad } from '../components.js';
+import { valuesOf, settingsOf, type SettingsValues } from '../channel-fields.js';
+import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, LoadState, useLoad, useSubmit } from '../components.js';
+import { ChannelSelect, fieldsOf, settingPaths, SettingsForm } from '../settings-form.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
-import type { Matcher, Page, ReceiverView, TestSendResult } from '../types.js';
-import { startingSettingsText } from '../channel-settings.js';
+import type { Matcher, Page, ReceiverView, TemplateSet, TestSendResult } from '../types.js';
 import { matcherText } from './silences.js';
 
-/** Every channel a receiver can use (README, Channels). */
-export const CHANNELS = [
-  'webhook',
-  'slack',
-  'email-smtp',
-  'email-ses',
-  'dingtalk',
-  'feishu',
-  'wecom',
-  'wecom-app',
-  'teams',
-  'discord',
-  'telegram',
-  'googlechat',
-  'pagerduty',
-  'pushover',
-  'sms-sns',
-  'sms-aliyun',
-  'sms-tencent',
-  'sms-huawei',
-] as const;
-
-/** The fields the form shows next to their input; the API's messages about any other field are listed above the button. */
+/** The fields the form shows next to their input, besides the settings; the API's messages about any other field are listed above the button. */
 const FORM_FIELDS = [
   'name',
   'channel',
-  'settings',
   'grouping.groupBy',
   'grouping.groupWait',
   'grouping.groupInterval',
@@ -43,6 +21,7 @@ const FORM_FIELDS = [
   'filter',
   'presentation.language',
   'presentation.timeZone',
+  'presentation.templateSet',
 ];
 
 function receiverPath(scope: Scope, name: string): string {
@@ -55,9 +34,9 @@ function TestSendOutcome({ result }: { result: TestSendResult | ApiError | Error
   if (result instanceof Error) return <ErrorBox error={result} />;
   return (
     <p class={result.ok ? 'test-result ok' : 'test-result failed'} role="status" data-ok={String(result.ok)}>
-      {result.ok ? t('receivers.testOk', { status: result.statusCode ?? '–' }) : t('receivers.testFailed', { error: result.error ?? '' })}
-      {!result.ok && result.statusCode !== undefined && ` (HTTP ${result.statusCode})`}
-      {result.fields !== undefined && result.fields.length > 0 && ` [${result.fields.join(', ')}]`}
+      {result.ok ? t('receivers.testOk', { status: result.statusCode }) : t('receivers.testFailed', { error: result.error })}
+      {!result.ok && 'statusCode' in result && result.statusCode !== undefined && ` (HTTP ${result.statusCode})`}
+      {'fields' in result && result.fields !== undefined && result.fields.length > 0 && ` [${result.fields.join(', ')}]`}
     </p>
   );
 }
@@ -92,9 +71,7 @@ export function ReceiversPage({ session, scope }: { session: Session; scope: Sco
           {t('receivers.new')}
         </a>
       </p>
-      {receivers.loading && <p aria-busy="true">{t('common.loading')}</p>}
-      {receivers.error !== undefined && <ErrorBox error={receivers.error} />}
-      {receivers.value !== undefined && receivers.value.items.length === 0 && <p class="empty">{t('receivers.empty')}</p>}
+      <LoadState load={receivers} isEmpty={(page) => page.items.length === 0} empty={t('receivers.empty')} />
       <ul class="receivers">
         {(receivers.value?.items ?? []).map((receiver) => (
           <li key={receiver.name} class="receiver-row" data-receiver={receiver.name}>
@@ -125,7 +102,7 @@ type Form = {
   name: string;
   channel: string;
   enabled: boolean;
-  settings: string;
+  settings: SettingsValues;
   groupBy: string;
   groupWait: string;
   groupInterval: string;
@@ -134,6 +111,7 @@ type Form = {
   matchers: string;
   language: string;
   timeZone: string;
+  templateSet: string;
 };
 
 function formOf(receiver: ReceiverView | undefined, name: string): Form {
@@ -142,7 +120,7 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
     name,
     channel: receiver?.channel ?? 'webhook',
     enabled: receiver?.enabled ?? true,
-    settings: receiver === undefined ? startingSettingsText('webhook') : JSON.stringify(receiver.settings, null, 2),
+    settings: valuesOf(fieldsOf(receiver?.channel ?? 'webhook'), receiver?.settings),
     groupBy: own.groupBy?.join(', ') ?? '',
     groupWait: own.groupWait ?? '',
     groupInterval: own.groupInterval ?? '',
@@ -151,6 +129,7 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
     matchers: (receiver?.filter?.matchers ?? []).map((m: string | Matcher) => (typeof m === 'string' ? m : matcherText(m))).join('\n'),
     language: receiver?.presentation?.language ?? '',
     timeZone: receiver?.presentation?.timeZone ?? '',
+    templateSet: receiver?.presentation?.templateSet ?? '',
   };
 }
 
@@ -159,7 +138,8 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
  * selectors, config selector, template set), so saving keeps them. Grouping
  * carries only what the receiver sets, so the rest keeps following the account.
  */
-function bodyOf(form: Form, settings: unknown, loaded: ReceiverView | undefined) {
+function bodyOf(form: Form, loaded: ReceiverView | undefined) {
+  const settings = settingsOf(fieldsOf(form.channel), form.settings);
   const grouping: Record<string, unknown> = {};
   const groupBy = form.groupBy
     .split(',')
@@ -181,6 +161,7 @@ function bodyOf(form: Form, settings: unknown, loaded: ReceiverView | undefined)
     ...(loaded?.presentation ?? {}),
     language: form.language || undefined,
     timeZone: form.timeZone.trim() || undefined,
+    templateSet: form.templateSet.trim() || undefined,
   };
   return {
     channel: form.channel,
@@ -199,53 +180,39 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
   const creating = name === undefined;
   const loaded = useLoad(() => (creating ? Promise.resolve(undefined) : call<ReceiverView>(session, 'GET', receiverPath(scope, name))), [scope.accountId, scope.tenantId, name]);
   const [form, setForm] = useState<Form | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState<ReceiverView | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
+  const error = submit.error;
   const testSend = useTestSend(session, scope);
+  // The scope's template sets, offered by name (a tenant's receiver may also name a global set it cannot list).
+  const templateSets = useLoad(() => call<Page<TemplateSet>>(session, 'GET', `${basePath(scope)}/template-sets`), [scope.accountId, scope.tenantId]);
   const current = saved ?? loaded.value;
   const values = form ?? (loaded.loading ? undefined : formOf(loaded.value, name ?? ''));
   if (loaded.error !== undefined) return <ErrorBox error={loaded.error} />;
   if (values === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
   const set = (patch: Partial<Form>) => setForm({ ...values, ...patch });
-  const input = (field: keyof Form, id: string) => ({
+  const input = (field: Exclude<keyof Form, 'settings' | 'enabled'>, id: string) => ({
     id,
     name: field,
-    value: values[field] as string,
+    value: values[field],
     'aria-describedby': describedBy(id),
     onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => set({ [field]: e.currentTarget.value }),
   });
+  const fields = fieldsOf(values.channel);
 
-  const save = async (event: Event) => {
+  const save = (event: Event) => {
     event.preventDefault();
-    setError(undefined);
     setSaved(undefined);
-    let settings: unknown;
-    try {
-      settings = JSON.parse(values.settings);
-    } catch (parseError) {
-      setError(new ApiError(400, t('receivers.settingsNotJson'), [{ field: 'settings', message: (parseError as Error).message }]));
-      return;
-    }
     const target = creating ? values.name.trim() : name;
-    if (target === '') {
-      setError(new ApiError(400, t('receivers.nameRequired'), [{ field: 'name', message: t('receivers.nameRequired') }]));
-      return;
-    }
-    setBusy(true);
-    try {
+    void submit.run(async () => {
+      if (target === '') throw fieldError('name', t('receivers.nameRequired'));
       const version = current?.version;
-      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), bodyOf(values, settings, current), version === undefined ? {} : { 'if-match': `"${version}"` });
+      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), bodyOf(values, current), version === undefined ? {} : { 'if-match': `"${version}"` });
       setSaved(result);
       setForm(formOf(result, target));
       if (creating) location.hash = href(scope.tenantId, 'receivers', target, { saved: '1' });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const unshown = error instanceof ApiError ? error.otherThan(FORM_FIELDS) : [];
 
   return (
     <section>
@@ -255,37 +222,37 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
           {t('receivers.saved', { version: (saved ?? current)!.version })}
         </p>
       )}
-      <form class="form" onSubmit={(event) => void save(event)} noValidate>
+      <form class="form" onSubmit={save} noValidate>
         {creating && (
           <Field id="name" label={t('receivers.name')} error={error} field="name">
             <input {...input('name', 'name')} required />
           </Field>
         )}
-        <Field id="channel" label={t('receivers.channel')} error={error} field="channel">
-          <select
-            id="channel"
-            name="channel"
-            value={values.channel}
-            onChange={(e) => {
-              const channel = e.currentTarget.value;
-              // Untouched starting settings follow the channel; anything typed stays.
-              set({ channel, ...(values.settings === startingSettingsText(values.channel) ? { settings: startingSettingsText(channel) } : {}) });
-            }}
-            aria-describedby={describedBy('channel')}
-          >
-            {CHANNELS.map((channel) => (
-              <option key={channel} value={channel}>
-                {channel}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChannelSelect
+          id="channel"
+          value={values.channel}
+          error={error}
+          onChange={(channel) => {
+            // The last refusal was about the other channel's settings.
+            submit.setError(undefined);
+            set({ channel, settings: valuesOf(fieldsOf(channel), channel === current?.channel ? current.settings : undefined) });
+          }}
+        />
         <label class="check">
           <input type="checkbox" name="enabled" checked={values.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
         </label>
-        <Field id="settings" label={t('receivers.settings')} help={t('receivers.settingsHelp')} error={error} field="settings">
-          <textarea {...input('settings', 'settings')} rows={Math.max(4, values.settings.split('\n').length + 1)} spellcheck={false} />
-        </Field>
+        <fieldset class="settings">
+          <legend>{t('receivers.settings')}</legend>
+          <p class="muted">{t('receivers.settingsHelp')}</p>
+          <SettingsForm
+            fields={fields}
+            values={values.settings}
+            onChange={(settings) => set({ settings })}
+            error={error}
+            idPrefix="setting"
+            stored={values.channel === current?.channel ? current.settings : undefined}
+          />
+        </fieldset>
         <fieldset>
           <legend>{t('receivers.grouping')}</legend>
           {current !== undefined && (
@@ -331,11 +298,16 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
         <Field id="time-zone" label={t('receivers.timeZone')} error={error} field="presentation.timeZone">
           <input {...input('timeZone', 'time-zone')} placeholder="Europe/Berlin" />
         </Field>
-        {error !== undefined && (!(error instanceof ApiError) || error.issues.length === 0 || unshown.length > 0) && <ErrorBox error={error} />}
-        {unshown.map((issue) => (
-          <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
-        ))}
-        <button type="submit" disabled={busy}>
+        <Field id="template-set" label={t('receivers.templateSet')} help={t('receivers.templateSetHelp')} error={error} field="presentation.templateSet">
+          <input {...input('templateSet', 'template-set')} list="template-sets" autocomplete="off" />
+          <datalist id="template-sets">
+            {(templateSets.value?.items ?? []).map((set) => (
+              <option key={set.name} value={set.name} />
+            ))}
+          </datalist>
+        </Field>
+        <FormProblems error={error} shown={[...FORM_FIELDS, ...settingPaths(fields)]} />
+        <button type="submit" disabled={submit.busy}>
           {t('receivers.save')}
         </button>
       </form>

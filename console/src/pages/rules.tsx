@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, basePath, call, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, Labels, PairsTable, useLoad } from '../components.js';
+import { basePath, call, type Scope } from '../api.js';
+import { Badge, describedBy, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import type { Session } from '../session.js';
 import type { DryRunReport, Page, RuleView } from '../types.js';
@@ -40,42 +40,32 @@ function ruleFormOf(rule: RuleView): RuleForm {
 function RuleEditor({ session, scope, editing, onSaved }: { session: Session; scope: Scope; editing: RuleView | undefined; onSaved: () => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState<RuleForm>(editing === undefined ? EMPTY_RULE : ruleFormOf(editing));
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
+  const error = submit.error;
   const set = (patch: Partial<RuleForm>) => setForm((previous) => ({ ...previous, ...patch }));
-  const save = async (event: Event) => {
+  const save = (event: Event) => {
     event.preventDefault();
-    setError(undefined);
-    if (form.name.trim() === '') {
-      setError(new ApiError(400, t('receivers.nameRequired'), [{ field: 'name', message: t('receivers.nameRequired') }]));
-      return;
-    }
-    const keptScope = editing?.scope !== undefined && editing.scope.level !== 'namespace' ? editing.scope : undefined;
-    const body = {
-      signal: form.signal,
-      kind: form.kind,
-      severity: form.severity,
-      condition: form.condition,
-      enabled: form.enabled,
-      ...(form.namespace.trim() !== '' ? { scope: { level: 'namespace', namespace: form.namespace.trim() } } : keptScope !== undefined ? { scope: keptScope } : {}),
-      ...(editing?.labels !== undefined ? { labels: editing.labels } : {}),
-      ...(editing?.annotations !== undefined ? { annotations: editing.annotations } : {}),
-      ...(editing?.resolveAfterSeconds !== undefined ? { resolveAfterSeconds: editing.resolveAfterSeconds } : {}),
-    };
-    setBusy(true);
-    try {
+    void submit.run(async () => {
+      if (form.name.trim() === '') throw fieldError('name', t('receivers.nameRequired'));
+      const keptScope = editing?.scope !== undefined && editing.scope.level !== 'namespace' ? editing.scope : undefined;
+      const body = {
+        signal: form.signal,
+        kind: form.kind,
+        severity: form.severity,
+        condition: form.condition,
+        enabled: form.enabled,
+        ...(form.namespace.trim() !== '' ? { scope: { level: 'namespace', namespace: form.namespace.trim() } } : keptScope !== undefined ? { scope: keptScope } : {}),
+        ...(editing?.labels !== undefined ? { labels: editing.labels } : {}),
+        ...(editing?.annotations !== undefined ? { annotations: editing.annotations } : {}),
+        ...(editing?.resolveAfterSeconds !== undefined ? { resolveAfterSeconds: editing.resolveAfterSeconds } : {}),
+      };
       await call(session, 'PUT', `${basePath(scope)}/rules/${encodeURIComponent(form.name.trim())}`, body);
       setForm(EMPTY_RULE);
       onSaved();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const unshown = error instanceof ApiError ? error.otherThan(['name', 'condition', 'severity', 'scope']) : [];
   return (
-    <form class="form" onSubmit={(event) => void save(event)} noValidate>
+    <form class="form" onSubmit={save} noValidate>
       <Field id="rule-name" label={t('rules.name')} error={error} field="name">
         <input id="rule-name" value={form.name} readOnly={editing !== undefined} onInput={(e) => set({ name: e.currentTarget.value })} aria-describedby={describedBy('rule-name')} />
       </Field>
@@ -109,11 +99,8 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
       <label class="check">
         <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
       </label>
-      {error !== undefined && (!(error instanceof ApiError) || error.issues.length === 0) && <ErrorBox error={error} />}
-      {unshown.map((issue) => (
-        <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
-      ))}
-      <button type="submit" disabled={busy}>
+      <FormProblems error={error} shown={['name', 'condition', 'severity', 'scope']} />
+      <button type="submit" disabled={submit.busy}>
         {t('rules.save')}
       </button>
     </form>
@@ -127,36 +114,28 @@ export function RulesPage({ session, scope }: { session: Session; scope: Scope }
   const [event, setEvent] = useState(JSON.stringify(SAMPLE_EVENT, null, 2));
   const [cluster, setCluster] = useState('');
   const [report, setReport] = useState<DryRunReport | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const submit = useSubmit();
+  const error = submit.error;
   const [editing, setEditing] = useState<RuleView | undefined>(undefined);
   const [editorRound, setEditorRound] = useState(0);
 
-  const dryRun = async (submitted: Event) => {
+  const dryRun = (submitted: Event) => {
     submitted.preventDefault();
-    setError(undefined);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(event);
-    } catch (failure) {
-      setError(new ApiError(400, t('rules.notJson'), [{ field: 'event', message: (failure as Error).message }]));
-      return;
-    }
-    setBusy(true);
-    try {
+    void submit.run(async () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(event);
+      } catch (failure) {
+        throw fieldError('event', `${t('rules.notJson')} (${(failure as Error).message})`);
+      }
       setReport(await call<DryRunReport>(session, 'POST', `${basePath(scope)}/rules-dry-run`, { event: parsed, cluster }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <section>
       <h1>{t('rules.title')}</h1>
-      {rules.error !== undefined && <ErrorBox error={rules.error} />}
-      {rules.value !== undefined && rules.value.items.length === 0 && <p class="empty">{t('rules.empty')}</p>}
+      <LoadState load={rules} isEmpty={(page) => page.items.length === 0} empty={t('rules.empty')} />
       {rules.value !== undefined && rules.value.items.length > 0 && (
         <table class="decisions-table">
           <thead>
@@ -208,15 +187,15 @@ export function RulesPage({ session, scope }: { session: Session; scope: Scope }
         }}
       />
       <h2>{t('rules.dryRun')}</h2>
-      <form class="form" onSubmit={(submitted) => void dryRun(submitted)}>
+      <form class="form" onSubmit={dryRun}>
         <Field id="event" label={t('rules.event')} help={t('rules.eventHelp')} error={error} field="event">
           <textarea id="event" name="event" rows={12} spellcheck={false} value={event} onInput={(e) => setEvent(e.currentTarget.value)} aria-describedby={describedBy('event')} />
         </Field>
         <Field id="cluster" label={t('rules.cluster')} help={t('rules.clusterHelp')} error={error} field="cluster">
           <input id="cluster" name="cluster" value={cluster} onInput={(e) => setCluster(e.currentTarget.value)} aria-describedby={describedBy('cluster')} />
         </Field>
-        {error !== undefined && !(error instanceof ApiError && (error.about('event').length > 0 || error.about('cluster').length > 0)) && <ErrorBox error={error} />}
-        <button type="submit" disabled={busy}>
+        <FormProblems error={error} shown={['event', 'cluster']} />
+        <button type="submit" disabled={submit.busy}>
           {t('rules.run')}
         </button>
       </form>

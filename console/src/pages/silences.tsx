@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
-import { Badge, describedBy, ErrorBox, Field, FieldErrors, Labels, Time, useLoad } from '../components.js';
+import { alertmanagerPath, basePath, call, query, type Scope } from '../api.js';
+import { Badge, describedBy, ErrorBox, Field, FieldErrors, FormProblems, Labels, LoadState, Time, useLoad, useSubmit } from '../components.js';
 import { equalityMatcher } from '../grouping.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
@@ -17,20 +17,16 @@ export function matcherText(matcher: Matcher): string {
 export function SilencesPage({ session, scope, params }: { session: Session; scope: Scope; params: URLSearchParams }) {
   const { t } = useI18n();
   const silences = useLoad(() => call<Page<Silence>>(session, 'GET', `${basePath(scope)}/silences?limit=500`), [scope.accountId, scope.tenantId]);
-  const [expireError, setExpireError] = useState<unknown>(undefined);
+  const expiring = useSubmit();
   const highlight = params.get('highlight');
   const order = { active: 0, pending: 1, expired: 2 } as const;
   const items = [...(silences.value?.items ?? [])].sort((a, b) => order[a.status.state] - order[b.status.state] || b.startsAt.localeCompare(a.startsAt));
 
-  const expire = async (id: string) => {
-    setExpireError(undefined);
-    try {
+  const expire = (id: string) =>
+    expiring.run(async () => {
       await call(session, 'DELETE', `${basePath(scope)}/silences/${encodeURIComponent(id)}`);
       silences.reload();
-    } catch (error) {
-      setExpireError(error);
-    }
-  };
+    });
 
   return (
     <section>
@@ -40,10 +36,8 @@ export function SilencesPage({ session, scope, params }: { session: Session; sco
           {t('silences.new')}
         </a>
       </p>
-      {silences.loading && <p aria-busy="true">{t('common.loading')}</p>}
-      {silences.error !== undefined && <ErrorBox error={silences.error} />}
-      {expireError !== undefined && <ErrorBox error={expireError} />}
-      {silences.value !== undefined && items.length === 0 && <p class="empty">{t('silences.empty')}</p>}
+      <LoadState load={silences} isEmpty={() => items.length === 0} empty={t('silences.empty')} />
+      {expiring.error !== undefined && <ErrorBox error={expiring.error} />}
       <ul class="silences">
         {items.map((silence) => (
           <li key={silence.id} class={`silence${silence.id === highlight ? ' highlight' : ''}`} data-silence-id={silence.id} data-state={silence.status.state}>
@@ -161,8 +155,8 @@ export function SilenceFormPage({ session, scope, params, id }: { session: Sessi
   const fromAlert = params.get('fingerprint') ?? undefined;
   const defaultAuthor = session.principal.kind === 'tenant' ? session.principal.tenantId : 'operator';
   const [form, setForm] = useState<SilenceForm>(() => ({ ...formOfSilence(undefined, defaultAuthor), matchers: params.get('matchers') ?? '' }));
-  const [submitError, setSubmitError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const saving = useSubmit();
+  const submitError = saving.error;
   const set = (patch: Partial<SilenceForm>) => setForm((previous) => ({ ...previous, ...patch }));
 
   // Editing: the silence as stored. From an alert: one equality matcher per label, as Alertmanager's UI does.
@@ -191,21 +185,15 @@ export function SilenceFormPage({ session, scope, params, id }: { session: Sessi
     [scope.accountId, scope.tenantId, lines.join('\n')],
   );
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setSubmitError(undefined);
-    try {
+    void saving.run(async () => {
       const saved =
         id === undefined
           ? await call<Silence>(session, 'POST', `${basePath(scope)}/silences`, silenceBody(form, undefined))
           : await call<Silence>(session, 'PUT', `${basePath(scope)}/silences/${encodeURIComponent(id)}`, silenceBody(form, existing.value?.startsAt));
       location.hash = fromAlert === undefined ? href(scope.tenantId, 'silences', undefined, { highlight: saved.id }) : href(scope.tenantId, 'alerts', fromAlert);
-    } catch (error) {
-      setSubmitError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const text = (field: keyof SilenceForm, inputId: string) => ({
     id: inputId,
@@ -215,13 +203,12 @@ export function SilenceFormPage({ session, scope, params, id }: { session: Sessi
     onInput: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => set({ [field]: e.currentTarget.value }),
   });
   const shown = ['matchers', 'endsAt', 'schedule.cron', 'schedule.duration', 'schedule.timeZone', 'createdBy', 'comment'];
-  const unshown = submitError instanceof ApiError ? submitError.otherThan(shown) : [];
 
   if (existing.error !== undefined) return <ErrorBox error={existing.error} />;
   return (
     <section>
       <h1>{id === undefined ? t('silence.title') : t('silence.editTitle', { id })}</h1>
-      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
+      <form class="form" onSubmit={submit} noValidate>
         <Field id="matchers" label={t('silence.matchers')} help={t('silence.matchersHelp')} error={submitError} field="matchers">
           <textarea {...text('matchers', 'matchers')} rows={Math.max(3, lines.length + 1)} spellcheck={false} aria-describedby={`${describedBy('matchers')} matchers-preview-error`} />
           <FieldErrors error={preview.error} field="filter" id="matchers-preview-error" />
@@ -270,11 +257,8 @@ export function SilenceFormPage({ session, scope, params, id }: { session: Sessi
         <Field id="comment" label={t('silence.comment')} error={submitError} field="comment">
           <input {...text('comment', 'comment')} required />
         </Field>
-        {submitError !== undefined && (!(submitError instanceof ApiError) || submitError.issues.length === 0) && <ErrorBox error={submitError} />}
-        {unshown.map((issue) => (
-          <p class="field-error" key={issue.field}>{`${issue.field}: ${issue.message}`}</p>
-        ))}
-        <button type="submit" disabled={busy}>
+        <FormProblems error={submitError} shown={shown} />
+        <button type="submit" disabled={saving.busy}>
           {id === undefined ? t('silence.create') : t('silence.save')}
         </button>
       </form>

@@ -1,0 +1,261 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { chromiumExecutable, consolePages, launchChromium } from '../helpers/browser.js';
+import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { adminClient, startTestStack, TEST_ADMIN_KEY } from '../helpers/local-stack.js';
+
+const executable = chromiumExecutable();
+const skipped = executable === undefined ? ' (skipped: no chromium; `apt-get install chromium`, or set TIDINGS_CHROMIUM)' : '';
+
+const ACCOUNT = 'globex';
+let stack: LocalStack;
+let browser: Browser;
+let prometheus: Awaited<ReturnType<typeof startHttpReceiver>>;
+let keyA: string;
+const pages = consolePages(() => browser, () => `${stack.httpUrl}/console`);
+
+/** As the operator would over the API, refusing to go on when it does not answer 2xx. */
+async function admin(method: string, path: string, body?: unknown) {
+  const response = await adminClient(stack).call(method, `/v1/accounts/${ACCOUNT}${path}`, body);
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** A Prometheus stand-in for dry runs: one series of pod web-1 in prod-eu's shop namespace for every query. */
+function prometheusAnswer(form: URLSearchParams) {
+  const metric = { cluster: 'prod-eu', namespace: 'shop', pod: 'web-1' };
+  return { status: 'success', data: { resultType: 'vector', result: [{ metric, value: [Number(form.get('time')), '3'] }] } };
+}
+
+describe.skipIf(executable === undefined)(`the console's tenants, templates and rule groups in Chromium${skipped}`, () => {
+  beforeAll(async () => {
+    prometheus = await startHttpReceiver((request) =>
+      request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(prometheusAnswer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
+    );
+    [stack, browser] = await Promise.all([startTestStack(), launchChromium(executable!)]);
+    const cluster = await adminClient(stack).createCluster(ACCOUNT, 'prod-eu');
+    await admin('PUT', `/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url });
+    await admin('PUT', '/tenants/team-a', { displayName: 'Team A', bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] });
+    await admin('PUT', '/tenants/team-b', { displayName: 'Team B', bindings: [{ cluster: 'prod-eu', namespace: 'pay' }] });
+    keyA = (await admin('POST', '/tenants/team-a/keys')).key;
+    // team-b's own objects, which team-a must never see.
+    await admin('PUT', '/tenants/team-b/template-sets/b-secret-layout', { templates: { title: 'B only: {{status}}' } });
+    await admin('PUT', '/tenants/team-b/rule-groups/b-payments', { namespace: 'pay', rules: [{ alert: 'BPaymentsDown', expr: 'up{job="payments"} == 0' }] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await pages.closeAll();
+    await browser?.close();
+    await stack?.stop();
+    await prometheus?.close();
+  });
+
+  it("lets a tenant write a rule group, showing where its expression does not parse, and dry-run it with the namespace injected", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, keyA);
+    await page.getByRole('link', { name: 'Rule groups' }).click();
+    await page.getByText('No rule groups at this level.').waitFor();
+
+    // Act: a group whose expression does not parse
+    await page.getByRole('button', { name: 'New rule group' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('web');
+    await page.getByLabel('Namespace', { exact: true }).fill('shop');
+    await page.getByLabel('Alert name').fill('WebDown');
+    await page.getByLabel('Expression (PromQL)').fill('up{job="web"} ==');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const exprError = await page.locator('#rule-0-expr-error').textContent();
+
+    // Act: fixed, dry-run, saved
+    await page.getByLabel('Expression (PromQL)').fill('up{job="web"} == 3');
+    await page.getByLabel('Cluster to evaluate in').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run these rules' }).click();
+    await page.locator('.dry-run-alert').first().waitFor();
+    const injected = await page.locator('.dry-run-rule[data-alert="WebDown"] pre.expr').textContent();
+    const alert = await page.locator('.dry-run-alert').first().textContent();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-rule-group="web"]');
+    await row.waitFor();
+
+    // Assess
+    expect(exprError).toMatch(/\S/);
+    expect(injected).toContain('namespace="shop"');
+    expect(alert).toContain('firing');
+    expect(alert).toContain('pod="web-1"');
+    expect(await row.textContent()).toContain('WebDown');
+    const stored = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/tenants/team-a/rule-groups/web`, { headers: { authorization: `Bearer ${keyA}` } });
+    expect(await stored.json()).toMatchObject({ namespace: 'shop', rules: [{ alert: 'WebDown', expr: 'up{job="web"} == 3' }] });
+  });
+
+  it("lets a tenant write a template set, showing the compile error by its template, and a language pack, and a receiver use the set", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, keyA);
+    await page.getByRole('link', { name: 'Templates' }).click();
+    await page.getByText('No template sets in this scope.').waitFor();
+
+    // Act
+    await page.getByRole('button', { name: 'New template set' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('compact');
+    await page.getByLabel('Template: title').fill('{{#if status}}[{{status}}] {{alertname}}');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const titleError = await page.locator('#template-title-error').textContent();
+    await page.getByLabel('Template: title').fill('[{{toUpper status}}] {{t "fired" firingCount}}');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('li[data-template-set="compact"]').waitFor();
+    await page.getByRole('button', { name: 'Upload a language pack' }).click();
+    await page.getByLabel('Language code').fill('de');
+    await page.getByLabel('Entries (key = text, one per line)').fill('fired = {0} ausgelöst');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('li[data-language-pack="de"]').waitFor();
+
+    // Assess
+    expect(titleError).toMatch(/\S/);
+    expect(await page.locator('li[data-template-set="compact"]').textContent()).toContain('title');
+    expect(await page.locator('li[data-language-pack="de"]').textContent()).toContain('1 entries');
+
+    // Act: a receiver of the tenant's takes the set; its URL, a secret, is typed again to save
+    await admin('PUT', '/tenants/team-a/receivers/shop-hook', { channel: 'webhook', settings: { url: 'https://hooks.example/shop/k3y' } });
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-a/receivers/shop-hook`);
+    await page.locator('#template-sets option[value="compact"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Template set').fill('compact');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const urlRequired = await page.locator('#setting-url-error').textContent();
+    await page.locator('#setting-url').fill('https://hooks.example/shop/k3y');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 2).').waitFor();
+
+    // Assess
+    expect(urlRequired).toMatch(/\S/);
+    expect(await admin('GET', '/tenants/team-a/receivers/shop-hook')).toMatchObject({ presentation: { templateSet: 'compact' }, settings: { url: 'https://hooks.example/<redacted>' } });
+  });
+
+  it("shows a tenant none of another tenant's rule groups and templates, and the API refuses them", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, keyA);
+    const apiCalls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/')) apiCalls.push(new URL(request.url()).pathname);
+    });
+
+    // Act
+    await page.getByRole('link', { name: 'Rule groups' }).click();
+    await page.locator('section h2').first().waitFor();
+    await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+    const ownGroups = await page.locator('main').textContent();
+    await page.getByRole('link', { name: 'Templates' }).click();
+    await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+    const ownTemplates = await page.locator('main').textContent();
+    await page.getByRole('link', { name: 'Tenant', exact: true }).click();
+    const ownTenant = await page.locator('.card[data-tenant="team-a"]').textContent();
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-b/rule-groups`);
+    await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-b/templates`);
+    await page.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    const asA = { headers: { authorization: `Bearer ${keyA}` } };
+    const groupsOfB = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/tenants/team-b/rule-groups`, asA);
+    const setsOfB = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/tenants/team-b/template-sets`, asA);
+    const clusterGroups = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/cluster-rule-groups`, asA);
+
+    // Assess
+    expect(ownGroups).not.toContain('b-payments');
+    expect(ownGroups).not.toContain('BPaymentsDown');
+    expect(ownTemplates).not.toContain('b-secret-layout');
+    expect(ownTenant).toContain('prod-eu/shop');
+    expect(ownTenant).not.toContain('pay');
+    expect(apiCalls.filter((path) => !path.includes('/tenants/team-a'))).toEqual([]);
+    expect([groupsOfB.status, setsOfB.status, clusterGroups.status]).toEqual([403, 403, 403]);
+  });
+
+  it('lets the operator create a tenant bound to a namespace after the API refuses a field, page through tenants, and issue a key shown once', async () => {
+    // Prepare: more tenants than one page holds
+    await Promise.all(Array.from({ length: 50 }, (_, i) => admin('PUT', `/tenants/bulk-${String(i).padStart(2, '0')}`, {})));
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Tenants' }).click();
+    await page.locator('li[data-tenant]').first().waitFor();
+    const firstPage = await page.locator('li[data-tenant]').count();
+
+    // Act: page through
+    await page.getByRole('button', { name: 'More tenants' }).click();
+    await page.locator('li[data-tenant="team-b"]').waitFor();
+    const allShown = await page.locator('li[data-tenant]').count();
+
+    // Act: create one, refused first for a workspace name the API does not take
+    await page.getByRole('button', { name: 'New tenant' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('team-c');
+    await page.getByLabel('Display name').fill('Team C');
+    await page.getByLabel('Namespaces (cluster/namespace, one per line)').fill('prod-eu/search');
+    await page.getByLabel('Workspaces (comma-separated)').fill('bad name!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const workspaceError = await page.locator('#tenant-workspaces-error').textContent();
+    await page.getByLabel('Workspaces (comma-separated)').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Tenant team-c saved (version 1).').waitFor();
+    // The list starts again from its first page, then pages on.
+    await page.locator('li[data-tenant="team-b"]').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'More tenants' }).click();
+    const row = page.locator('li[data-tenant="team-c"]');
+    await row.getByRole('button', { name: 'Issue a key' }).click();
+    const key = (await page.locator('.new-key code').textContent()) ?? '';
+
+    // Act: the picker pages through the tenants too
+    await page.getByLabel('Showing').selectOption({ label: 'More tenants…' });
+    await page.locator('#scope option[value="team-c"]').waitFor({ state: 'attached' });
+
+    // Assess
+    expect(firstPage).toBe(50);
+    expect(allShown).toBe(52);
+    expect(workspaceError).toMatch(/\S/);
+    expect(await row.textContent()).toContain('prod-eu/search');
+    expect(key).toMatch(/^tdgt\.globex\.team-c\./);
+    const signedIn = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/tenants/team-c`, { headers: { authorization: `Bearer ${key}` } });
+    expect(await signedIn.json()).toMatchObject({ id: 'team-c', bindings: [{ cluster: 'prod-eu', namespace: 'search' }] });
+    // Shown once: after a reload of the page it is gone.
+    await page.reload();
+    await page.locator('li[data-tenant]').first().waitFor();
+    expect(await page.locator('main').textContent()).not.toContain(key);
+  });
+
+  it("lets the operator write a global rule group whose selectors survive an edit, and dry-run it in a cluster", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Rule groups' }).click();
+    await page.getByRole('heading', { name: 'Global rule groups' }).waitFor();
+
+    // Act: a global group over two clusters and the kube- namespaces
+    await page.getByRole('button', { name: 'New rule group' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('crashloops');
+    await page.getByLabel('Level').selectOption('global');
+    await page.getByLabel('Clusters', { exact: true }).fill('prod-eu, prod-us');
+    await page.getByLabel('Namespaces', { exact: true }).fill('=~kube-.*');
+    await page.getByLabel('Alert name').fill('PodCrashLooping');
+    await page.getByLabel('Expression (PromQL)').fill('increase(kube_pod_container_status_restarts_total[15m]) > 3');
+    await page.getByLabel('Cluster to evaluate in').fill('prod-eu');
+    await page.getByRole('button', { name: 'Dry-run these rules' }).click();
+    await page.locator('.dry-run-rule').first().waitFor();
+    const injected = await page.locator('.dry-run-rule pre.expr').textContent();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-rule-group="crashloops"]');
+    await row.waitFor();
+
+    // Act: edited (disabled), its selectors untouched
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Enabled').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('disabled').waitFor();
+
+    // Assess
+    expect(injected).toContain('cluster="prod-eu"');
+    expect(await row.textContent()).toContain('prod-eu, prod-us / =~kube-.*');
+    const stored = (await admin('GET', '/global-rule-groups/crashloops')) as { enabled: boolean; clusterSelector: unknown; namespaceSelector: unknown; version: number };
+    expect(stored).toMatchObject({ enabled: false, version: 2, clusterSelector: { inValues: ['prod-eu', 'prod-us'] }, namespaceSelector: { matcher: { type: '=~', value: 'kube-.*' } } });
+  });
+
+  it('met no Content-Security-Policy violation and no script error on any page', () => {
+    expect(pages.problems).toEqual([]);
+  });
+});
