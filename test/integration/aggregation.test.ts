@@ -61,7 +61,7 @@ describe('aggregation windows on the local stack', () => {
       expect(notification.commonLabels).toMatchObject({ alertname: notification.groupLabels.alertname, severity: 'warning' });
     }
     expect(new Set(notifications.flatMap((n) => n.alerts.map((a: any) => a.labels.instance))).size).toBe(500);
-  });
+  }, 90_000);
 
   it('delivers a group too large for one queue message whole, through the spill store', async () => {
     // Long enough that all 1500 alerts are in the group before it flushes, even on a busy machine.
