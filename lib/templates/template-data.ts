@@ -1,9 +1,6 @@
-import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
+import { ZERO_TIME, type LabelSet, type NotifiedAlert } from '../alert/alert.js';
 import { labelValue } from '../alert/labels.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
-
-/** An alert as a notification carries it (Alertmanager's webhook alert). */
-type Alert = NotificationMessage['alerts'][number];
 
 /** A label or annotation as a name/value pair, for templates that list them. */
 export interface Pair {
@@ -105,7 +102,7 @@ function pairs(set: LabelSet, hidden: ReadonlySet<string> = new Set()): Pair[] {
     .map(([name, value]) => ({ name, value }));
 }
 
-function kindOf(alert: Alert): AlertKind {
+function kindOf(alert: NotifiedAlert): AlertKind {
   const type = alert.labels.alerttype;
   if (type === 'event') return 'event';
   if (type === 'auditing') return 'audit';
@@ -113,7 +110,7 @@ function kindOf(alert: Alert): AlertKind {
 }
 
 
-function objectOf(alert: Alert, kind: AlertKind): string {
+function objectOf(alert: NotifiedAlert, kind: AlertKind): string {
   const namespace = labelValue(alert.labels, 'namespace');
   const name = labelValue(alert.labels, 'name');
   const qualified = namespace !== '' && name !== '' ? `${namespace}/${name}` : name || namespace;
@@ -134,7 +131,7 @@ function isKnownTime(value: string): boolean {
   return !Number.isNaN(ms) && ms > Date.parse(ZERO_TIME);
 }
 
-function alertView(alert: Alert): AlertView {
+function alertView(alert: NotifiedAlert): AlertView {
   const kind = kindOf(alert);
   const { labels, annotations } = alert;
   const summary = labelValue(annotations, 'summary') || labelValue(annotations, 'message') || labelValue(annotations, 'description');

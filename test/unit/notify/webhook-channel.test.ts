@@ -3,7 +3,7 @@ import { AddressPolicy } from '../../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../../lib/net/outbound-http.js';
 import { ChannelError } from '../../../lib/notify/channel.js';
 import { webhookChannel } from '../../../lib/notify/channels/webhook.js';
-import { anAlert, aNotification } from '../../helpers/builders.js';
+import { aNotification, aNotifiedAlert } from '../../helpers/builders.js';
 import { startHttpReceiver, type Responder } from '../../helpers/http-receiver.js';
 
 const context = {
@@ -31,8 +31,8 @@ function settings(url: string, extra: Record<string, unknown> = {}) {
 describe('webhookChannel', () => {
   it('POSTs Alertmanager webhook JSON version 4 that Alertmanager receivers parse', async () => {
     const receiver = await receiverAnswering(() => ({ status: 200 }));
-    const resolved = anAlert({ labels: { alertname: 'DiskFull', cluster: 'prod-eu' }, status: 'resolved', endsAt: '2026-11-25T10:05:00Z' });
-    const firing = anAlert();
+    const resolved = aNotifiedAlert({ labels: { alertname: 'DiskFull', cluster: 'prod-eu' }, status: 'resolved', endsAt: '2026-11-25T10:05:00Z' });
+    const firing = aNotifiedAlert();
 
     const outcome = await webhookChannel.send(settings(`${receiver.url}/hook`), aNotification({ alerts: [firing, resolved] }), context);
 
