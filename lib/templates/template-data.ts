@@ -11,9 +11,8 @@ export interface Pair {
 /** What kind of signal an alert came from; the default templates read each differently. */
 export type AlertKind = 'metric' | 'event' | 'audit';
 
-/** One alert as templates see it. */
-export interface AlertView {
-  status: 'firing' | 'resolved';
+/** One alert as templates see it: the notification's alert, with what the default templates derive from it. */
+export interface AlertView extends NotifiedAlert {
   kind: AlertKind;
   isMetric: boolean;
   isEvent: boolean;
@@ -22,8 +21,6 @@ export interface AlertView {
   severity: string;
   cluster: string;
   namespace: string;
-  labels: LabelSet;
-  annotations: LabelSet;
   /** Labels not already shown in the alert's heading and location lines, sorted. */
   labelPairs: Pair[];
   /** Every label but internal ones, sorted, alertname first. */
@@ -38,8 +35,6 @@ export interface AlertView {
   reason: string;
   user: string;
   verb: string;
-  startsAt: string;
-  endsAt: string;
   /**
    * Whether startsAt is the alert's real start. A resolved alert sent without
    * one gets its end as start (Alertmanager's rule), which is not worth showing.
@@ -49,8 +44,6 @@ export interface AlertView {
   hasEnd: boolean;
   /** The `runbook_url` annotation (Prometheus mixins' name for it), else `runbook`. */
   runbookURL: string;
-  generatorURL: string;
-  fingerprint: string;
 }
 
 /** The whole notification as templates see it: plain data, no functions, no class instances. */
