@@ -249,5 +249,8 @@ describe('aggregateBatch', () => {
     const flushed = await Promise.allSettled(aggregateBatch(queue.timers.map(({ message }) => record(message)), batchDeps));
     expect(flushed.map((outcome) => outcome.status)).toEqual(['fulfilled']);
     expect(queue.notifications.map((notification) => notification.alerts.map((alert) => alert.labels.pod))).toEqual([['p0', 'p1']]);
+    // The flush's payload in its envelope, with the fields (and order) older deliver workers read.
+    expect(Object.keys(queue.notifications[0]!)).toEqual(['type', 'id', 'createdAt', 'receiver', 'reason', 'groupKey', 'status', 'groupLabels', 'commonLabels', 'commonAnnotations', 'truncatedAlerts', 'alerts']);
+    expect(Object.keys(queue.notifications[0]!.alerts[0]!)).toEqual(['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL', 'fingerprint']);
   });
 });
