@@ -10,9 +10,7 @@ import { ttlCache } from '../../lib/pipeline/ttl-cache.js';
 import type { Receiver } from '../../lib/receivers/receiver.js';
 import { secretSealer } from '../shared/secrets.js';
 import { channelRegistry } from '../../lib/notify/channel-registry.js';
-import { deliverNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
-import { notificationMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
-import { unspill } from '../../lib/pipeline/spill.js';
+import { deliverQueuedNotification, RetryableDeliveryError } from '../../lib/notify/deliver-notification.js';
 import { DynamoSpillStore } from '../../lib/aws/dynamo-spill-store.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
 import { lazyQueuePublisher } from '../shared/lazy-sqs.js';
@@ -74,29 +72,25 @@ export const handler = sqsRecordHandler(
     retryAfterMs: (error) => (error instanceof RetryableDeliveryError ? error.retryAfterMs : undefined),
   },
   (records) => {
-  dependencies ??= createDependencies();
-  const deps = dependencies;
-  return records.map(async (record) => {
-    const notification = parseMessage(notificationMessageSchema, await unspill(record.body, deps.spill));
-    const park = () => parkRecord(record, 'DeliveryGaveUp', deadLetter.deadLetterQueueUrl());
-    const outcome = await deliverNotification(notification, { number: receiveCount(record), max: deadLetter.maxReceiveCount, park }, deps);
-    if (outcome === 'duplicate') {
-      logger.info('duplicate notification not sent again', { notificationId: notification.id });
-      return;
-    }
-    if ('deferredSeconds' in outcome) {
-      // A fresh message rather than a retry: waiting for a provider's rate limit is not a failed attempt.
-      await deps.queue.send('delivery', [record.body], { delaySeconds: outcome.deferredSeconds });
-      logger.info('notification deferred by the provider rate limit', { notificationId: notification.id, seconds: outcome.deferredSeconds });
-      return;
-    }
-    logger.info('notification delivered', {
-      notificationId: outcome.notificationId,
-      channel: outcome.channel,
-      status: outcome.status,
-      httpStatus: outcome.httpStatus,
-      latencyMs: outcome.latencyMs,
+    dependencies ??= createDependencies();
+    const deps = dependencies;
+    return records.map(async (record) => {
+      const park = () => parkRecord(record, 'DeliveryGaveUp', deadLetter.deadLetterQueueUrl());
+      const attempt = { number: receiveCount(record), max: deadLetter.maxReceiveCount, park };
+      const { notification, outcome } = await deliverQueuedNotification(record.body, attempt, deps);
+      if (outcome === 'duplicate') {
+        logger.info('duplicate notification not sent again', { notificationId: notification.id });
+      } else if ('deferredSeconds' in outcome) {
+        logger.info('notification deferred by the provider rate limit', { notificationId: notification.id, seconds: outcome.deferredSeconds });
+      } else {
+        logger.info('notification delivered', {
+          notificationId: outcome.notificationId,
+          channel: outcome.channel,
+          status: outcome.status,
+          httpStatus: outcome.httpStatus,
+          latencyMs: outcome.latencyMs,
+        });
+      }
     });
-  });
   },
 );

@@ -14,7 +14,7 @@ import type { AlertTombstone, GroupedAlert, GroupState } from './group-state.js'
 import { TOMBSTONE_RETENTION_MS, tombstoneOf } from './group-state.js';
 import type { GroupingOptions } from './grouping-options.js';
 import type { GroupNotification } from './notification.js';
-import { buildWebhookPayload, notificationId } from './notification.js';
+import { buildNotificationPayload, notificationId } from './notification.js';
 
 /** The flush is not due yet, or nothing is scheduled (`dueAt` null: the group has ended). */
 export interface FlushNotDue {
@@ -99,13 +99,7 @@ export function flushGroup(state: GroupState, options: GroupingOptions, now: num
         id: notificationId(state.group, scheduledAt, current.firing, fingerprints(resolvedToSend)),
         scheduledAt,
         reason,
-        payload: buildWebhookPayload({
-          group: state.group,
-          firing,
-          resolved: resolvedToSend,
-          maxAlerts: options.maxAlerts,
-          externalURL: options.externalURL,
-        }),
+        payload: buildNotificationPayload({ group: state.group, firing, resolved: resolvedToSend, maxAlerts: options.maxAlerts }),
       };
     }
     nflog = { firing: current.firing, resolved: current.resolved, notifiedAt: now };

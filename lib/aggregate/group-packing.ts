@@ -9,9 +9,10 @@
  * Unpacking gives back the group as it was; items written before packing
  * read as they are.
  */
-import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
+import { ZERO_TIME, type LabelSet, type NotifiedAlert } from '../alert/alert.js';
 import { fingerprint } from '../alert/fingerprint.js';
-import type { NotificationAlert, NotificationMessage } from '../pipeline/messages.js';
+import type { NotificationMessage } from '../pipeline/messages.js';
+import { notifiedAlertOf } from './notification.js';
 import type { GroupOutbox, StoredGroup } from './group-store.js';
 import type { GroupedAlert, GroupState, NotificationLogEntry } from './group-state.js';
 
@@ -20,7 +21,7 @@ type PackedAlert = Omit<GroupedAlert, 'fingerprint'> & { fingerprint?: string };
 
 type PackedLog = Omit<NotificationLogEntry, 'firing'> & ({ firing: string[] } | { firingOfAlerts: string });
 
-type PackedNotification = Omit<NotificationMessage, 'alerts'> & { alerts: Array<NotificationAlert | number> };
+type PackedNotification = Omit<NotificationMessage, 'alerts'> & { alerts: Array<NotifiedAlert | number> };
 
 export type PackedGroup = Omit<StoredGroup, 'state' | 'outbox'> & {
   state: Omit<GroupState, 'alerts' | 'nflog'> & { alerts: PackedAlert[] | Record<string, GroupedAlert>; nflog: PackedLog | NotificationLogEntry | null };
@@ -65,7 +66,7 @@ export function unpackGroup(packed: PackedGroup): StoredGroup {
         ? (packed.outbox as GroupOutbox)
         : {
             ...packed.outbox,
-            notification: { ...notification, alerts: notification.alerts.map((entry) => (typeof entry === 'number' ? firingAlertOf(alerts[keys[entry]!]!) : entry)) },
+            notification: { ...notification, alerts: notification.alerts.map((entry) => (typeof entry === 'number' ? notifiedAlertOf(alerts[keys[entry]!]!, 'firing') : entry)) },
           };
   }
   return group;
@@ -108,13 +109,7 @@ function unpackLog(log: PackedLog | NotificationLogEntry | null, keys: string[])
   return { ...rest, firing: keys.filter((_, index) => (bits[index >> 3]! & (1 << (index & 7))) !== 0).sort() };
 }
 
-/** How a firing alert of the state appears in a message (Alertmanager's zero time as its end). */
-function firingAlertOf(alert: GroupedAlert): NotificationAlert {
-  const { labels, annotations, startsAt, generatorURL, fingerprint } = alert;
-  return { status: 'firing', labels, annotations, startsAt, endsAt: ZERO_TIME, generatorURL, fingerprint };
-}
-
-function sameAsState(alert: NotificationAlert, stored: GroupedAlert | undefined): boolean {
+function sameAsState(alert: NotifiedAlert, stored: GroupedAlert | undefined): boolean {
   return (
     stored !== undefined &&
     alert.status === 'firing' &&

@@ -3,7 +3,7 @@
  * (receiver, group), written with a condition on `version` so that two
  * workers never both apply a transition to the same state.
  */
-import type { Alert, AlertStatus, LabelSet } from '../alert/alert.js';
+import type { AlertStatus, NotifiedAlert } from '../alert/alert.js';
 import { ZERO_TIME } from '../alert/alert.js';
 import type { GroupIdentity } from './group-key.js';
 import { PermanentMessageError } from '../pipeline/permanent-error.js';
@@ -18,26 +18,14 @@ export const GROUP_STATE_SCHEMA = 1;
  */
 export const TOMBSTONE_RETENTION_MS = 60 * 60_000;
 
-/** What {@link ingestAlerts} accepts: an {@link Alert}, optionally stamped with when it was received. */
-export type AlertInput = Pick<
-  Alert,
-  'labels' | 'annotations' | 'status' | 'startsAt' | 'endsAt' | 'generatorURL' | 'fingerprint'
-> & {
+/**
+ * The latest known version of one alert of the group, as routed to it, with
+ * when ingest accepted it (absent from updates routed before it was stamped).
+ */
+export type GroupedAlert = NotifiedAlert & {
   /** RFC 3339; when the update was received. Orders updates that are otherwise equal. */
   updatedAt?: string;
 };
-
-/** The latest known version of one alert of the group. */
-export interface GroupedAlert {
-  fingerprint: string;
-  status: AlertStatus;
-  labels: LabelSet;
-  annotations: LabelSet;
-  startsAt: string;
-  endsAt: string;
-  generatorURL: string;
-  updatedAt?: string;
-}
 
 /** What is left of an alert dropped after its resolution was flushed: enough to reject older copies. */
 export interface AlertTombstone {

@@ -17,7 +17,7 @@ export interface GroupingOptions {
   sendResolved: boolean;
   /** Most alerts per message; 0 means no limit. */
   maxAlerts: number;
-  /** Link back to tidings, copied into the payload's `externalURL`. */
+  /** Still carried on the wire and stored (older workers require it); notifications take `externalURL` from the deliver function's `PUBLIC_URL`. */
   externalURL: string;
 }
 

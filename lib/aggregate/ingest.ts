@@ -8,7 +8,7 @@ import { PermanentMessageError } from '../pipeline/permanent-error.js';
 import { nextUsefulFlush } from './dedup.js';
 import type { AlertBatch, GroupIdentity } from './group-key.js';
 import { groupKey, groupLabelsFor } from './group-key.js';
-import type { AlertInput, AlertTombstone, GroupedAlert, GroupState } from './group-state.js';
+import type { AlertTombstone, GroupedAlert, GroupState } from './group-state.js';
 import {
   GROUP_STATE_SCHEMA,
   TOMBSTONE_RETENTION_MS,
@@ -57,7 +57,7 @@ export class GroupMismatchError extends PermanentMessageError {
  */
 export function ingestAlerts(
   state: GroupState | undefined,
-  batch: AlertBatch<AlertInput>,
+  batch: AlertBatch<GroupedAlert>,
   options: GroupingOptions,
   now: number,
 ): IngestResult {
@@ -164,7 +164,7 @@ function newestPerFingerprint(alerts: readonly GroupedAlert[]): GroupedAlert[] {
   });
 }
 
-function toGroupedAlert(alert: AlertInput, group: GroupIdentity, options: GroupingOptions): GroupedAlert {
+function toGroupedAlert(alert: GroupedAlert, group: GroupIdentity, options: GroupingOptions): GroupedAlert {
   const fp = alert.fingerprint || computeFingerprint(alert.labels);
   const key = groupKey(group.routeKey, groupLabelsFor(alert.labels, options.groupBy));
   if (key !== group.key) throw new GroupMismatchError(`alert ${fp} belongs to group ${key}, not ${group.key}`);

@@ -1,41 +1,16 @@
 /**
- * The message a flush produces, in Alertmanager's webhook payload shape
+ * The notification a flush produces, in Alertmanager's webhook payload shape
  * (version "4"), so that receivers written for Alertmanager parse it as is.
  */
 import { createHash } from 'node:crypto';
-import type { AlertStatus, LabelSet } from '../alert/alert.js';
+import type { AlertStatus, LabelSet, NotifiedAlert } from '../alert/alert.js';
+import type { NotificationPayload } from '../pipeline/messages.js';
 import { ZERO_TIME } from '../alert/alert.js';
 import type { NotificationReason } from './dedup.js';
 import type { GroupIdentity } from './group-key.js';
 import { compareBytes } from './group-key.js';
 import type { GroupedAlert } from './group-state.js';
 import { canonicalJson } from './group-state.js';
-
-/** One alert in the webhook payload. */
-export interface WebhookAlert {
-  status: AlertStatus;
-  labels: LabelSet;
-  annotations: LabelSet;
-  startsAt: string;
-  /** Alertmanager's zero time while firing. */
-  endsAt: string;
-  generatorURL: string;
-  fingerprint: string;
-}
-
-/** Alertmanager's webhook body, version "4". */
-export interface WebhookPayload {
-  version: '4';
-  groupKey: string;
-  truncatedAlerts: number;
-  status: AlertStatus;
-  receiver: string;
-  groupLabels: LabelSet;
-  commonLabels: LabelSet;
-  commonAnnotations: LabelSet;
-  externalURL: string;
-  alerts: WebhookAlert[];
-}
 
 /** A notification decided by a flush, ready for the delivery queue. */
 export interface GroupNotification {
@@ -44,7 +19,7 @@ export interface GroupNotification {
   /** The `nextFlushAt` the flush ran for. */
   scheduledAt: number;
   reason: NotificationReason;
-  payload: WebhookPayload;
+  payload: NotificationPayload;
 }
 
 /** What goes into one message: the alerts to report as firing and as resolved. */
@@ -53,7 +28,6 @@ export interface NotificationContent {
   firing: readonly GroupedAlert[];
   resolved: readonly GroupedAlert[];
   maxAlerts: number;
-  externalURL: string;
 }
 
 /**
@@ -63,23 +37,17 @@ export interface NotificationContent {
  * labels and annotations are computed over the alerts kept, as Alertmanager
  * truncates before templating.
  */
-export function buildWebhookPayload(content: NotificationContent): WebhookPayload {
-  const ordered = [
-    ...[...content.firing].sort(compareForMessage).map((alert) => toWebhookAlert(alert, 'firing')),
-    ...[...content.resolved].sort(compareForMessage).map((alert) => toWebhookAlert(alert, 'resolved')),
-  ];
+export function buildNotificationPayload(content: NotificationContent): NotificationPayload {
+  const ordered = [...[...content.firing].sort(compareForMessage), ...[...content.resolved].sort(compareForMessage)];
   const limit = content.maxAlerts > 0 ? content.maxAlerts : ordered.length;
-  const alerts = ordered.slice(0, limit);
+  const alerts = ordered.slice(0, limit).map((alert, index) => notifiedAlertOf(alert, index < content.firing.length ? 'firing' : 'resolved'));
   return {
-    version: '4',
     groupKey: content.group.key,
-    truncatedAlerts: ordered.length - alerts.length,
     status: content.firing.length > 0 ? 'firing' : 'resolved',
-    receiver: content.group.receiver,
     groupLabels: { ...content.group.labels },
     commonLabels: commonPairs(alerts.map((alert) => alert.labels)),
     commonAnnotations: commonPairs(alerts.map((alert) => alert.annotations)),
-    externalURL: content.externalURL,
+    truncatedAlerts: ordered.length - alerts.length,
     alerts,
   };
 }
@@ -112,16 +80,14 @@ export function commonPairs(sets: readonly LabelSet[]): LabelSet {
   return common;
 }
 
-function toWebhookAlert(alert: GroupedAlert, status: AlertStatus): WebhookAlert {
-  return {
-    status,
-    labels: { ...alert.labels },
-    annotations: { ...alert.annotations },
-    startsAt: alert.startsAt,
-    endsAt: status === 'firing' ? ZERO_TIME : alert.endsAt,
-    generatorURL: alert.generatorURL,
-    fingerprint: alert.fingerprint,
-  };
+/**
+ * The alert as the notification reports it: Alertmanager's zero time as a
+ * firing alert's end. Label sets are shared with the group state, which the
+ * flush replaces rather than changes.
+ */
+export function notifiedAlertOf(alert: GroupedAlert, status: AlertStatus): NotifiedAlert {
+  const { labels, annotations, startsAt, generatorURL, fingerprint } = alert;
+  return { status, labels, annotations, startsAt, endsAt: status === 'firing' ? ZERO_TIME : alert.endsAt, generatorURL, fingerprint };
 }
 
 /** Alertmanager's `AlertSlice` order: by job, then instance (present before absent), then label set. */

@@ -6,7 +6,7 @@ import type { AlertPathEntry, AlertPathStore } from '../history/alert-path.js';
 import { describeMute, type Muter } from '../silence/muter.js';
 import { flushGroup, type MuteChange } from './flush.js';
 import { partitionAlerts, type AlertBatch } from './group-key.js';
-import type { AlertInput } from './group-state.js';
+import type { GroupedAlert } from './group-state.js';
 import type { GroupOutbox, GroupStore, StoredGroup } from './group-store.js';
 import type { GroupingOptions } from './grouping-options.js';
 import { ingestAlerts } from './ingest.js';
@@ -44,7 +44,7 @@ export function receiverRouteKey(receiver: ReceiverRef): string {
 
 /** Routed alerts of one queue batch, merged per group so each group is read and written once. */
 export interface PendingGroup {
-  batch: AlertBatch<AlertInput>;
+  batch: AlertBatch<GroupedAlert>;
   options: GroupingOptions;
   receiver: ReceiverRef;
   /** Indexes of the queue messages that contributed; they succeed or fail with the group. */
@@ -69,7 +69,7 @@ export function collectGroups(messages: readonly RoutedRecord[], receivedAt: str
   for (const { index, message, redelivered = false } of messages) {
     const target = { receiver: message.receiver.name, routeKey: receiverRouteKey(message.receiver) };
     const updatedAt = message.receivedAt ?? receivedAt;
-    const alerts: AlertInput[] = message.alerts.map((alert) => ({ ...alert, updatedAt }));
+    const alerts: GroupedAlert[] = message.alerts.map((alert) => ({ ...alert, updatedAt }));
     for (const batch of partitionAlerts(alerts, target, message.grouping.groupBy)) {
       const pending = groups.get(batch.group.id);
       if (pending === undefined) {
@@ -201,20 +201,7 @@ async function sendTimer(deps: AggregationDependencies, group: { groupId: string
   await deps.queue.send('groups', [JSON.stringify(message)], { delaySeconds: sqsDelay(now, at).delaySeconds });
 }
 
+/** The flush's payload as is, in the envelope that routes it to its receiver. */
 function toNotificationMessage(notification: GroupNotification, receiver: ReceiverRef, now: number): NotificationMessage {
-  const { payload } = notification;
-  return {
-    type: 'notification',
-    id: notification.id,
-    createdAt: new Date(now).toISOString(),
-    receiver,
-    reason: notification.reason,
-    groupKey: payload.groupKey,
-    status: payload.status,
-    groupLabels: payload.groupLabels,
-    commonLabels: payload.commonLabels,
-    commonAnnotations: payload.commonAnnotations,
-    truncatedAlerts: payload.truncatedAlerts,
-    alerts: payload.alerts,
-  };
+  return { type: 'notification', id: notification.id, createdAt: new Date(now).toISOString(), receiver, reason: notification.reason, ...notification.payload };
 }

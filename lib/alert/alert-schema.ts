@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Alert } from './alert.js';
+import type { Alert, NotifiedAlert } from './alert.js';
 import { isWellFormedText } from './text.js';
 
 /** RFC 3339 date-time as Go and Prometheus print it (fractional seconds up to nanoseconds). */
@@ -14,14 +14,28 @@ const wellFormed = z.string().refine(isWellFormedText, 'must be valid Unicode te
 /** Label and annotation maps: string values only, as Alertmanager requires. */
 export const labelSetSchema = z.record(wellFormed, wellFormed);
 
-/** An alert as it travels on our queues; validated whenever a stage reads a message. */
-export const alertSchema: z.ZodType<Alert> = z.object({
+/** In the order of Alertmanager's webhook alert: parsed objects keep the schema's key order, and are posted as they are. */
+const notifiedAlertFields = {
+  status: z.enum(['firing', 'resolved']),
   labels: labelSetSchema,
   annotations: labelSetSchema,
-  status: z.enum(['firing', 'resolved']),
   startsAt: z.string(),
   endsAt: z.string(),
   generatorURL: z.string(),
+  fingerprint: z.string(),
+};
+
+/** An alert as a notification carries it; validated when deliver reads a notification. */
+export const notifiedAlertSchema: z.ZodType<NotifiedAlert> = z.object(notifiedAlertFields);
+
+// An alert keeps labels and annotations first, as queue bodies always had them.
+const { labels, annotations, ...fieldsAfterAnnotations } = notifiedAlertFields;
+
+/** An alert as it travels on our queues; validated whenever a stage reads a message. */
+export const alertSchema: z.ZodType<Alert> = z.object({
+  labels,
+  annotations,
+  ...fieldsAfterAnnotations,
   fingerprint: z.string().regex(/^[0-9a-f]{16}$/),
   source: z.enum([
     'alertmanager-webhook',

@@ -32,6 +32,13 @@ export interface Alert {
   cluster: string;
 }
 
+/**
+ * An alert as Alertmanager's webhook and notifications carry it: what every
+ * stage after routing needs (groups, notifications, templates). Where it came
+ * from is no longer needed once routed: the `cluster` is a label too.
+ */
+export type NotifiedAlert = Pick<Alert, 'status' | 'labels' | 'annotations' | 'startsAt' | 'endsAt' | 'generatorURL' | 'fingerprint'>;
+
 /** Alertmanager's zero time, used for `endsAt` of alerts with no known end. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 

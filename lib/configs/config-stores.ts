@@ -1,4 +1,4 @@
-import type { Alert } from '../alert/alert.js';
+import type { Alert, NotifiedAlert } from '../alert/alert.js';
 import type { StoredDefinitions, StoredRule } from '../filter/rule-config.js';
 import type { InhibitRule } from '../inhibit/rule.js';
 import type { LanguagePack, TemplateSet } from '../notify/delivery-resources.js';
@@ -63,7 +63,7 @@ export type StoredSilence = Silence & { accountId: string; createdAt: string; up
 export type StoredInhibitRule = InhibitRule & { accountId: string; createdAt: string; updatedAt: string; version: number };
 
 /** An alert as the firing set keeps it. */
-export type FiringAlert = Pick<Alert, 'labels' | 'annotations' | 'fingerprint' | 'status' | 'startsAt' | 'endsAt' | 'generatorURL'> & {
+export type FiringAlert = NotifiedAlert & {
   updatedAt: string;
   /** The tenants that may see the alert, as routing found them: a tenant's inhibit rules use only these sources. */
   tenants?: string[];

@@ -1,4 +1,6 @@
-import type { NotificationMessage } from '../pipeline/messages.js';
+import { notificationMessageSchema, parseMessage, type NotificationMessage } from '../pipeline/messages.js';
+import type { QueuePublisher } from '../pipeline/queue.js';
+import { unspill, type SpillStore } from '../pipeline/spill.js';
 import type { HistoryStore, NotificationRecord } from '../history/notification-record.js';
 import type { Receiver, ReceiverStore } from '../receivers/receiver.js';
 import { receiverLabel, receiverRef, sameIncarnation } from '../receivers/receiver.js';
@@ -74,6 +76,31 @@ export async function deliverNotification(
   }
   if ('deferredSeconds' in record) await deps.claims.release(notification.id);
   return record;
+}
+
+/** What delivering a record of the delivery queue needs beyond {@link DeliverDependencies}. */
+export type DeliverQueuedDependencies = DeliverDependencies & {
+  /** Where notifications too large for a queue message were kept. */
+  spill: SpillStore;
+  /** Where a notification deferred by a provider's rate limit is queued again. */
+  queue: QueuePublisher;
+};
+
+/**
+ * The deliver stage's use case: one record of the delivery queue. Loads a
+ * spilled body, validates the message once, sends it; a notification deferred
+ * by the provider's rate limit is queued afresh, since waiting is not a
+ * failed attempt.
+ */
+export async function deliverQueuedNotification(
+  body: string,
+  attempt: Attempt,
+  deps: DeliverQueuedDependencies,
+): Promise<{ notification: NotificationMessage; outcome: NotificationRecord | 'duplicate' | Deferred }> {
+  const notification = parseMessage(notificationMessageSchema, await unspill(body, deps.spill));
+  const outcome = await deliverNotification(notification, attempt, deps);
+  if (outcome !== 'duplicate' && 'deferredSeconds' in outcome) await deps.queue.send('delivery', [body], { delaySeconds: outcome.deferredSeconds });
+  return { notification, outcome };
 }
 
 /** How much of the rendered message history keeps: what a person reads to recognise it (the rest is not rendered). */

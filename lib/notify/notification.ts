@@ -1,27 +1,14 @@
-import { ZERO_TIME } from '../alert/alert.js';
-import type { WebhookPayload } from '../aggregate/notification.js';
-import type { NotificationMessage } from '../pipeline/messages.js';
+import type { NotificationMessage, NotificationPayload } from '../pipeline/messages.js';
 
-/** Renders a notification as Alertmanager would POST it; firing alerts carry the zero `endsAt`, as in Alertmanager. */
-export function toAlertmanagerPayload(notification: NotificationMessage, externalURL: string): WebhookPayload {
-  return {
-    version: '4',
-    groupKey: notification.groupKey,
-    truncatedAlerts: notification.truncatedAlerts,
-    status: notification.status,
-    receiver: notification.receiver.name,
-    groupLabels: notification.groupLabels,
-    commonLabels: notification.commonLabels,
-    commonAnnotations: notification.commonAnnotations,
-    externalURL,
-    alerts: notification.alerts.map((alert) => ({
-      status: alert.status,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt,
-      endsAt: alert.status === 'firing' ? ZERO_TIME : alert.endsAt,
-      generatorURL: alert.generatorURL,
-      fingerprint: alert.fingerprint,
-    })),
-  };
+/** Alertmanager's webhook body, version "4": the flush's payload with what delivery adds. */
+export type AlertmanagerWebhookBody = { version: '4'; receiver: string; externalURL: string } & NotificationPayload;
+
+/**
+ * The notification as Alertmanager would POST it: the payload as the flush
+ * built it (firing alerts end at the zero time, as Alertmanager sends them),
+ * in Alertmanager's field order.
+ */
+export function toAlertmanagerPayload(notification: NotificationMessage, externalURL: string): AlertmanagerWebhookBody {
+  const { groupKey, truncatedAlerts, status, groupLabels, commonLabels, commonAnnotations, alerts } = notification;
+  return { version: '4', groupKey, truncatedAlerts, status, receiver: notification.receiver.name, groupLabels, commonLabels, commonAnnotations, externalURL, alerts };
 }

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { PermanentMessageError } from './permanent-error.js';
 import { unpackBody } from './queue.js';
-import { alertSchema } from '../alert/alert-schema.js';
-import { labelSetSchema } from '../alert/alert-schema.js';
+import { alertSchema, labelSetSchema, notifiedAlertSchema } from '../alert/alert-schema.js';
 
 /**
  * The messages that travel between stages. Each queue carries exactly one of
@@ -67,20 +66,26 @@ export type GroupTimerMessage = z.infer<typeof groupTimerMessageSchema>;
 export const groupsQueueMessageSchema = z.discriminatedUnion('type', [routedAlertsMessageSchema, groupTimerMessageSchema]);
 export type GroupsQueueMessage = z.infer<typeof groupsQueueMessageSchema>;
 
-/** An alert as a notification carries it: Alertmanager's webhook alert. */
-export const notificationAlertSchema = z.object({
+/**
+ * What a flush decides one receiver is told: Alertmanager's webhook payload
+ * (version "4") without what delivery adds (the version, the receiver's name
+ * and the external URL). Built once by the flush and carried as is to the
+ * channels and templates.
+ */
+export const notificationPayloadSchema = z.object({
+  groupKey: z.string(),
   status: z.enum(['firing', 'resolved']),
-  labels: labelSetSchema,
-  annotations: labelSetSchema,
-  startsAt: z.string(),
-  endsAt: z.string(),
-  generatorURL: z.string(),
-  fingerprint: z.string(),
+  groupLabels: labelSetSchema,
+  commonLabels: labelSetSchema,
+  commonAnnotations: labelSetSchema,
+  truncatedAlerts: z.number().int().nonnegative(),
+  /** Firing alerts first (with Alertmanager's zero time as their end), then resolved ones. */
+  alerts: z.array(notifiedAlertSchema).min(1),
 });
-export type NotificationAlert = z.infer<typeof notificationAlertSchema>;
+export type NotificationPayload = z.infer<typeof notificationPayloadSchema>;
 
-/** aggregate -> deliver: one message for one receiver, in Alertmanager's webhook shape. */
-export const notificationMessageSchema = z.object({
+/** aggregate -> deliver: one notification payload with the envelope that routes it to its receiver. */
+export const notificationMessageSchema = notificationPayloadSchema.extend({
   type: z.literal('notification'),
   /** Stable identity of this notification; history and idempotency key on it. */
   id: z.string().min(1),
@@ -88,13 +93,6 @@ export const notificationMessageSchema = z.object({
   receiver: receiverRefSchema,
   /** Alertmanager's notification_reason: first notification, new alerts added, repeat interval elapsed, ... */
   reason: z.string().optional(),
-  groupKey: z.string(),
-  status: z.enum(['firing', 'resolved']),
-  groupLabels: labelSetSchema,
-  commonLabels: labelSetSchema,
-  commonAnnotations: labelSetSchema,
-  truncatedAlerts: z.number().int().nonnegative(),
-  alerts: z.array(notificationAlertSchema).min(1),
 });
 export type NotificationMessage = z.infer<typeof notificationMessageSchema>;
 

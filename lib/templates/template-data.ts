@@ -1,9 +1,6 @@
-import { ZERO_TIME, type LabelSet } from '../alert/alert.js';
+import { ZERO_TIME, type LabelSet, type NotifiedAlert } from '../alert/alert.js';
 import { labelValue } from '../alert/labels.js';
 import type { NotificationMessage } from '../pipeline/messages.js';
-
-/** An alert as a notification carries it (Alertmanager's webhook alert). */
-type Alert = NotificationMessage['alerts'][number];
 
 /** A label or annotation as a name/value pair, for templates that list them. */
 export interface Pair {
@@ -14,9 +11,8 @@ export interface Pair {
 /** What kind of signal an alert came from; the default templates read each differently. */
 export type AlertKind = 'metric' | 'event' | 'audit';
 
-/** One alert as templates see it. */
-export interface AlertView {
-  status: 'firing' | 'resolved';
+/** One alert as templates see it: the notification's alert, with what the default templates derive from it. */
+export interface AlertView extends NotifiedAlert {
   kind: AlertKind;
   isMetric: boolean;
   isEvent: boolean;
@@ -25,8 +21,6 @@ export interface AlertView {
   severity: string;
   cluster: string;
   namespace: string;
-  labels: LabelSet;
-  annotations: LabelSet;
   /** Labels not already shown in the alert's heading and location lines, sorted. */
   labelPairs: Pair[];
   /** Every label but internal ones, sorted, alertname first. */
@@ -41,8 +35,6 @@ export interface AlertView {
   reason: string;
   user: string;
   verb: string;
-  startsAt: string;
-  endsAt: string;
   /**
    * Whether startsAt is the alert's real start. A resolved alert sent without
    * one gets its end as start (Alertmanager's rule), which is not worth showing.
@@ -52,8 +44,6 @@ export interface AlertView {
   hasEnd: boolean;
   /** The `runbook_url` annotation (Prometheus mixins' name for it), else `runbook`. */
   runbookURL: string;
-  generatorURL: string;
-  fingerprint: string;
 }
 
 /** The whole notification as templates see it: plain data, no functions, no class instances. */
@@ -105,7 +95,7 @@ function pairs(set: LabelSet, hidden: ReadonlySet<string> = new Set()): Pair[] {
     .map(([name, value]) => ({ name, value }));
 }
 
-function kindOf(alert: Alert): AlertKind {
+function kindOf(alert: NotifiedAlert): AlertKind {
   const type = alert.labels.alerttype;
   if (type === 'event') return 'event';
   if (type === 'auditing') return 'audit';
@@ -113,7 +103,7 @@ function kindOf(alert: Alert): AlertKind {
 }
 
 
-function objectOf(alert: Alert, kind: AlertKind): string {
+function objectOf(alert: NotifiedAlert, kind: AlertKind): string {
   const namespace = labelValue(alert.labels, 'namespace');
   const name = labelValue(alert.labels, 'name');
   const qualified = namespace !== '' && name !== '' ? `${namespace}/${name}` : name || namespace;
@@ -134,7 +124,7 @@ function isKnownTime(value: string): boolean {
   return !Number.isNaN(ms) && ms > Date.parse(ZERO_TIME);
 }
 
-function alertView(alert: Alert): AlertView {
+function alertView(alert: NotifiedAlert): AlertView {
   const kind = kindOf(alert);
   const { labels, annotations } = alert;
   const summary = labelValue(annotations, 'summary') || labelValue(annotations, 'message') || labelValue(annotations, 'description');

@@ -1,5 +1,5 @@
 import { fingerprint } from '../../lib/alert/fingerprint.js';
-import type { Alert } from '../../lib/alert/alert.js';
+import type { Alert, NotifiedAlert } from '../../lib/alert/alert.js';
 import type { NotificationMessage } from '../../lib/pipeline/messages.js';
 import type { AlertPathEntry } from '../../lib/history/alert-path.js';
 import type { NotificationRecord } from '../../lib/history/notification-record.js';
@@ -19,6 +19,12 @@ export function anAlert(overrides: Partial<Alert> = {}): Alert {
     cluster: labels.cluster ?? 'prod-eu',
     ...overrides,
   };
+}
+
+/** An alert as a notification carries it (what a flush puts in the payload). */
+export function aNotifiedAlert(overrides: Partial<NotifiedAlert> = {}): NotifiedAlert {
+  const { source: _source, cluster: _cluster, ...alert } = anAlert(overrides);
+  return alert;
 }
 
 /** An Alertmanager webhook body (version 4) as Alertmanager 0.25 sends it. */
@@ -51,7 +57,7 @@ export function anAlertmanagerAlert(overrides: Record<string, unknown> = {}) {
 }
 
 export function aNotification(overrides: Partial<NotificationMessage> = {}): NotificationMessage {
-  const alerts = overrides.alerts ?? [anAlert()];
+  const alerts = overrides.alerts ?? [aNotifiedAlert()];
   return {
     type: 'notification',
     id: 'n-1',

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import type { StoredGroup } from '../../lib/aggregate/group-store.js';
 import type { GroupedAlert } from '../../lib/aggregate/group-state.js';
-import { buildWebhookPayload } from '../../lib/aggregate/notification.js';
+import { buildNotificationPayload } from '../../lib/aggregate/notification.js';
 import { aNotification } from '../helpers/builders.js';
 import { resolveGroupingOptions } from '../../lib/aggregate/grouping-options.js';
 import { DynamoGroupStore } from '../../lib/aws/dynamo-group-store.js';
@@ -54,7 +54,7 @@ describe('DynamoGroupStore outbox', () => {
     const resolved: GroupedAlert = { ...firing[0]!, fingerprint: 'ffffffffffffffff', status: 'resolved', labels: { alertname: 'DiskFull', instance: 'gone:9100' } };
     const base = aGroup('packed', 1, 1000);
     const group: StoredGroup = { ...base, state: { ...base.state, alerts: Object.fromEntries(firing.map((alert) => [alert.fingerprint, alert])) } };
-    const payload = buildWebhookPayload({ group: group.state.group, firing, resolved: [resolved], maxAlerts: 0, externalURL: 'http://tidings' });
+    const payload = buildNotificationPayload({ group: group.state.group, firing, resolved: [resolved], maxAlerts: 0 });
     payload.alerts[1] = { ...payload.alerts[1]!, annotations: { summary: 'changed since the flush' } };
     const notification = aNotification({ id: 'n-packed', alerts: payload.alerts, groupKey: payload.groupKey });
     const withOutbox: StoredGroup = { ...group, outbox: { scheduledFor: 1000, nextFlushAt: 61_000, notification } };

@@ -3,7 +3,6 @@ import { ZERO_TIME } from '../../../lib/alert/alert.js';
 import { fingerprint } from '../../../lib/alert/fingerprint.js';
 import type { MuteReason } from '../../../lib/silence/muter.js';
 import type {
-  AlertInput,
   FlushDone,
   GroupNotification,
   GroupState,
@@ -28,8 +27,8 @@ export const TARGET: GroupTarget = { receiver: 'acme/ops-slack', routeKey: '{}' 
 export function firingAlert(
   labels: LabelSet,
   at: { startsAt?: number; endsAt?: number; updatedAt?: number; annotations?: LabelSet } = {},
-): AlertInput {
-  const alert: AlertInput = {
+): GroupedAlert {
+  const alert: GroupedAlert = {
     labels,
     annotations: at.annotations ?? { summary: `${labels['alertname'] ?? 'alert'} is firing` },
     status: 'firing',
@@ -46,7 +45,7 @@ export function firingAlert(
 export function resolvedAlert(
   labels: LabelSet,
   at: { startsAt?: number; endsAt: number; updatedAt?: number; annotations?: LabelSet },
-): AlertInput {
+): GroupedAlert {
   return { ...firingAlert(labels, at), status: 'resolved', endsAt: iso(at.endsAt) };
 }
 
@@ -84,7 +83,7 @@ export class GroupSimulator {
   }
 
   /** Advances to `at` (flushing whatever falls due on the way), then ingests. */
-  ingest(at: number, alerts: AlertInput[]): void {
+  ingest(at: number, alerts: GroupedAlert[]): void {
     this.advanceTo(at);
     for (const batch of partitionAlerts(alerts, this.target, this.options.groupBy)) {
       const result = ingestAlerts(this.states.get(batch.group.id), batch, this.options, at);

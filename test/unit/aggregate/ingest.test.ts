@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertInput, GroupState } from '../../../lib/aggregate/index.js';
+import type { GroupedAlert, GroupState } from '../../../lib/aggregate/index.js';
 import {
   GroupMismatchError,
   InvalidAlertError,
@@ -14,7 +14,7 @@ const options = resolveGroupingOptions({ groupBy: ['alertname'] });
 const A = podAlert('a');
 const B = podAlert('b');
 
-function ingest(state: GroupState | undefined, alerts: AlertInput[], now: number) {
+function ingest(state: GroupState | undefined, alerts: GroupedAlert[], now: number) {
   const [batch, ...others] = partitionAlerts(alerts, TARGET, options.groupBy);
   if (!batch || others.length > 0) throw new Error('test alerts must form one group');
   return ingestAlerts(state, batch, options, now);

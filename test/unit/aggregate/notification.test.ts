@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ZERO_TIME } from '../../../lib/alert/alert.js';
 import { commonPairs, notificationId } from '../../../lib/aggregate/index.js';
-import { GroupSimulator, MINUTE, SECOND, T0, TARGET, firingAlert, fp, iso, resolvedAlert } from './builders.js';
+import { GroupSimulator, MINUTE, SECOND, T0, firingAlert, fp, iso, resolvedAlert } from './builders.js';
 
-describe('the webhook payload', () => {
-  it("has Alertmanager's version 4 shape, with firing endsAt zeroed and common labels", () => {
-    const sim = new GroupSimulator({ groupBy: ['alertname', 'namespace'], externalURL: 'https://tidings.example/a/acme' });
+describe('the notification payload', () => {
+  it("has Alertmanager's version 4 fields but those delivery adds, with firing endsAt zeroed and common labels", () => {
+    const sim = new GroupSimulator({ groupBy: ['alertname', 'namespace'] });
     const web1 = { alertname: 'HighLatency', namespace: 'shop', job: 'web', instance: 'web-1:9090', severity: 'page' };
     const web0 = { ...web1, instance: 'web-0:9090' };
     const api = { ...web1, job: 'api', instance: 'api-0:9090', severity: 'ticket' };
@@ -20,15 +20,12 @@ describe('the webhook payload', () => {
     const payload = sim.sent[0]?.notification.payload;
 
     expect(payload).toEqual({
-      version: '4',
       groupKey: '{}:{alertname="HighLatency", namespace="shop"}',
       truncatedAlerts: 0,
       status: 'firing',
-      receiver: TARGET.receiver,
       groupLabels: { alertname: 'HighLatency', namespace: 'shop' },
       commonLabels: { alertname: 'HighLatency', namespace: 'shop' },
       commonAnnotations: {},
-      externalURL: 'https://tidings.example/a/acme',
       alerts: [api, web0, web1].map((labels) => ({
         status: 'firing',
         labels,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AlertInput, GroupState, GroupingOptions } from '../../../lib/aggregate/index.js';
+import type { GroupedAlert, GroupState, GroupingOptions } from '../../../lib/aggregate/index.js';
 import {
   alertsAt,
   fingerprints,
@@ -41,7 +41,7 @@ const timing = fc.record({
  * redelivery is the same message, so it keeps it): episodes start 30 minutes
  * apart, as re-fires do.
  */
-function alertOf(d: Delivery, at: number, acceptedAt = at): AlertInput {
+function alertOf(d: Delivery, at: number, acceptedAt = at): GroupedAlert {
   const labels = podAlert(`p-${d.pod}`);
   const startsAt = T0 + d.episode * 30 * MINUTE;
   if (d.kind === 'resolve') return resolvedAlert(labels, { startsAt, endsAt: Math.max(at, startsAt), updatedAt: acceptedAt });
@@ -61,7 +61,7 @@ describe('aggregation properties', () => {
           expect(reported.sort()).toEqual(firingBefore);
         };
 
-        const schedule: { at: number; alert: AlertInput }[] = [];
+        const schedule: { at: number; alert: GroupedAlert }[] = [];
         let t = T0;
         for (const d of deliveries) {
           t += d.afterSeconds * SECOND;
@@ -101,7 +101,7 @@ describe('aggregation properties', () => {
           fc.tuple(fc.constant(ds), fc.shuffledSubarray(ds, { minLength: ds.length, maxLength: ds.length })),
         ),
         ([ordered, shuffled]) => {
-          const run = (alerts: AlertInput[]) => {
+          const run = (alerts: GroupedAlert[]) => {
             const [batch] = partitionAlerts(alerts, TARGET, options.groupBy);
             return ingestAlerts(undefined, batch!, options, now);
           };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { GroupStore, StoredGroup } from '../../../lib/aggregate/group-store.js';
 import { resolveGroupingOptions } from '../../../lib/aggregate/grouping-options.js';
 import { collectGroups, fireTimer, ingestGroup, type AggregationDependencies } from '../../../lib/aggregate/run-aggregation.js';
-import type { GroupTimerMessage, NotificationMessage, RoutedAlertsMessage } from '../../../lib/pipeline/messages.js';
+import { aggregateBatch } from '../../../lib/aggregate/aggregate-batch.js';
+import { InvalidMessageError, type GroupTimerMessage, type NotificationMessage, type RoutedAlertsMessage } from '../../../lib/pipeline/messages.js';
 import type { QueueName, QueuePublisher } from '../../../lib/pipeline/queue.js';
 import { VersionConflictError } from '../../../lib/receivers/receiver.js';
 import { anAlert } from '../../helpers/builders.js';
@@ -217,5 +218,39 @@ describe('ingestGroup and fireTimer', () => {
     expect(queue.notifications).toHaveLength(1);
     expect(queue.notifications[0]!.receiver.incarnation).toBe(NEW);
     expect(queue.notifications[0]!.alerts.map((alert) => alert.labels.pod)).toEqual(['new-pod']);
+  });
+});
+
+describe('aggregateBatch', () => {
+  const noMutes = { silences: async () => [], inhibitRules: async () => [], firingAlerts: async () => [] };
+
+  it('answers per record in order: an unparseable record fails alone, routed records of one group share one write, timers flush', async () => {
+    // Prepare
+    const { deps, groups, queue, advance } = setup();
+    const writes: string[] = [];
+    const put = groups.put.bind(groups);
+    groups.put = async (group, expected) => {
+      writes.push(group.state.group.id);
+      await put(group, expected);
+    };
+    const batchDeps = { ...deps, muteSource: noMutes };
+    const record = (message: unknown) => ({ body: JSON.stringify(message), redelivered: false });
+
+    // Act
+    const outcomes = await Promise.allSettled(aggregateBatch([record(routed(['A'])), { body: '{not json', redelivered: false }, record(routed(['A', 'A']))], batchDeps));
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidMessageError);
+    expect(writes).toHaveLength(1);
+    expect(queue.timers).toHaveLength(1);
+
+    advance(10 * SECOND);
+    const flushed = await Promise.allSettled(aggregateBatch(queue.timers.map(({ message }) => record(message)), batchDeps));
+    expect(flushed.map((outcome) => outcome.status)).toEqual(['fulfilled']);
+    expect(queue.notifications.map((notification) => notification.alerts.map((alert) => alert.labels.pod))).toEqual([['p0', 'p1']]);
+    // The flush's payload in its envelope, with the fields (and order) older deliver workers read.
+    expect(Object.keys(queue.notifications[0]!)).toEqual(['type', 'id', 'createdAt', 'receiver', 'reason', 'groupKey', 'status', 'groupLabels', 'commonLabels', 'commonAnnotations', 'truncatedAlerts', 'alerts']);
+    expect(Object.keys(queue.notifications[0]!.alerts[0]!)).toEqual(['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL', 'fingerprint']);
   });
 });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ChannelError, type Channel } from '../../../lib/notify/channel.js';
 import { RateLimitedError } from '../../../lib/ingest/rate-limit.js';
-import { deliverNotification, RetryableDeliveryError } from '../../../lib/notify/deliver-notification.js';
+import { deliverNotification, deliverQueuedNotification, RetryableDeliveryError, type DeliverDependencies } from '../../../lib/notify/deliver-notification.js';
+import { InvalidMessageError } from '../../../lib/pipeline/messages.js';
 import { aNotification } from '../../helpers/builders.js';
 import { aReceiver, MemoryDeliveryClaims, MemoryHistoryStore, MemoryReceiverStore } from '../../helpers/memory-stores.js';
 import type { NotificationRecord } from '../../../lib/history/notification-record.js';
@@ -225,5 +226,66 @@ describe('deliverNotification', () => {
 
     expect(retry).toBe('duplicate');
     expect(sends).toBe(1);
+  });
+});
+
+describe('deliverQueuedNotification', () => {
+  function queued(deps: DeliverDependencies) {
+    const spilled = new Map<string, string>();
+    const requeued: Array<{ queue: string; bodies: readonly string[]; delaySeconds?: number }> = [];
+    return {
+      spilled,
+      requeued,
+      deps: {
+        ...deps,
+        spill: { put: async (key: string, body: string) => void spilled.set(key, body), get: async (key: string) => spilled.get(key) },
+        queue: { send: async (queue: string, bodies: readonly string[], options: { delaySeconds?: number } = {}) => void requeued.push({ queue, bodies, ...options }) },
+      },
+    };
+  }
+
+  it('sends a spilled notification as validated from the store', async () => {
+    // Prepare
+    const sent: unknown[] = [];
+    const { deps: base } = await setup(async () => ({ statusCode: 200 }));
+    const channel = { ...base.channels.get('webhook')!, send: async (_settings: unknown, notification: unknown) => (sent.push(notification), { statusCode: 200 }) };
+    const { deps, spilled } = queued({ ...base, channels: new Map([['webhook', channel]]) });
+    const notification = aNotification({ id: 'big' });
+    spilled.set('big', JSON.stringify({ ...notification, unknownField: 'dropped by the schema' }));
+
+    // Act
+    const { outcome } = await deliverQueuedNotification(JSON.stringify({ type: 'spilled', key: 'big', accountId: 'acme' }), attempt(1), deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'sent', notificationId: 'big' });
+    expect(sent).toEqual([notification]);
+  });
+
+  it('refuses a body that is not a notification as permanent, before sending', async () => {
+    const { deps: base } = await setup(async () => {
+      throw new Error('must not send');
+    });
+    const { deps } = queued(base);
+
+    const error = await deliverQueuedNotification(JSON.stringify({ type: 'notification', id: 'x' }), attempt(1), deps).catch((e) => e);
+
+    expect(error).toBeInstanceOf(InvalidMessageError);
+  });
+
+  it('queues a notification deferred by the rate limit again, as is, after the delay', async () => {
+    const { deps: base } = await setup(async () => ({ statusCode: 200 }));
+    const limited = { ...base.channels.get('webhook')!, rateLimitPerMinute: 1 };
+    const limiter = {
+      take: async () => {
+        throw new RateLimitedError(9);
+      },
+    };
+    const { deps, requeued } = queued({ ...base, channels: new Map([['webhook', limited]]), limiter });
+    const body = JSON.stringify(aNotification({ id: 'later' }));
+
+    const { outcome } = await deliverQueuedNotification(body, attempt(1), deps);
+
+    expect(outcome).toEqual({ deferredSeconds: 9 });
+    expect(requeued).toEqual([{ queue: 'delivery', bodies: [body], delaySeconds: 9 }]);
   });
 });

@@ -3,7 +3,8 @@ import { AddressPolicy } from '../../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../../lib/net/outbound-http.js';
 import { ChannelError } from '../../../lib/notify/channel.js';
 import { webhookChannel } from '../../../lib/notify/channels/webhook.js';
-import { anAlert, aNotification } from '../../helpers/builders.js';
+import { notificationMessageSchema } from '../../../lib/pipeline/messages.js';
+import { aNotification, aNotifiedAlert } from '../../helpers/builders.js';
 import { startHttpReceiver, type Responder } from '../../helpers/http-receiver.js';
 
 const context = {
@@ -31,8 +32,8 @@ function settings(url: string, extra: Record<string, unknown> = {}) {
 describe('webhookChannel', () => {
   it('POSTs Alertmanager webhook JSON version 4 that Alertmanager receivers parse', async () => {
     const receiver = await receiverAnswering(() => ({ status: 200 }));
-    const resolved = anAlert({ labels: { alertname: 'DiskFull', cluster: 'prod-eu' }, status: 'resolved', endsAt: '2026-11-25T10:05:00Z' });
-    const firing = anAlert();
+    const resolved = aNotifiedAlert({ labels: { alertname: 'DiskFull', cluster: 'prod-eu' }, status: 'resolved', endsAt: '2026-11-25T10:05:00Z' });
+    const firing = aNotifiedAlert();
 
     const outcome = await webhookChannel.send(settings(`${receiver.url}/hook`), aNotification({ alerts: [firing, resolved] }), context);
 
@@ -56,6 +57,20 @@ describe('webhookChannel', () => {
       fingerprint: firing.fingerprint,
     });
     expect(body.alerts[1]).toMatchObject({ status: 'resolved', endsAt: '2026-11-25T10:05:00Z' });
+  });
+
+  it("posts a queued notification in Alertmanager's field order, its alerts as the delivery queue carried them", async () => {
+    // Prepare: a notification as deliver reads it from the queue (validated by its schema).
+    const receiver = await receiverAnswering(() => ({ status: 200 }));
+    const queued = notificationMessageSchema.parse(JSON.parse(JSON.stringify(aNotification({ alerts: [aNotifiedAlert()] }))));
+
+    // Act
+    await webhookChannel.send(settings(receiver.url), queued, context);
+
+    // Assess
+    const text = receiver.requests[0]!.body;
+    expect(Object.keys(JSON.parse(text))).toEqual(['version', 'groupKey', 'truncatedAlerts', 'status', 'receiver', 'groupLabels', 'commonLabels', 'commonAnnotations', 'externalURL', 'alerts']);
+    expect(Object.keys(JSON.parse(text).alerts[0])).toEqual(['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL', 'fingerprint']);
   });
 
   it('sends the configured extra headers', async () => {

@@ -1,0 +1,43 @@
+/**
+ * The route stage's use case: one batch of alerts from one cluster. Decides
+ * which receivers get each alert (mutes are decided when groups flush), sends
+ * them on per receiver, records the account's firing set and each alert's
+ * routing step.
+ */
+import type { FiringAlertStore } from '../configs/config-stores.js';
+import { routedEntries, type AlertPathStore, type RecordedRoutings } from '../history/alert-path.js';
+import { withLazyModules } from '../pipeline/lazy-module.js';
+import type { AlertBatchMessage, RoutedAlertsMessage } from '../pipeline/messages.js';
+import { chunkBySize, type QueuePublisher } from '../pipeline/queue.js';
+import { routeAlerts, tenantsSeeing, type AlertRouting } from './route-alerts.js';
+import { loadRoutingSnapshot, type RoutingSource } from './routing-source.js';
+
+export interface RouteBatchDependencies {
+  source: RoutingSource;
+  queue: QueuePublisher;
+  firing: Pick<FiringAlertStore, 'record'>;
+  trail: Pick<AlertPathStore, 'record'>;
+  /** The routing steps this instance wrote last, so a resend that changes nothing is not recorded again. */
+  recorded: RecordedRoutings;
+  now: () => Date;
+}
+
+/** Routes one batch; answers the decisions of the alerts that reached no receiver. */
+export async function routeBatch(batch: AlertBatchMessage, deps: RouteBatchDependencies): Promise<AlertRouting[]> {
+  // Routing only reads and compiles (matchers, schedules) before anything is written, so it may run again once RE2 or croner is loaded.
+  const { snapshot, messages, decisions } = await withLazyModules(async () => {
+    const snapshot = await loadRoutingSnapshot(batch.accountId, batch.alerts, deps.source);
+    return { snapshot, ...routeAlerts(batch.alerts, snapshot, deps.now()) };
+  });
+  const bodies = messages.flatMap((message) =>
+    chunkBySize(message.alerts, (alerts) => JSON.stringify({ ...message, receivedAt: batch.receivedAt, alerts } satisfies RoutedAlertsMessage)),
+  );
+  const steps = deps.recorded.changed(batch.accountId, routedEntries(batch.alerts, decisions, deps.now().toISOString(), batch.receivedAt));
+  await Promise.all([
+    deps.queue.send('groups', bodies),
+    deps.firing.record(batch.accountId, batch.alerts, batch.receivedAt, (alert) => tenantsSeeing(alert, snapshot)),
+    deps.trail.record(batch.accountId, steps),
+  ]);
+  deps.recorded.remember(batch.accountId, steps);
+  return decisions.filter((decision) => !decision.receivers.some((receiver) => receiver.outcome === 'delivered'));
+}
