@@ -33,9 +33,9 @@ export async function measureEvaluation(log: (line: string) => void): Promise<Ev
   const items = new Map<string, GroupEvaluationState>();
   const counts = { reads: 0, writes: 0, sends: 0, alerts: 0 };
   const state: RuleStateStore = {
-    get: async (a, c, g) => {
+    list: async (a, c) => {
       counts.reads += 1;
-      return items.get(`${a}/${c}/${g}`);
+      return new Map([...items].filter(([key]) => key.startsWith(`${a}/${c}/`)).map(([key, value]) => [key.slice(`${a}/${c}/`.length), value]));
     },
     put: async (a, c, g, next, expected) => {
       counts.writes += 1;
@@ -43,6 +43,8 @@ export async function measureEvaluation(log: (line: string) => void): Promise<Ev
       items.set(`${a}/${c}/${g}`, next);
       return true;
     },
+    delete: async (a, c, g) => items.delete(`${a}/${c}/${g}`),
+    deleteCluster: async () => 0,
   };
   const group: StoredRuleGroup = {
     accountId: 'bench',

@@ -5,6 +5,7 @@ import type { ApiRequest, Principal } from '../../lib/api/api-types.js';
 import { bearerToken, parseTenantKey, verifyOperatorKey, verifyTenantKey } from '../../lib/api/principal.js';
 import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
+import { DynamoRuleStateStore } from '../../lib/aws/dynamo-rule-state-store.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
@@ -38,6 +39,7 @@ function createDependencies() {
   return {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
     rules: ruleStores(documents, configTable),
+    ruleStates: new DynamoRuleStateStore(documents, requireEnv('STATE_TABLE')),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Channels load with the first request about receivers or configs.

@@ -52,6 +52,7 @@ import {
   type TestSendResult,
 } from './admin-schemas.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
+import type { RuleStateStore } from '../metric-rules/evaluate-cluster.js';
 import { mayAccess } from './principal.js';
 import { putReceiver, receiverView, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
@@ -63,6 +64,8 @@ export interface ApiDependencies {
   /** Moves one queue's dead letters back; undefined where the API has no queue access. */
   replay: (queue: 'signals' | 'alerts' | 'groups' | 'delivery', filter: ReplayFilter, limit: number) => Promise<ReplayResult>;
   rules: RuleStores;
+  /** The central evaluator's state, deleted with a cluster's metrics endpoint. */
+  ruleStates: Pick<RuleStateStore, 'deleteCluster'>;
   sealer: SecretSealer;
   /** For test sends through the real channel code. */
   channelContext: ChannelContext;
@@ -161,8 +164,7 @@ route('GET', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "The cluster
   return ok(endpoint, etag(endpoint.version));
 });
 route('DELETE', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', 'Stop evaluating the cluster centrally', async (params, _request, deps) => {
-  const cluster = await ownedCluster(params, deps);
-  if (!(await deps.rules.metricsEndpoints.delete(cluster.accountId, cluster.id))) throw notFound('metrics endpoint');
+  await (await ruleGroupsApi()).deleteMetricsEndpoint(await ownedCluster(params, deps), deps);
   return { status: 204 };
 });
 route('DELETE', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Stop requiring signed requests', async (params, _request, deps) => {

@@ -20,6 +20,7 @@ import { instantQuery, QueryFailedError } from '../metric-rules/prometheus-query
 import { DuplicateAlertLabelsError, evaluateAlertingRule } from '../metric-rules/alerting-state.js';
 import { ForbiddenDestinationError, OutboundNetworkError, type OutboundHttp } from '../net/outbound-http.js';
 import { parseDuration } from '../receivers/duration.js';
+import type { RuleStateStore } from '../metric-rules/evaluate-cluster.js';
 import { notFound, parseWith } from './api-types.js';
 
 export interface RuleGroupDependencies {
@@ -210,7 +211,7 @@ export async function putMetricsEndpoint(
   cluster: Cluster,
   body: unknown,
   expectedVersion: number | undefined,
-  deps: { rules: RuleStores; sealer: SecretSealer; now: () => Date },
+  deps: { rules: RuleStores; ruleStates: Pick<RuleStateStore, 'deleteCluster'>; sealer: SecretSealer; now: () => Date },
 ): Promise<MetricsEndpointView> {
   const request = parseWith(metricsEndpointBodySchema, body);
   const current = await deps.rules.metricsEndpoints.get(cluster.accountId, cluster.id);
@@ -230,7 +231,15 @@ export async function putMetricsEndpoint(
     version: version + 1,
   };
   await deps.rules.metricsEndpoints.put(endpoint, version);
+  // A new endpoint starts from no state: what an evaluation still running at an earlier DELETE wrote is not continued.
+  if (current === undefined) await deps.ruleStates.deleteCluster(cluster.accountId, cluster.id);
   return metricsEndpointView(endpoint);
+}
+
+/** Stops evaluating a cluster centrally: its endpoint and the evaluator's state of its groups are deleted. */
+export async function deleteMetricsEndpoint(cluster: Cluster, deps: { rules: RuleStores; ruleStates: Pick<RuleStateStore, 'deleteCluster'> }): Promise<void> {
+  if (!(await deps.rules.metricsEndpoints.delete(cluster.accountId, cluster.id))) throw notFound('metrics endpoint');
+  await deps.ruleStates.deleteCluster(cluster.accountId, cluster.id);
 }
 
 /** A cluster's metrics endpoint as the API shows it (credentials not shown). */

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../infra/local/stack.js';
+import { DynamoRuleStateStore } from '../../lib/aws/dynamo-rule-state-store.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
 import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
 
@@ -7,6 +10,8 @@ let stack: LocalStack;
 let admin: ReturnType<typeof adminClient>;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 let prometheus: Awaited<ReturnType<typeof startHttpReceiver>>;
+/** The evaluator's state, read where the evaluate function keeps it. */
+let states: DynamoRuleStateStore;
 
 /** The series the stand-in Prometheus holds: errors of pod web-1 in prod-eu's shop and payments namespaces. */
 const series = [
@@ -37,6 +42,8 @@ beforeAll(async () => {
   );
   stack = await startTestStack({ scheduleEverySeconds: 1 });
   admin = adminClient(stack);
+  const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  states = new DynamoRuleStateStore(DynamoDBDocumentClient.from(dynamodb), stack.resources.get('StateTable')!.ref);
 });
 
 afterAll(async () => {
@@ -83,9 +90,22 @@ describe('central evaluation on the local stack', () => {
     expect(queries.every((q) => q.query!.includes('cluster="prod-eu"'))).toBe(true);
     expect(receiver.requests.filter((r) => r.path === '/team-b')).toEqual([]);
 
-    // Turning it off stops the queries.
+    // The evaluator's state goes with what it was for: a deleted group, a deleted tenant's groups, then the endpoint.
+    const groups = async () => [...(await states.list('central', cluster.id)).keys()].sort();
+    await eventually(async () => ((await groups()).length === 2 ? true : undefined), 20_000, 'both groups evaluated');
+    expect(await groups()).toEqual(['namespace/team-a/errors', 'namespace/team-b/errors']);
+    expect((await admin.call('DELETE', `${a}/tenants/team-a/rule-groups/errors`)).status).toBe(204);
+    await eventually(async () => ((await groups()).length === 1 ? true : undefined), 20_000, "the deleted group's state deleted");
+    expect(await groups()).toEqual(['namespace/team-b/errors']);
+    expect((await admin.call('DELETE', `${a}/tenants/team-b`)).status).toBe(204);
+    await eventually(async () => ((await groups()).length === 0 ? true : undefined), 20_000, "the deleted tenant's group state deleted");
+    await put('/tenants/team-a/rule-groups/errors', { namespace: 'shop', rules: [rule('ShopErrors')] });
+    await eventually(async () => ((await groups()).length === 1 ? true : undefined), 20_000, 'the group evaluated again');
+
+    // Turning it off stops the queries and deletes the cluster's evaluation state at once.
     expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
     expect((await admin.call('GET', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(404);
+    expect(await groups()).toEqual([]);
   });
 
   it("dry-runs a tenant's group against the cluster's endpoint: the injected expressions and the alerts they would produce", async () => {
