@@ -17,9 +17,12 @@ import type { SecretSealer } from '../secrets/sealer.js';
 import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, queryEndpointOf, type MetricsEndpoint, type MetricsEndpointView } from '../metric-rules/metrics-endpoint.js';
 import { expandRule, groupAppliesTo, levelInhibitRules, prometheusGroup } from '../metric-rules/effective-rules.js';
 import { instantQuery, QueryFailedError } from '../metric-rules/prometheus-query.js';
+import { parseRuleTemplate } from '../metric-rules/alert-templates.js';
+import { TemplateError } from '../metric-rules/go-template.js';
 import { DuplicateAlertLabelsError, evaluateAlertingRule } from '../metric-rules/alerting-state.js';
 import { ForbiddenDestinationError, OutboundNetworkError, type OutboundHttp } from '../net/outbound-http.js';
 import { parseDuration } from '../receivers/duration.js';
+import { withLazyModules } from '../pipeline/lazy-module.js';
 import type { RuleStateStore } from '../metric-rules/evaluate-cluster.js';
 import { notFound, parseWith } from './api-types.js';
 
@@ -102,6 +105,7 @@ async function validatedGroup(
     group = { ...common, ...parseWith(globalGroupBodySchema, body), level: 'global' };
   }
   assertExpandable(group);
+  assertTemplatesParse(group);
   return group;
 }
 
@@ -142,7 +146,7 @@ export async function dryRunRuleGroup(
       try {
         const samples = await instantQuery(deps.http, target, rule.expr, now);
         const spec = { alert: rule.alert, expr: rule.expr, labels: rule.labels, annotations: rule.annotations ?? {}, forMs: rule.for === undefined ? 0 : parseDuration(rule.for), keepFiringForMs: 0 };
-        const { alerts } = evaluateAlertingRule(spec, samples, {}, now.getTime(), settings);
+        const { alerts } = await withLazyModules(() => evaluateAlertingRule(spec, samples, {}, now.getTime(), settings));
         // One evaluation from no state: each alert is new, pending or (without `for`) firing already.
         const shown = Object.values(alerts).flatMap((a) => (a.state === 'inactive' ? [] : [{ labels: { ...a.labels, cluster: name }, annotations: a.annotations, value: a.value, state: a.state }]));
         return { ...base, alerts: shown };
@@ -200,6 +204,24 @@ function assertExpandable(group: StoredRuleGroup): void {
     }
   });
   if (issues.length > 0) throw new InvalidPayloadError('invalid rule expression', issues);
+}
+
+/** Parses every label and annotation template as Prometheus does when it loads the rule file (one that fails would stop the whole file). */
+function assertTemplatesParse(group: StoredRuleGroup): void {
+  const issues: FieldIssue[] = [];
+  group.rules.forEach((rule, index) => {
+    for (const [kind, templates] of [['labels', rule.labels], ['annotations', rule.annotations]] as const) {
+      for (const [name, template] of Object.entries(templates)) {
+        try {
+          parseRuleTemplate(template);
+        } catch (error) {
+          if (!(error instanceof TemplateError)) throw error;
+          issues.push({ field: `rules[${index}].${kind}.${name}`, message: `template does not parse: ${error.message}` });
+        }
+      }
+    }
+  });
+  if (issues.length > 0) throw new InvalidPayloadError('invalid rule template', issues);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withLazyModules } from '../pipeline/lazy-module.js';
 import { parseDuration } from '../receivers/duration.js';
 import { evaluateAlertingRule, type EvaluationSettings, type PostableAlert, type RuleAlerts, type Sample } from './alerting-state.js';
 import { groupAppliesTo, prometheusGroup } from './effective-rules.js';
@@ -119,7 +120,8 @@ export async function evaluateCluster(cluster: { accountId: string; id: string; 
           forMs: rule.for === undefined ? 0 : parseDuration(rule.for),
           keepFiringForMs: rule.keep_firing_for === undefined ? 0 : parseDuration(rule.keep_firing_for),
         };
-        const result = evaluateAlertingRule(spec, samples, previous, slot, settings);
+        // Pure, so it may run again once RE2 is loaded for a template's reReplaceAll or match.
+        const result = await withLazyModules(() => evaluateAlertingRule(spec, samples, previous, slot, settings));
         rules[key] = result.alerts;
         send.push(...result.send);
       } catch (error) {

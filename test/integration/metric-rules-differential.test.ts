@@ -37,6 +37,9 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+
+/** Prometheus' template functions, expanded by both sides. */
+const DETAILS = '{{ $labels.pod | toUpper }}: {{ printf "%.2f" $value }} ({{ humanize $value }}, {{ humanizePercentage $value }}) {{ reReplaceAll "web-(.*)" "#$1" $labels.pod }}{{ if gt $value 0.5 }} high{{ end }}';
 let dir: string;
 let prometheus: ChildProcess | undefined;
 let promUrl: string;
@@ -72,7 +75,7 @@ beforeAll(async () => {
         name: 'differential',
         interval: `${INTERVAL_MS / 1000}s`,
         rules: [
-          { alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', labels: { severity: 'warning' }, annotations: { summary: '{{ $labels.pod }} at {{ $value }}' } },
+          { alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', labels: { severity: 'warning' }, annotations: { summary: '{{ $labels.pod }} at {{ $value }}', details: DETAILS } },
           { alert: 'HotNow', expr: 'demo_value > 0.5', keep_firing_for: '4s', labels: { severity: 'info' } },
         ],
       },
@@ -132,7 +135,7 @@ describe.skipIf(missing !== undefined)("tidings' evaluator and Prometheus 2.42's
     const group = aClusterGroup({
       interval: `${INTERVAL_MS / 1000}s`,
       rules: [
-        aMetricRule({ alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', severity: 'warning', annotations: { summary: '{{ $labels.pod }} at {{ $value }}' } }),
+        aMetricRule({ alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', severity: 'warning', annotations: { summary: '{{ $labels.pod }} at {{ $value }}', details: DETAILS } }),
         aMetricRule({ alert: 'HotNow', expr: 'demo_value > 0.5', keep_firing_for: '4s', severity: 'info' }),
       ],
     });
