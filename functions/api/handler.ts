@@ -5,7 +5,7 @@ import type { ApiRequest, Principal } from '../../lib/api/api-types.js';
 import { bearerToken, parseTenantKey, verifyOperatorKey, verifyTenantKey } from '../../lib/api/principal.js';
 import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
-import { DynamoRuleStateStore } from '../../lib/aws/dynamo-rule-state-store.js';
+import type { RequestSignerFor } from '../../lib/metric-rules/metrics-endpoint.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
@@ -31,6 +31,7 @@ const isConsolePath = (path: string) => path === '/console' || path.startsWith('
 
 const logger = createLogger('api');
 
+let signers: Promise<RequestSignerFor> | undefined;
 let dependencies: (ApiDependencies & { operatorKeyHash: Buffer }) | undefined;
 function createDependencies() {
   const documents = dynamoDocumentClient();
@@ -39,7 +40,17 @@ function createDependencies() {
   return {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
     rules: ruleStores(documents, configTable),
-    ruleStates: new DynamoRuleStateStore(documents, requireEnv('STATE_TABLE')),
+    // Deleting a cluster's evaluation state and signing dry-run queries are rare: their code loads when first needed.
+    ruleStates: {
+      deleteCluster: async (accountId: string, clusterId: string) => {
+        const { DynamoRuleStateStore } = await import('../../lib/aws/dynamo-rule-state-store.js');
+        return new DynamoRuleStateStore(documents, requireEnv('STATE_TABLE')).deleteCluster(accountId, clusterId);
+      },
+    },
+    signerFor: (region: string) => async (request: Parameters<ReturnType<RequestSignerFor>>[0]) => {
+      signers ??= import('../../lib/aws/sigv4-signer.js').then(({ sigV4SignerFor }) => sigV4SignerFor());
+      return (await signers)(region)(request);
+    },
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Channels load with the first request about receivers or configs.

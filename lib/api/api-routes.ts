@@ -53,6 +53,7 @@ import {
 } from './admin-schemas.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
 import type { RuleStateStore } from '../metric-rules/evaluate-cluster.js';
+import type { RequestSignerFor } from '../metric-rules/metrics-endpoint.js';
 import { mayAccess } from './principal.js';
 import { putReceiver, receiverView, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
@@ -66,6 +67,8 @@ export interface ApiDependencies {
   rules: RuleStores;
   /** The central evaluator's state, deleted with a cluster's metrics endpoint. */
   ruleStates: Pick<RuleStateStore, 'deleteCluster'>;
+  /** SigV4 signing of queries to Amazon Managed Prometheus (dry runs). */
+  signerFor: RequestSignerFor;
   sealer: SecretSealer;
   /** For test sends through the real channel code. */
   channelContext: ChannelContext;

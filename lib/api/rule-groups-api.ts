@@ -14,7 +14,7 @@ import {
 import { accessEntries, type Workspace } from '../tenancy/tenant.js';
 import type { Cluster } from '../clusters/cluster.js';
 import type { SecretSealer } from '../secrets/sealer.js';
-import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, queryEndpointOf, type MetricsEndpoint, type MetricsEndpointView } from '../metric-rules/metrics-endpoint.js';
+import { authorizationOf, metricsEndpointBodySchema, metricsEndpointView, queryEndpointOf, sigV4Region, type MetricsEndpoint, type MetricsEndpointView, type RequestSignerFor } from '../metric-rules/metrics-endpoint.js';
 import { expandRule, groupAppliesTo, levelInhibitRules, prometheusGroup } from '../metric-rules/effective-rules.js';
 import { instantQuery, QueryFailedError } from '../metric-rules/prometheus-query.js';
 import { parseRuleTemplate } from '../metric-rules/alert-templates.js';
@@ -124,7 +124,7 @@ export async function dryRunRuleGroup(
   tenantId: string | undefined,
   body: unknown,
   clusterName: string | undefined,
-  deps: RuleGroupDependencies & { clusters: Pick<ClusterStore, 'listByAccount'>; sealer: SecretSealer; http: OutboundHttp },
+  deps: RuleGroupDependencies & { clusters: Pick<ClusterStore, 'listByAccount'>; sealer: SecretSealer; http: OutboundHttp; signerFor: RequestSignerFor },
 ): Promise<RuleGroupDryRunReport> {
   const ref: RuleGroupRef = level === 'namespace' ? { level, tenantId: tenantId!, name: 'dry-run' } : { level, name: 'dry-run' };
   const now = deps.now();
@@ -138,7 +138,7 @@ export async function dryRunRuleGroup(
   if (group.level === 'namespace') await assertTenantBound(accountId, group.tenantId, group.namespace, name, deps);
   const endpoint = await deps.rules.metricsEndpoints.get(accountId, cluster.id);
   if (endpoint === undefined) throw new InvalidPayloadError('no metrics endpoint', [{ field: 'cluster', message: `cluster ${name} has no metrics endpoint to query` }]);
-  const target = await queryEndpointOf(endpoint, (sealed) => deps.sealer.open(sealed));
+  const target = await queryEndpointOf(endpoint, (sealed) => deps.sealer.open(sealed), deps.signerFor);
   const settings = { externalLabels: endpoint.externalLabels, externalURL: '', intervalMs: 60_000, resendDelayMs: 60_000 };
   const rules = await Promise.all(
     prometheusGroup(group, { kind: 'shared-store', clusters: [name] }).rules.map(async (rule) => {
@@ -246,6 +246,7 @@ export async function putMetricsEndpoint(
     type: request.type,
     ...(request.orgId === undefined ? {} : { orgId: request.orgId }),
     ...(authorization === undefined ? {} : { sealedAuthorization: await deps.sealer.seal(authorization) }),
+    ...(request.sigv4 === undefined ? {} : { sigv4: { region: sigV4Region(request.url, request.sigv4.region)! } }),
     externalLabels: request.externalLabels,
     resendDelay: request.resendDelay,
     evaluationInterval: request.evaluationInterval,

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../infra/local/stack.js';
 import { DynamoRuleStateStore } from '../../lib/aws/dynamo-rule-state-store.js';
 import { startHttpReceiver } from '../helpers/http-receiver.js';
+import { sigV4Refusal } from '../helpers/sigv4-verifier.js';
 import { adminClient, eventually, startTestStack } from '../helpers/local-stack.js';
 
 let stack: LocalStack;
@@ -106,6 +107,38 @@ describe('central evaluation on the local stack', () => {
     expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
     expect((await admin.call('GET', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(404);
     expect(await groups()).toEqual([]);
+  });
+
+  it("signs the queries to an Amazon Managed Prometheus endpoint with the function's own credentials (SigV4, aps)", async () => {
+    // Arrange: a stand-in that answers only requests signed for aps in eu-west-1 with the credentials the local stack gives its functions.
+    const amp = await startHttpReceiver((request) => {
+      const refusal = sigV4Refusal(request, { accessKeyId: 'local', secretAccessKey: 'local' }, { region: 'eu-west-1', service: 'aps' });
+      return refusal === undefined ? { status: 200, body: JSON.stringify(answer(new URLSearchParams(request.body))) } : { status: 403, body: refusal };
+    });
+    try {
+      const a = '/v1/accounts/amp';
+      const cluster = await admin.createCluster('amp', 'prod-eu');
+      expect((await admin.call('PUT', `${a}/cluster-rule-groups/errors`, { cluster: 'prod-eu', rules: [{ alert: 'Errors', expr: 'errors > 1' }] })).status).toBe(201);
+      const both = await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: `${amp.url}/workspaces/ws-1`, sigv4: {}, bearerToken: 't' });
+      expect(both.status).toBe(400);
+      expect(both.body.issues).toContainEqual({ field: 'sigv4', message: 'sigv4 signs with AWS credentials: no bearerToken or basicAuth beside it' });
+      const noRegion = await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: `${amp.url}/workspaces/ws-1`, sigv4: {} });
+      expect(noRegion.body.issues).toEqual([{ field: 'sigv4.region', message: 'give sigv4.region: the URL is not an aps-workspaces.<region>.amazonaws.com one' }]);
+
+      // Act
+      const put = await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: `${amp.url}/workspaces/ws-1`, sigv4: { region: 'eu-west-1' }, evaluationInterval: '1s' });
+
+      // Assert: the view says how it is signed; the scheduled evaluation's queries pass the signature check.
+      expect(put.status).toBe(201);
+      expect(put.body).toMatchObject({ sigv4: { region: 'eu-west-1' }, authorization: null });
+      const signed = await eventually(() => amp.requests.find((r) => r.status === 200), 30_000, 'a signed query');
+      expect(signed.path).toBe('/workspaces/ws-1/api/v1/query');
+      expect(new URLSearchParams(signed.body).get('query')).toBe('errors{cluster="prod-eu"} > 1');
+      expect(amp.requests.filter((r) => r.status !== 200)).toEqual([]);
+      expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
+    } finally {
+      await amp.close();
+    }
   });
 
   it("dry-runs a tenant's group against the cluster's endpoint: the injected expressions and the alerts they would produce", async () => {
