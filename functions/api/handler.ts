@@ -5,7 +5,7 @@ import type { ApiRequest, Principal } from '../../lib/api/api-types.js';
 import { bearerToken, parseTenantKey, verifyOperatorKey, verifyTenantKey } from '../../lib/api/principal.js';
 import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
-import type { RequestSignerFor } from '../../lib/metric-rules/metrics-endpoint.js';
+import type { MetricRuleServices } from '../../lib/api/rule-groups-api.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
@@ -31,26 +31,17 @@ const isConsolePath = (path: string) => path === '/console' || path.startsWith('
 
 const logger = createLogger('api');
 
-let signers: Promise<RequestSignerFor> | undefined;
 let dependencies: (ApiDependencies & { operatorKeyHash: Buffer }) | undefined;
 function createDependencies() {
   const documents = dynamoDocumentClient();
   const configTable = requireEnv('CONFIG_TABLE');
   const policy = new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS'));
+  let metricRules: Promise<MetricRuleServices> | undefined;
   return {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
     rules: ruleStores(documents, configTable),
-    // Deleting a cluster's evaluation state and signing dry-run queries are rare: their code loads when first needed.
-    ruleStates: {
-      deleteCluster: async (accountId: string, clusterId: string) => {
-        const { DynamoRuleStateStore } = await import('../../lib/aws/dynamo-rule-state-store.js');
-        return new DynamoRuleStateStore(documents, requireEnv('STATE_TABLE')).deleteCluster(accountId, clusterId);
-      },
-    },
-    signerFor: (region: string) => async (request: Parameters<ReturnType<RequestSignerFor>>[0]) => {
-      signers ??= import('../../lib/aws/sigv4-signer.js').then(({ sigV4SignerFor }) => sigV4SignerFor());
-      return (await signers)(region)(request);
-    },
+    // Only the metric rule routes use these: their code (and the SigV4 signer) loads with the first of them.
+    metricRules: () => (metricRules ??= import('./metric-rule-services.js').then((m) => m.metricRuleServices(documents, { config: configTable, state: requireEnv('STATE_TABLE') }, integerEnv('DRY_RUN_RATE_LIMIT_PER_MINUTE', 30)))),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Channels load with the first request about receivers or configs.

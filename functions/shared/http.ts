@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { RateLimitedError } from '../../lib/ingest/rate-limit.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { UnauthorizedError } from '../../lib/clusters/authenticate.js';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lib/http/request-body.js';
@@ -28,6 +29,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  */
 export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.extra });
+  if (error instanceof RateLimitedError) return json(429, { error: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof UnauthorizedError) {
     return json(401, { error: error.message }, { 'www-authenticate': 'Bearer realm="tidings", Basic realm="tidings"' });
   }

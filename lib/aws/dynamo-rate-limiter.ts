@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
+import { RateLimitedError, type OwnerRateLimiter, type RateLimiter } from '../ingest/rate-limit.js';
+import { ownerKey } from './owner-keys.js';
 
 /**
  * Request counting in the state table: one counter item per key (a cluster,
@@ -34,4 +35,9 @@ export class DynamoRateLimiter implements RateLimiter {
       throw error;
     }
   }
+}
+
+/** One limiter's counters per owner of an account, under `<kind>#<account>#<owner>` (kinds keep their counts apart). */
+export function perOwner(limiter: RateLimiter, kind: string): OwnerRateLimiter {
+  return { take: (accountId, owner, now) => limiter.take(`${kind}#${accountId}#${ownerKey(owner)}`, now) };
 }

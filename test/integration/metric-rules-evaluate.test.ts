@@ -11,6 +11,8 @@ let stack: LocalStack;
 let admin: ReturnType<typeof adminClient>;
 let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 let prometheus: Awaited<ReturnType<typeof startHttpReceiver>>;
+/** Each tenant's dry runs a minute in this file's stack. */
+const DRY_RUNS_PER_MINUTE = 3;
 /** The evaluator's state, read where the evaluate function keeps it. */
 let states: DynamoRuleStateStore;
 
@@ -41,7 +43,7 @@ beforeAll(async () => {
   prometheus = await startHttpReceiver((request) =>
     request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(answer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
   );
-  stack = await startTestStack({ scheduleEverySeconds: 1 });
+  stack = await startTestStack({ scheduleEverySeconds: 1, env: { TIDINGS_DRY_RUN_RATE_LIMIT_PER_MINUTE: String(DRY_RUNS_PER_MINUTE) } });
   admin = adminClient(stack);
   const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   states = new DynamoRuleStateStore(DynamoDBDocumentClient.from(dynamodb), stack.resources.get('StateTable')!.ref);
@@ -178,6 +180,56 @@ describe('central evaluation on the local stack', () => {
     const noEndpoint = await adminClient(stack, keyA).call('POST', `${a}/tenants/team-a/rule-groups-dry-run?cluster=edge`, group);
     expect(noEndpoint.status).toBe(400);
     expect(noEndpoint.body.issues).toEqual([{ field: 'cluster', message: 'cluster edge has no metrics endpoint to query' }]);
+    expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
+  });
+  it('dry-runs a disabled group (and disabled rules) as if enabled, and says that no cluster evaluates them', async () => {
+    const a = '/v1/accounts/dryrun-disabled';
+    const cluster = await admin.createCluster('dryrun-disabled', 'prod-eu');
+    expect((await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url })).status).toBe(201);
+    const rules = [{ alert: 'Errors', expr: 'errors > 1' }, { alert: 'ErrorsOff', expr: 'errors > 2', disable: true }];
+
+    const disabled = await admin.call('POST', `${a}/cluster-rule-groups-dry-run`, { cluster: 'prod-eu', enabled: false, rules });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ cluster: 'prod-eu', enabled: false, notice: expect.stringContaining('the group is disabled (enabled: false): no cluster evaluates it') });
+    expect(disabled.body.rules.map((r: { alert: string; disabled?: boolean; alerts: unknown[] }) => [r.alert, r.disabled ?? false, r.alerts.length])).toEqual([
+      ['Errors', false, 1],
+      ['ErrorsOff', true, 1],
+    ]);
+    const enabled = await admin.call('POST', `${a}/cluster-rule-groups-dry-run`, { cluster: 'prod-eu', rules });
+    expect(enabled.body).toMatchObject({ enabled: true, notice: expect.stringContaining('1 of its rules is disabled (marked disabled: true)') });
+    expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
+  });
+
+  it("limits each tenant's dry runs a minute with 429 and Retry-After, without touching another tenant's", async () => {
+    // Arrange
+    const a = '/v1/accounts/dryrun-limit';
+    const cluster = await admin.createCluster('dryrun-limit', 'prod-eu');
+    expect((await admin.call('PUT', `${a}/tenants/team-a`, { bindings: [{ cluster: 'prod-eu', namespace: 'shop' }] })).status).toBe(201);
+    expect((await admin.call('PUT', `${a}/tenants/team-b`, { bindings: [{ cluster: 'prod-eu', namespace: 'payments' }] })).status).toBe(201);
+    const keyA = (await admin.call('POST', `${a}/tenants/team-a/keys`)).body.key as string;
+    const keyB = (await admin.call('POST', `${a}/tenants/team-b/keys`)).body.key as string;
+    expect((await admin.call('PUT', `${a}/clusters/${cluster.id}/metrics-endpoint`, { url: prometheus.url })).status).toBe(201);
+    const dryRun = (key: string, tenant: string, namespace: string) =>
+      adminClient(stack, key).call('POST', `${a}/tenants/${tenant}/rule-groups-dry-run?cluster=prod-eu`, { namespace, rules: [{ alert: 'E', expr: 'errors > 1' }] });
+
+    // Act: one more than the limit in one minute (a run that straddles a minute boundary is tried again).
+    let statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof dryRun>> | undefined;
+    for (let attempt = 0; attempt < 3 && limited === undefined; attempt++) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const answers = [];
+      for (let i = 0; i <= DRY_RUNS_PER_MINUTE; i++) answers.push(await dryRun(keyA, 'team-a', 'shop'));
+      statuses = answers.map((r) => r.status);
+      if (Math.floor(Date.now() / 60_000) === minute) limited = answers.at(-1);
+    }
+
+    // Assert
+    expect(statuses).toEqual([...Array<number>(DRY_RUNS_PER_MINUTE).fill(200), 429]);
+    expect(limited!.body.error).toMatch(/too many requests/);
+    const retryAfter = Number(limited!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await dryRun(keyB, 'team-b', 'payments')).status).toBe(200);
     expect((await admin.call('DELETE', `${a}/clusters/${cluster.id}/metrics-endpoint`)).status).toBe(204);
   });
 });
