@@ -41,7 +41,7 @@ function createDependencies() {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
     rules: ruleStores(documents, configTable),
     // Only the metric rule routes use these: their code (and the SigV4 signer) loads with the first of them.
-    metricRules: () => (metricRules ??= import('./metric-rule-services.js').then((m) => m.metricRuleServices(documents, { config: configTable, state: requireEnv('STATE_TABLE') }, integerEnv('DRY_RUN_RATE_LIMIT_PER_MINUTE', 30)))),
+    metricRules: () => (metricRules ??= import('./metric-rule-services.js').then((m) => m.metricRuleServices(documents))),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Channels load with the first request about receivers or configs.

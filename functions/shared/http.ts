@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { RateLimitedError } from '../../lib/ingest/rate-limit.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { UnauthorizedError } from '../../lib/clusters/authenticate.js';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lib/http/request-body.js';
@@ -28,8 +27,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  * what was wrong; anything unexpected is logged and answered 500 without detail.
  */
 export function errorResponse(error: unknown, logger: Logger): HttpResponse {
-  if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.extra });
-  if (error instanceof RateLimitedError) return json(429, { error: error.message }, { 'retry-after': String(error.retryAfterSeconds) });
+  if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.extra }, error.headers);
   if (error instanceof UnauthorizedError) {
     return json(401, { error: error.message }, { 'www-authenticate': 'Bearer realm="tidings", Basic realm="tidings"' });
   }

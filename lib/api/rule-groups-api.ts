@@ -23,9 +23,9 @@ import { DuplicateAlertLabelsError, evaluateAlertingRule } from '../metric-rules
 import { ForbiddenDestinationError, OutboundNetworkError, type OutboundHttp } from '../net/outbound-http.js';
 import { parseDuration } from '../receivers/duration.js';
 import { withLazyModules } from '../pipeline/lazy-module.js';
-import type { OwnerRateLimiter } from '../ingest/rate-limit.js';
+import { RateLimitedError, type OwnerRateLimiter } from '../ingest/rate-limit.js';
 import type { RuleStateStore } from '../metric-rules/evaluate-cluster.js';
-import { notFound, parseWith } from './api-types.js';
+import { HttpError, notFound, parseWith } from './api-types.js';
 
 /** What only the metric rule routes use (endpoints, evaluation state, dry-run limits, SigV4): loaded with the first of them, not at the API's cold start. */
 export interface MetricRuleServices {
@@ -143,7 +143,12 @@ export async function dryRunRuleGroup(
   deps: RuleGroupDependencies & { clusters: Pick<ClusterStore, 'listByAccount'>; sealer: SecretSealer; http: OutboundHttp; services: MetricRuleServices },
 ): Promise<RuleGroupDryRunReport> {
   const now = deps.now();
-  await deps.services.dryRunLimiter.take(accountId, ownerOf(tenantId), now);
+  try {
+    await deps.services.dryRunLimiter.take(accountId, ownerOf(tenantId), now);
+  } catch (error) {
+    if (error instanceof RateLimitedError) throw new HttpError(429, error.message, {}, { 'retry-after': String(error.retryAfterSeconds) });
+    throw error;
+  }
   const ref: RuleGroupRef = level === 'namespace' ? { level, tenantId: tenantId!, name: 'dry-run' } : { level, name: 'dry-run' };
   const written = await validatedGroup(accountId, ref, body, deps, { createdAt: now.toISOString(), updatedAt: now.toISOString(), version: 0 });
   const group = { ...written, enabled: true };
