@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { PostableAlert, Sample } from '../lib/metric-rules/alerting-state.js';
-import { evaluateCluster, type GroupEvaluationState, type RuleStateStore } from '../lib/metric-rules/evaluate-cluster.js';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DOCUMENT_MARSHALL_OPTIONS } from '../functions/shared/aws-clients.js';
+import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import { freePort } from '../infra/local/ports.js';
+import { DynamoRuleStateStore } from '../lib/aws/dynamo-rule-state-store.js';
+import { evaluateCluster } from '../lib/metric-rules/evaluate-cluster.js';
+import { AwsRequestCounter } from './instrument.js';
 import type { StoredRuleGroup } from '../lib/metric-rules/rule-group.js';
 
 /** One phase of the central evaluation benchmark: every cluster evaluated once at one slot. */
@@ -9,8 +16,12 @@ export interface EvaluationPhase {
   rules: number;
   ms: number;
   rulesPerSecond: number;
+  /** DynamoDB requests on DynamoDB Local: state queries (one per cluster) and conditional writes. */
   stateReads: number;
   stateWrites: number;
+  /** Their request units, as on-demand DynamoDB bills them. */
+  stateReadUnits: number;
+  stateWriteUnits: number;
   queueSends: number;
   alertsQueued: number;
 }
@@ -22,28 +33,45 @@ const SERIES_PER_RULE = 5;
 /**
  * Central evaluation of 1,000 rules over 100 clusters (one cluster group of 10
  * rules each; every query answers the 2 of 5 series above its threshold) in this
- * process, with tidings' own cost only: queries answer at once from memory,
- * the state store and the queue count their requests (one state read per
- * group and slot, one conditional write when the state changed, one queue
- * send per group with alerts to send). Phases: the first slot (everything
- * new), the next slot (nothing due, nothing changed), and the slot where
+ * process: queries answer at once from memory and the queue counts its sends,
+ * while the evaluation state lives in a table on DynamoDB Local, through the
+ * same DynamoRuleStateStore the evaluate function uses, with every request and
+ * its consumed capacity counted as the pipeline figures count them (one
+ * query per cluster and slot, one conditional write per group whose state
+ * changed). Phases: the first slot (everything new), the slot where `for` has
+ * passed, the next slot (nothing due, nothing changed), and the slot where
  * Prometheus' resend delay (1 min) has passed.
  */
 export async function measureEvaluation(log: (line: string) => void): Promise<EvaluationPhase[]> {
-  const items = new Map<string, GroupEvaluationState>();
-  const counts = { reads: 0, writes: 0, sends: 0, alerts: 0 };
-  const state: RuleStateStore = {
-    get: async (a, c, g) => {
-      counts.reads += 1;
-      return items.get(`${a}/${c}/${g}`);
-    },
-    put: async (a, c, g, next, expected) => {
-      counts.writes += 1;
-      if ((items.get(`${a}/${c}/${g}`)?.version ?? 0) !== expected) return false;
-      items.set(`${a}/${c}/${g}`, next);
-      return true;
-    },
-  };
+  const dynamodbLocal = await startDynamoDbLocal({ port: await freePort() });
+  try {
+    return await measureOn(dynamodbLocal.endpoint, log);
+  } finally {
+    await dynamodbLocal.stop();
+  }
+}
+
+async function measureOn(endpoint: string, log: (line: string) => void): Promise<EvaluationPhase[]> {
+  const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: 'bench-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
+  const counter = new AwsRequestCounter();
+  counter.instrumentDynamo(documents, 'handler');
+  const state = new DynamoRuleStateStore(documents, 'bench-state');
+  const counts = { sends: 0, alerts: 0 };
   const group: StoredRuleGroup = {
     accountId: 'bench',
     level: 'cluster',
@@ -72,7 +100,8 @@ export async function measureEvaluation(log: (line: string) => void): Promise<Ev
   const phases: EvaluationPhase[] = [];
   // Slots a minute apart: 0 new (pending), 6 min firing (for: 5m), 7 min nothing due, 8 min resend due.
   for (const [phase, minute] of [['first slot: every series new', 0], ['for has passed: alerts fire and are sent', 6], ['next slot: nothing changed', 7], ['resend delay passed: alerts re-sent', 9]] as const) {
-    Object.assign(counts, { reads: 0, writes: 0, sends: 0, alerts: 0 });
+    Object.assign(counts, { sends: 0, alerts: 0 });
+    counter.reset();
     const now = new Date(start + minute * 60_000);
     const began = performance.now();
     for (const cluster of clusters) {
@@ -91,8 +120,14 @@ export async function measureEvaluation(log: (line: string) => void): Promise<Ev
     }
     const ms = performance.now() - began;
     const rules = CLUSTERS * RULES_PER_CLUSTER;
-    phases.push({ phase, rules, ms, rulesPerSecond: (rules / ms) * 1000, stateReads: counts.reads, stateWrites: counts.writes, queueSends: counts.sends, alertsQueued: counts.alerts });
-    log(`   ${phase}: ${rules} rules in ${ms.toFixed(0)} ms, ${counts.reads} state reads, ${counts.writes} writes, ${counts.sends} queue sends`);
+    const tallies = [...counter.tallies.values()];
+    const dynamo = (command: string) => [...counter.tallies].filter(([key]) => key.includes(`:${command} `)).reduce((sum, [, t]) => sum + t.requests, 0);
+    const reads = dynamo('QueryCommand');
+    const writes = dynamo('PutItemCommand') + dynamo('DeleteItemCommand');
+    const readUnits = tallies.reduce((sum, t) => sum + t.readUnits, 0);
+    const writeUnits = tallies.reduce((sum, t) => sum + t.writeUnits, 0);
+    phases.push({ phase, rules, ms, rulesPerSecond: (rules / ms) * 1000, stateReads: reads, stateWrites: writes, stateReadUnits: readUnits, stateWriteUnits: writeUnits, queueSends: counts.sends, alertsQueued: counts.alerts });
+    log(`   ${phase}: ${rules} rules in ${ms.toFixed(0)} ms, ${reads} state queries (${readUnits} RRU), ${writes} writes (${writeUnits} WRU), ${counts.sends} queue sends`);
   }
   return phases;
 }

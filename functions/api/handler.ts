@@ -5,6 +5,7 @@ import type { ApiRequest, Principal } from '../../lib/api/api-types.js';
 import { bearerToken, parseTenantKey, verifyOperatorKey, verifyTenantKey } from '../../lib/api/principal.js';
 import { configStores, ruleStores } from '../../lib/aws/dynamo-config.js';
 import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
+import type { MetricRuleServices } from '../../lib/api/rule-groups-api.js';
 import { DynamoHistoryStore } from '../../lib/aws/dynamo-history-store.js';
 import { readJsonBody } from '../../lib/http/request-body.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
@@ -35,9 +36,12 @@ function createDependencies() {
   const documents = dynamoDocumentClient();
   const configTable = requireEnv('CONFIG_TABLE');
   const policy = new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS'));
+  let metricRules: Promise<MetricRuleServices> | undefined;
   return {
     stores: configStores(documents, { config: configTable, state: requireEnv('STATE_TABLE') }),
     rules: ruleStores(documents, configTable),
+    // Only the metric rule routes use these: their code (and the SigV4 signer) loads with the first of them.
+    metricRules: () => (metricRules ??= import('./metric-rule-services.js').then((m) => m.metricRuleServices(documents))),
     clusters: new DynamoClusterStore(documents, configTable),
     history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
     // Channels load with the first request about receivers or configs.

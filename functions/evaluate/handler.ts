@@ -5,6 +5,7 @@ import { DynamoClusterStore } from '../../lib/aws/dynamo-cluster-store.js';
 import { DynamoMetricsEndpointStore } from '../../lib/aws/dynamo-metrics-endpoint-store.js';
 import { DynamoObjectStore } from '../../lib/aws/dynamo-object-store.js';
 import { DynamoRuleStateStore } from '../../lib/aws/dynamo-rule-state-store.js';
+import { sigV4SignerFor } from '../../lib/aws/sigv4-signer.js';
 import { ruleGroupStore } from '../../lib/aws/rule-group-keys.js';
 import type { StoredRuleGroup } from '../../lib/metric-rules/rule-group.js';
 import { runScheduledEvaluation, type ScheduledEvaluationDependencies } from '../../lib/metric-rules/scheduled-evaluation.js';
@@ -33,6 +34,7 @@ function createDependencies(): ScheduledEvaluationDependencies {
     state: new DynamoRuleStateStore(documents, requireEnv('STATE_TABLE')),
     http: createOutboundHttp({ policy: new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS')), userAgent: 'tidings/0.1', maxResponseBytes: 16 * 1024 * 1024 }),
     openSecret: (sealed) => secretSealer().open(sealed),
+    signerFor: sigV4SignerFor(),
     queue: queuePublisher(['alerts']),
     externalURL: requireEnv('PUBLIC_URL'),
     now: () => new Date(),

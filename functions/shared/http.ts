@@ -27,7 +27,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
  * what was wrong; anything unexpected is logged and answered 500 without detail.
  */
 export function errorResponse(error: unknown, logger: Logger): HttpResponse {
-  if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.extra });
+  if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.extra }, error.headers);
   if (error instanceof UnauthorizedError) {
     return json(401, { error: error.message }, { 'www-authenticate': 'Bearer realm="tidings", Basic realm="tidings"' });
   }

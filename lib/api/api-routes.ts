@@ -52,6 +52,7 @@ import {
   type TestSendResult,
 } from './admin-schemas.js';
 import type { RuleGroupRef } from '../metric-rules/rule-group.js';
+import type { MetricRuleServices } from './rule-groups-api.js';
 import { mayAccess } from './principal.js';
 import { putReceiver, receiverView, toReceiverGrouping, validSelector } from './receivers-api.js';
 import { buildSilence, normalizeMatchers, silenceFieldsFromBody, silenceView } from './silences-api.js';
@@ -63,6 +64,8 @@ export interface ApiDependencies {
   /** Moves one queue's dead letters back; undefined where the API has no queue access. */
   replay: (queue: 'signals' | 'alerts' | 'groups' | 'delivery', filter: ReplayFilter, limit: number) => Promise<ReplayResult>;
   rules: RuleStores;
+  /** Metrics endpoints, evaluation state, dry-run limits and SigV4 signing, loaded by the metric rule routes. */
+  metricRules: () => Promise<MetricRuleServices>;
   sealer: SecretSealer;
   /** For test sends through the real channel code. */
   channelContext: ChannelContext;
@@ -153,16 +156,15 @@ route('POST', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Require HMA
   return { status: 201, body: { secret, header: 'X-Tidings-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">', timestampHeader: 'X-Tidings-Timestamp' } };
 });
 route('PUT', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "Evaluate the cluster's metric rule groups centrally, querying this Prometheus-compatible endpoint", async (params, request, deps) => {
-  const endpoint = await (await ruleGroupsApi()).putMetricsEndpoint(await ownedCluster(params, deps), request.json(), ifMatchVersion(request), deps);
+  const endpoint = await (await ruleGroupsApi()).putMetricsEndpoint(await ownedCluster(params, deps), request.json(), ifMatchVersion(request), { ...deps, services: await deps.metricRules() });
   return { status: endpoint.version === 1 ? 201 : 200, body: endpoint, headers: etag(endpoint.version) };
 });
 route('GET', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', "The cluster's metrics endpoint (credentials not shown)", async (params, _request, deps) => {
-  const endpoint = await (await ruleGroupsApi()).getMetricsEndpoint(await ownedCluster(params, deps), deps);
+  const endpoint = await (await ruleGroupsApi()).getMetricsEndpoint(await ownedCluster(params, deps), await deps.metricRules());
   return ok(endpoint, etag(endpoint.version));
 });
 route('DELETE', `${A}/clusters/:cluster/metrics-endpoint`, 'operator', 'Stop evaluating the cluster centrally', async (params, _request, deps) => {
-  const cluster = await ownedCluster(params, deps);
-  if (!(await deps.rules.metricsEndpoints.delete(cluster.accountId, cluster.id))) throw notFound('metrics endpoint');
+  await (await ruleGroupsApi()).deleteMetricsEndpoint(await ownedCluster(params, deps), await deps.metricRules());
   return { status: 204 };
 });
 route('DELETE', `${A}/clusters/:cluster/signing-secrets`, 'operator', 'Stop requiring signed requests', async (params, _request, deps) => {
@@ -667,7 +669,7 @@ for (const [collection, level, access] of [[`${T}/rule-groups`, 'namespace', 'te
   });
   route('POST', `${collection}-dry-run`, access, `Evaluate a ${level} group's rules once now against a cluster's metrics endpoint (?cluster=<name>), storing nothing`, async (params, request, deps) => {
     const { accountId, tenantId } = owner(params);
-    return ok(await (await ruleGroupsApi()).dryRunRuleGroup(accountId, level, tenantId, request.json(), request.query.cluster, { ...deps, http: deps.channelContext.http }));
+    return ok(await (await ruleGroupsApi()).dryRunRuleGroup(accountId, level, tenantId, request.json(), request.query.cluster, { ...deps, http: deps.channelContext.http, services: await deps.metricRules() }));
   });
 }
 

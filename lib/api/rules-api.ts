@@ -4,6 +4,7 @@ import { ruleSetInputs } from '../filter/filter-signals.js';
 import type { StoredDefinitions, StoredRule } from '../filter/rule-config.js';
 import { mergeDefinitions, validateDefinitions, type Definitions } from '../rules/definitions.js';
 import { compileRule, type RuleOwner, type RuleSpec } from '../rules/rule.js';
+import { assertNoUnknownBareWords } from '../rules/bare-words.js';
 import { defaultDefinitions } from '../rules/default-rules.js';
 import { compileRuleSet, dryRun } from '../rules/rule-set.js';
 import { GLOBAL_OWNER, ownerOf } from '../tenancy/owner.js';
@@ -96,7 +97,9 @@ export async function putRule(
 ): Promise<StoredRule> {
   const request = parseWith(ruleBodySchema, body);
   const spec = { name, owner: ruleOwnerOf(tenantId), ...request } as RuleSpec;
-  compileRule(spec, await definitionsFor(accountId, tenantId, deps.rules));
+  const definitions = await definitionsFor(accountId, tenantId, deps.rules);
+  compileRule(spec, definitions);
+  assertNoUnknownBareWords(spec.condition, definitions);
   const current = await deps.rules.rules.get(accountId, ownerOf(tenantId), name);
   const version = expectedVersion ?? current?.version ?? 0;
   const now = deps.now().toISOString();
@@ -120,6 +123,8 @@ export async function putDefinitions(
   const request = parseWith(definitionsBodySchema, body) as Definitions;
   const available = tenantId === undefined ? undefined : await definitionsFor(accountId, undefined, deps.rules);
   validateDefinitions(request, available);
+  const visible = mergeDefinitions(available, request);
+  for (const [name, text] of Object.entries(request.macros ?? {})) assertNoUnknownBareWords(text, visible, name);
   const owner = ownerOf(tenantId);
   const current = await deps.rules.definitions.get(accountId, owner);
   const version = expectedVersion ?? current?.version ?? 0;

@@ -11,7 +11,6 @@ import { DynamoObjectStore } from './dynamo-object-store.js';
 import { DynamoDefinitionsStore, DynamoOwnedObjectStore } from './dynamo-owned-store.js';
 import { DynamoReceiverStore } from './dynamo-receiver-store.js';
 import { ruleGroupStore } from './rule-group-keys.js';
-import { DynamoMetricsEndpointStore } from './dynamo-metrics-endpoint-store.js';
 import type { StoredRuleGroup } from '../metric-rules/rule-group.js';
 
 /** Every configuration store, over the config table (and the firing set in the state table). */
@@ -52,6 +51,5 @@ export function ruleStores(client: DynamoDBDocumentClient, table: string): RuleS
     rules: new DynamoOwnedObjectStore<StoredRule>(client, table, 'RULE'),
     definitions: new DynamoDefinitionsStore(client, table),
     ruleGroups: ruleGroupStore(new DynamoObjectStore<StoredRuleGroup>(client, table, 'RULEGROUP')),
-    metricsEndpoints: new DynamoMetricsEndpointStore(client, table),
   };
 }

@@ -1,6 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RateLimitedError, type RateLimiter } from '../ingest/rate-limit.js';
+import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RateLimitedError, type OwnerRateLimiter, type RateLimiter } from '../ingest/rate-limit.js';
+import { ownerKey } from './owner-keys.js';
 
 /**
  * Request counting in the state table: one counter item per key (a cluster,
@@ -18,13 +19,14 @@ export class DynamoRateLimiter implements RateLimiter {
     const minute = Math.floor(now.getTime() / 60_000);
     try {
       await this.client.send(
-        new UpdateCommand({
+        // The low-level command (typed values): the document client's UpdateCommand wrapper would join the api's cold start for this one call.
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { pk: `RATE#${key}`, sk: String(minute) },
+          Key: { pk: { S: `RATE#${key}` }, sk: { S: String(minute) } },
           UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limitPerMinute, ':expires': (minute + 2) * 60 },
+          ExpressionAttributeValues: { ':one': { N: '1' }, ':limit': { N: String(limitPerMinute) }, ':expires': { N: String((minute + 2) * 60) } },
         }),
       );
     } catch (error) {
@@ -34,4 +36,9 @@ export class DynamoRateLimiter implements RateLimiter {
       throw error;
     }
   }
+}
+
+/** One limiter's counters per owner of an account, under `<kind>#<account>#<owner>` (kinds keep their counts apart). */
+export function perOwner(limiter: RateLimiter, kind: string): OwnerRateLimiter {
+  return { take: (accountId, owner, now) => limiter.take(`${kind}#${accountId}#${ownerKey(owner)}`, now) };
 }

@@ -8,7 +8,6 @@ import type { AccountSettings, Router } from '../route/router.js';
 import type { Silence } from '../silence/silence.js';
 import type { Owner } from '../tenancy/owner.js';
 import type { RuleGroupStore } from '../metric-rules/rule-group.js';
-import type { MetricsEndpointStore } from '../metric-rules/metrics-endpoint.js';
 import type { AccessEntry, Tenant, Workspace } from '../tenancy/tenant.js';
 import type { ChannelConfig } from './channel-config.js';
 
@@ -115,8 +114,6 @@ export interface RuleStores {
   rules: OwnedObjectStore<StoredRule>;
   definitions: DefinitionsStore;
   ruleGroups: RuleGroupStore;
-  /** Where each cluster's series are queried for central evaluation. */
-  metricsEndpoints: MetricsEndpointStore;
 }
 
 /** Routing's reads, answered by the stores. */

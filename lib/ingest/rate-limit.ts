@@ -1,3 +1,5 @@
+import type { Owner } from '../tenancy/owner.js';
+
 /** The cluster sent more requests than its limit allows; answered 429 with Retry-After. */
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -10,4 +12,10 @@ export class RateLimitedError extends Error {
 export interface RateLimiter {
   /** Counts one request; throws RateLimitedError when the window's limit (the limiter's default unless given) is used up. */
   take(key: string, now: Date, limitPerMinute?: number): Promise<void>;
+}
+
+/** Counts one kind of request per owner (the operator or one tenant) of an account, per minute. */
+export interface OwnerRateLimiter {
+  /** Counts one request; throws RateLimitedError when the owner's minute is used up. */
+  take(accountId: string, owner: Owner, now: Date): Promise<void>;
 }

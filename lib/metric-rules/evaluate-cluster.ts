@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withLazyModules } from '../pipeline/lazy-module.js';
 import { parseDuration } from '../receivers/duration.js';
 import { evaluateAlertingRule, type EvaluationSettings, type PostableAlert, type RuleAlerts, type Sample } from './alerting-state.js';
 import { groupAppliesTo, prometheusGroup } from './effective-rules.js';
@@ -11,14 +12,21 @@ export interface GroupEvaluationState {
   evaluatedAt: number;
   /** Each rule's alerts, by the rule's key. */
   rules: Record<string, RuleAlerts>;
+  /** The group's `createdAt` when this state began: a group deleted and created again starts afresh. */
+  groupCreatedAt?: string;
   version: number;
 }
 
 /** Evaluation state by (account, cluster, group), written only over the version read. */
 export interface RuleStateStore {
-  get(accountId: string, clusterId: string, groupKey: string): Promise<GroupEvaluationState | undefined>;
+  /** Every group's state in one cluster, by group key. */
+  list(accountId: string, clusterId: string): Promise<Map<string, GroupEvaluationState>>;
   /** False when the stored version is no longer `expectedVersion` (another evaluation got there first). */
   put(accountId: string, clusterId: string, groupKey: string, state: GroupEvaluationState, expectedVersion: number): Promise<boolean>;
+  /** Deletes a group's state unless another evaluation wrote over `expectedVersion`; false then. */
+  delete(accountId: string, clusterId: string, groupKey: string, expectedVersion: number): Promise<boolean>;
+  /** Deletes every group's state in a cluster (its central evaluation stopped); answers how many. */
+  deleteCluster(accountId: string, clusterId: string): Promise<number>;
 }
 
 export interface ClusterEvaluationDependencies {
@@ -43,6 +51,8 @@ export interface ClusterEvaluationReport {
   unchanged: string[];
   /** Another run wrote first: this run's result was dropped. */
   conflicts: string[];
+  /** State of groups that no longer apply here (deleted, disabled, their tenant unbound or deleted): deleted. */
+  removed: string[];
   errors: Array<{ group: string; alert: string; error: string }>;
   sent: number;
 }
@@ -66,17 +76,30 @@ function ruleKey(alert: string, expr: string): string {
  * rule whose query fails (or is partial) keeps its state, as Prometheus
  * does; a result that changes nothing writes nothing. Alerts are queued
  * after their state is written.
+ *
+ * State is kept only for the groups that apply now: the state of a group
+ * that was deleted, disabled, moved, or whose tenant lost the namespace (or
+ * was deleted) is deleted here, and a group deleted and created again under
+ * the same name starts from no state, as a rule removed from and added back
+ * to Prometheus' rule file does. Alerts it had sent are not resolved
+ * (Prometheus 2.42 sends nothing for a removed rule either): they end at
+ * their `endsAt`, at most 4 × max(resendDelay, interval) after their last send.
  */
 export async function evaluateCluster(cluster: { accountId: string; id: string; name: string }, deps: ClusterEvaluationDependencies): Promise<ClusterEvaluationReport> {
-  const report: ClusterEvaluationReport = { evaluated: [], alreadyEvaluated: [], unchanged: [], conflicts: [], errors: [], sent: 0 };
-  const groups = await applicableGroups(cluster, deps.sources);
+  const report: ClusterEvaluationReport = { evaluated: [], alreadyEvaluated: [], unchanged: [], conflicts: [], removed: [], errors: [], sent: 0 };
+  const [groups, states] = await Promise.all([applicableGroups(cluster, deps.sources), deps.state.list(cluster.accountId, cluster.id)]);
   const now = deps.now().getTime();
+  const applicable = new Set<string>();
   for (const group of groups) {
     const rendered = prometheusGroup(group, { kind: 'shared-store', clusters: [cluster.name] });
     const groupKey = rendered.name;
+    applicable.add(groupKey);
     const intervalMs = rendered.interval === undefined ? deps.defaultIntervalMs : parseDuration(rendered.interval);
     const slot = evaluationSlot(`${cluster.id}/${groupKey}`, intervalMs, now);
-    const stored = await deps.state.get(cluster.accountId, cluster.id, groupKey);
+    const found = states.get(groupKey);
+    // State written before the group was deleted and created again belongs to another group: overwritten, never continued.
+    const stale = found?.groupCreatedAt !== undefined && found.groupCreatedAt !== group.createdAt;
+    const stored = stale ? undefined : found;
     if (stored !== undefined && stored.evaluatedAt >= slot) {
       report.alreadyEvaluated.push(groupKey);
       continue;
@@ -97,7 +120,8 @@ export async function evaluateCluster(cluster: { accountId: string; id: string; 
           forMs: rule.for === undefined ? 0 : parseDuration(rule.for),
           keepFiringForMs: rule.keep_firing_for === undefined ? 0 : parseDuration(rule.keep_firing_for),
         };
-        const result = evaluateAlertingRule(spec, samples, previous, slot, settings);
+        // Pure, so it may run again once RE2 is loaded for a template's reReplaceAll or match.
+        const result = await withLazyModules(() => evaluateAlertingRule(spec, samples, previous, slot, settings));
         rules[key] = result.alerts;
         send.push(...result.send);
       } catch (error) {
@@ -110,13 +134,17 @@ export async function evaluateCluster(cluster: { accountId: string; id: string; 
       report.unchanged.push(groupKey);
       continue;
     }
-    const version = stored?.version ?? 0;
-    if (!(await deps.state.put(cluster.accountId, cluster.id, groupKey, { evaluatedAt: slot, rules, version: version + 1 }, version))) {
+    const version = found?.version ?? 0;
+    if (!(await deps.state.put(cluster.accountId, cluster.id, groupKey, { evaluatedAt: slot, rules, groupCreatedAt: group.createdAt, version: version + 1 }, version))) {
       report.conflicts.push(groupKey);
       continue;
     }
     if (send.length > 0) await deps.publish(send);
     report.sent += send.length;
+  }
+  for (const [groupKey, state] of states) {
+    if (applicable.has(groupKey)) continue;
+    if (await deps.state.delete(cluster.accountId, cluster.id, groupKey, state.version)) report.removed.push(groupKey);
   }
   return report;
 }

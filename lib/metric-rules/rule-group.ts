@@ -127,11 +127,17 @@ export type StoredRuleGroup = z.output<typeof storedRuleGroupSchema>;
 export const ruleGroupDryRunReportSchema = z.strictObject({
   cluster: z.string(),
   evaluatedAt: z.string(),
+  /** The group's `enabled` as written: a disabled group is run as if enabled, and says so. */
+  enabled: z.boolean(),
+  /** Why what is shown is not what clusters evaluate: the group, or some of its rules, disabled. */
+  notice: z.string().optional(),
   rules: z.array(
     z.strictObject({
       alert: z.string(),
       expr: z.string(),
       severity: severitySchema,
+      /** The rule is disabled: shown as it would run if enabled. */
+      disabled: z.literal(true).optional(),
       alerts: z.array(
         z.strictObject({
           labels: z.record(z.string(), z.string()),

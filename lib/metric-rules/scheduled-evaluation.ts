@@ -5,7 +5,7 @@ import type { OutboundHttp } from '../net/outbound-http.js';
 import type { QueuePublisher } from '../pipeline/queue.js';
 import { parseDuration } from '../receivers/duration.js';
 import { evaluateCluster, type ClusterEvaluationReport, type RuleStateStore } from './evaluate-cluster.js';
-import { queryEndpointOf, type MetricsEndpointStore } from './metrics-endpoint.js';
+import { queryEndpointOf, type MetricsEndpointStore, type RequestSignerFor } from './metrics-endpoint.js';
 import { instantQuery } from './prometheus-query.js';
 import type { RulesFileSources } from './rules-file.js';
 
@@ -17,6 +17,8 @@ export interface ScheduledEvaluationDependencies {
   /** Outbound HTTP under the address policy: endpoints are operator-supplied URLs. */
   http: OutboundHttp;
   openSecret: (sealed: string) => Promise<string>;
+  /** SigV4 signing for Amazon Managed Prometheus endpoints. */
+  signerFor: RequestSignerFor;
   queue: QueuePublisher;
   /** tidings' public URL, for the alerts' generatorURL. */
   externalURL: string;
@@ -41,7 +43,7 @@ export async function runScheduledEvaluation(deps: ScheduledEvaluationDependenci
       try {
         const cluster = await deps.clusters.get(endpoint.clusterId);
         if (cluster === undefined || cluster.accountId !== endpoint.accountId) continue;
-        const target = await queryEndpointOf(endpoint, deps.openSecret);
+        const target = await queryEndpointOf(endpoint, deps.openSecret, deps.signerFor);
         const report = await evaluateCluster(cluster, {
           sources: deps.sources,
           query: (expr, at) => instantQuery(deps.http, target, expr, at),

@@ -116,3 +116,8 @@ export function toJsonFieldNames(segments: readonly PathSegment[]): PathSegment[
     return byJson === undefined ? segment : { type: 'key', key: byJson.json };
   });
 }
+
+/** Whether a word names a top-level field of the signals rules read (Go or JSON case). */
+export function isTopLevelField(name: string): boolean {
+  return Object.hasOwn(root, name) || Object.values(root).some((field) => field.json === name);
+}

@@ -1,3 +1,4 @@
+import type { GroupEvaluationState, RuleStateStore } from '../../lib/metric-rules/evaluate-cluster.js';
 import type { ClaimOutcome, DeliveryClaims } from '../../lib/notify/delivery-claims.js';
 import type { HistoryPage, HistoryStore, NotificationRecord } from '../../lib/history/notification-record.js';
 import type { ReceiverRef } from '../../lib/pipeline/messages.js';
@@ -70,5 +71,38 @@ export class MemoryDeliveryClaims implements DeliveryClaims {
   }
   async release(id: string) {
     if (this.claims.get(id)?.status === 'sending') this.claims.delete(id);
+  }
+}
+
+/** In-memory RuleStateStore with the DynamoDB adapter's version checks, counting requests as the adapter makes them. */
+export class MemoryRuleStateStore implements RuleStateStore {
+  readonly items = new Map<string, GroupEvaluationState>();
+  readonly requests = { lists: 0, puts: 0, deletes: 0 };
+
+  async list(accountId: string, clusterId: string): Promise<Map<string, GroupEvaluationState>> {
+    this.requests.lists += 1;
+    const prefix = `${accountId}/${clusterId}/`;
+    return new Map([...this.items].filter(([key]) => key.startsWith(prefix)).map(([key, state]) => [key.slice(prefix.length), structuredClone(state)]));
+  }
+
+  async put(accountId: string, clusterId: string, groupKey: string, state: GroupEvaluationState, expectedVersion: number): Promise<boolean> {
+    this.requests.puts += 1;
+    const key = `${accountId}/${clusterId}/${groupKey}`;
+    if ((this.items.get(key)?.version ?? 0) !== expectedVersion) return false;
+    this.items.set(key, structuredClone(state));
+    return true;
+  }
+
+  async delete(accountId: string, clusterId: string, groupKey: string, expectedVersion: number): Promise<boolean> {
+    this.requests.deletes += 1;
+    const key = `${accountId}/${clusterId}/${groupKey}`;
+    if (this.items.get(key)?.version !== expectedVersion) return false;
+    return this.items.delete(key);
+  }
+
+  async deleteCluster(accountId: string, clusterId: string): Promise<number> {
+    const keys = [...(await this.list(accountId, clusterId)).keys()];
+    for (const groupKey of keys) this.items.delete(`${accountId}/${clusterId}/${groupKey}`);
+    return keys.length;
   }
 }

@@ -87,6 +87,13 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
+  it("lets evaluate and api query only this account's Amazon Managed Prometheus workspaces", () => {
+    for (const role of ['EvaluateRole', 'ApiRole']) {
+      const statements = resources[role]!.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('aps:')));
+      expect(statements, role).toEqual([{ Effect: 'Allow', Action: ['aps:QueryMetrics'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:aps:*:${AWS::AccountId}:workspace/*' } }]);
+    }
+  });
+
   it('runs the central evaluation every minute', () => {
     const rules = ofType('AWS::Events::Rule');
     expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);

@@ -108,6 +108,16 @@ describe('every format a cluster can send', () => {
     expect(bad.body.position).toMatchObject({ line: 1, column: expect.any(Number) });
     expect(bad.body.issues[0].field).toBe('condition');
 
+    // A bare word is a boolean field in this language; one that no event has is refused, naming it (the macro was meant).
+    expect((await admin.call('PUT', '/v1/accounts/acme/rule-definitions', { macros: { backoff: 'reason = "BackOff"' } })).status).toBeLessThan(300);
+    const bareWord = await admin.call('PUT', '/v1/accounts/acme/rules/bare', { signal: 'event', condition: 'type = "Warning" and backoff' });
+    expect(bareWord.status).toBe(400);
+    expect(bareWord.body.issues).toEqual([
+      { field: 'condition', message: 'Unknown word "backoff" at line 1, column 22: a bare word reads a boolean field, and events and audit events have no field "backoff"; for the macro "backoff", write ${backoff}' },
+    ]);
+    expect((await admin.call('PUT', '/v1/accounts/acme/rules/bare', { signal: 'event', condition: 'type = "Warning" and ${backoff}' })).status).toBe(201);
+    expect((await admin.call('DELETE', '/v1/accounts/acme/rules/bare')).status).toBe(204);
+
     const custom = await admin.call('PUT', '/v1/accounts/acme/rules/shop-warnings', {
       signal: 'event',
       condition: 'type = "Warning" and involvedObject.namespace = "shop" and reason = "BackOff"',

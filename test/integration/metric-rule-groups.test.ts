@@ -91,6 +91,8 @@ describe('rule groups API', () => {
     [shopGroup({ rules: [{ alert: 'A', expr: 'up', labels: { namespace: 'payments' } }] }), 'rules[0].labels.namespace', 'is set by tidings'],
     [shopGroup({ rules: [{ alert: 'A', expr: 'up' }, { alert: 'B' }] }), 'rules[1].expr', 'either expr or exprBuilder'],
     [shopGroup({ rules: [{ alert: 'A', expr: 'up', levels: [{ comparator: '>', threshold: 1, severity: 'warning' }, { comparator: '>', threshold: 2, severity: 'critical' }] }] }), 'rules[0].inhibitLabels', 'several levels'],
+    [shopGroup({ rules: [{ alert: 'A', expr: 'up', annotations: { summary: '{{ $value | humanise }}' } }] }), 'rules[0].annotations.summary', 'function "humanise" not defined'],
+    [shopGroup({ rules: [{ alert: 'A', expr: 'up', labels: { tier: '{{ if $value }}high' } }] }), 'rules[0].labels.tier', 'missing {{end}}'],
     [shopGroup({ namespace: 'payments' }), 'namespace', 'not bound to namespace payments'],
     [shopGroup({ cluster: 'prod-us' }), 'namespace', 'in cluster prod-us'],
   ])('refuses bad body %# with a 400 naming the field', async (body, field, message) => {

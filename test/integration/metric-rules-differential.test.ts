@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostableAlert } from '../../lib/metric-rules/alerting-state.js';
-import { evaluateCluster, type GroupEvaluationState, type RuleStateStore } from '../../lib/metric-rules/evaluate-cluster.js';
+import { evaluateCluster } from '../../lib/metric-rules/evaluate-cluster.js';
+import { MemoryRuleStateStore } from '../helpers/memory-stores.js';
 import { instantQuery } from '../../lib/metric-rules/prometheus-query.js';
 import { AddressPolicy } from '../../lib/net/address-policy.js';
 import { createOutboundHttp } from '../../lib/net/outbound-http.js';
@@ -36,6 +37,9 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+
+/** Prometheus' template functions, expanded by both sides. */
+const DETAILS = '{{ $labels.pod | toUpper }}: {{ printf "%.2f" $value }} ({{ humanize $value }}, {{ humanizePercentage $value }}) {{ reReplaceAll "web-(.*)" "#$1" $labels.pod }}{{ if gt $value 0.5 }} high{{ end }}';
 let dir: string;
 let prometheus: ChildProcess | undefined;
 let promUrl: string;
@@ -71,7 +75,7 @@ beforeAll(async () => {
         name: 'differential',
         interval: `${INTERVAL_MS / 1000}s`,
         rules: [
-          { alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', labels: { severity: 'warning' }, annotations: { summary: '{{ $labels.pod }} at {{ $value }}' } },
+          { alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', labels: { severity: 'warning' }, annotations: { summary: '{{ $labels.pod }} at {{ $value }}', details: DETAILS } },
           { alert: 'HotNow', expr: 'demo_value > 0.5', keep_firing_for: '4s', labels: { severity: 'info' } },
         ],
       },
@@ -109,18 +113,6 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-function memoryState(): RuleStateStore {
-  const items = new Map<string, GroupEvaluationState>();
-  return {
-    get: async (a, c, g) => items.get(`${a}/${c}/${g}`),
-    put: async (a, c, g, state, expected) => {
-      if ((items.get(`${a}/${c}/${g}`)?.version ?? 0) !== expected) return false;
-      items.set(`${a}/${c}/${g}`, state);
-      return true;
-    },
-  };
-}
-
 /** Each alert's sends by `alertname/pod`, as [startsAt, endsAt, receivedAt] in ms. */
 function byAlert(received: Received[]) {
   const sends = new Map<string, Array<{ startsAt: number; endsAt: number; at: number }>>();
@@ -143,14 +135,14 @@ describe.skipIf(missing !== undefined)("tidings' evaluator and Prometheus 2.42's
     const group = aClusterGroup({
       interval: `${INTERVAL_MS / 1000}s`,
       rules: [
-        aMetricRule({ alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', severity: 'warning', annotations: { summary: '{{ $labels.pod }} at {{ $value }}' } }),
+        aMetricRule({ alert: 'Hot', expr: 'demo_value > 0.5', for: '4s', severity: 'warning', annotations: { summary: '{{ $labels.pod }} at {{ $value }}', details: DETAILS } }),
         aMetricRule({ alert: 'HotNow', expr: 'demo_value > 0.5', keep_firing_for: '4s', severity: 'info' }),
       ],
     });
     const deps = {
       sources: { ruleGroups: { list: async () => [group] }, tenantsOf: async () => [] },
       query: (expr: string, at: Date) => instantQuery(http, { url: promUrl }, expr, at),
-      state: memoryState(),
+      state: new MemoryRuleStateStore(),
       publish: async (alerts: PostableAlert[]) => {
         fromTidings.push({ at: Date.now(), alerts });
       },

@@ -26,13 +26,37 @@ describe('DynamoRuleStateStore', () => {
     expect(await store.put('acme', 'c-1', 'cluster/nodes', aState(1, 2), 0)).toBe(false);
     expect(await store.put('acme', 'c-1', 'cluster/nodes', aState(2, 3), 1)).toBe(true);
     expect(await store.put('acme', 'c-1', 'cluster/nodes', aState(3, 3), 1)).toBe(false);
-    expect(await store.get('acme', 'c-1', 'cluster/nodes')).toEqual(aState(2, 3));
-    expect(await store.get('acme', 'c-2', 'cluster/nodes')).toBeUndefined();
+    expect((await store.list('acme', 'c-1')).get('cluster/nodes')).toEqual(aState(2, 3));
+    expect((await store.list('acme', 'c-2')).get('cluster/nodes')).toBeUndefined();
+  });
+
+  it("lists a cluster's groups with one query, keeping the group's identity", async () => {
+    await store.put('acme', 'c-3', 'cluster/a', { ...aState(1, 1), groupCreatedAt: '2026-12-02T10:00:00.000Z' }, 0);
+    await store.put('acme', 'c-3', 'global/b', aState(1, 2), 0);
+    await store.put('acme', 'c-4', 'cluster/a', aState(1, 1), 0);
+    const listed = await store.list('acme', 'c-3');
+    expect([...listed.keys()].sort()).toEqual(['cluster/a', 'global/b']);
+    expect(listed.get('cluster/a')?.groupCreatedAt).toBe('2026-12-02T10:00:00.000Z');
+    expect(listed.get('global/b')).toEqual(aState(1, 2));
+  });
+
+  it('deletes a group only over the version read, and a whole cluster at once', async () => {
+    await store.put('acme', 'c-5', 'cluster/a', aState(1, 1), 0);
+    await store.put('acme', 'c-5', 'cluster/a', aState(2, 1), 1);
+    await store.put('acme', 'c-5', 'cluster/b', aState(1, 1), 0);
+    await store.put('acme', 'c-6', 'cluster/a', aState(1, 1), 0);
+    expect(await store.delete('acme', 'c-5', 'cluster/a', 1)).toBe(false);
+    expect(await store.delete('acme', 'c-5', 'cluster/a', 2)).toBe(true);
+    expect([...(await store.list('acme', 'c-5')).keys()]).toEqual(['cluster/b']);
+
+    expect(await store.deleteCluster('acme', 'c-5')).toBe(1);
+    expect((await store.list('acme', 'c-5')).size).toBe(0);
+    expect([...(await store.list('acme', 'c-6')).keys()]).toEqual(['cluster/a']);
   });
 
   it('holds a group with thousands of alerts in one item', async () => {
     const big = aState(1, 5000);
     expect(await store.put('acme', 'c-1', 'namespace/team-a/big', big, 0)).toBe(true);
-    expect(await store.get('acme', 'c-1', 'namespace/team-a/big')).toEqual(big);
+    expect((await store.list('acme', 'c-1')).get('namespace/team-a/big')).toEqual(big);
   });
 });

@@ -114,7 +114,7 @@ describe('expandTemplate and formatGoFloat', () => {
   });
 
   it('answers Prometheus-style failure text for what it cannot expand', () => {
-    expect(expandTemplate('{{ $value | humanize }}', data)).toMatch(/^<error expanding template: /);
+    expect(expandTemplate('{{ query "up" | first | value }}', data)).toMatch(/^<error expanding template: /);
   });
 
   it.each([

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PostableAlert, Sample } from '../../../lib/metric-rules/alerting-state.js';
-import { evaluateCluster, evaluationSlot, type GroupEvaluationState, type RuleStateStore } from '../../../lib/metric-rules/evaluate-cluster.js';
+import { evaluateCluster, evaluationSlot } from '../../../lib/metric-rules/evaluate-cluster.js';
+import { MemoryRuleStateStore } from '../../helpers/memory-stores.js';
 import { QueryFailedError } from '../../../lib/metric-rules/prometheus-query.js';
 import type { StoredRuleGroup } from '../../../lib/metric-rules/rule-group.js';
 import { aClusterGroup, aGlobalGroup, aMetricRule, aNamespaceGroup } from './builders.js';
-
-/** A state store with the DynamoDB adapter's version check, counting writes. */
-function memoryState() {
-  const items = new Map<string, GroupEvaluationState>();
-  const store: RuleStateStore & { puts: number; items: typeof items } = {
-    puts: 0,
-    items,
-    get: async (a, c, g) => items.get(`${a}/${c}/${g}`),
-    put: async (a, c, g, state, expected) => {
-      store.puts += 1;
-      if ((items.get(`${a}/${c}/${g}`)?.version ?? 0) !== expected) return false;
-      items.set(`${a}/${c}/${g}`, state);
-      return true;
-    },
-  };
-  return store;
-}
 
 const cluster = { accountId: 'acme', id: 'c-1', name: 'prod-eu' };
 
@@ -28,7 +12,7 @@ function harness(groups: StoredRuleGroup[], answer: (expr: string) => Sample[] |
   const queries: string[] = [];
   const published: PostableAlert[][] = [];
   let now = new Date('2026-12-02T10:00:00Z');
-  const state = memoryState();
+  const state = new MemoryRuleStateStore();
   const deps = {
     sources: {
       ruleGroups: { list: async () => groups },
@@ -82,14 +66,14 @@ describe('evaluateCluster', () => {
   it('writes nothing when a later slot changes nothing, and writes again when a resend is due', async () => {
     const h = harness([aClusterGroup({ rules: [aMetricRule({ alert: 'Hot', expr: 'x > 1' })] })], () => firing());
     await evaluateCluster(cluster, h.deps);
-    const writes = h.state.puts;
+    const writes = h.state.requests.puts;
     h.advance(60_000);
     // 60 s later: lastSentAt + resendDelay is not before the slot, so nothing is due and nothing changed.
     expect((await evaluateCluster(cluster, h.deps)).unchanged).toEqual(['cluster/nodes']);
-    expect(h.state.puts).toBe(writes);
+    expect(h.state.requests.puts).toBe(writes);
     h.advance(60_000);
     expect((await evaluateCluster(cluster, h.deps)).sent).toBe(1);
-    expect(h.state.puts).toBe(writes + 1);
+    expect(h.state.requests.puts).toBe(writes + 1);
   });
 
   it('keeps a rule’s state when its query fails or is partial, and reports it', async () => {
@@ -115,6 +99,78 @@ describe('evaluateCluster', () => {
     const [first, resolved] = h.published.flat();
     expect(resolved!.startsAt).toBe(first!.startsAt);
     expect(Date.parse(resolved!.endsAt)).toBeLessThanOrEqual(h.deps.now().getTime());
+  });
+});
+
+describe('evaluateCluster: state of groups that are gone', () => {
+  const hot = aMetricRule({ alert: 'Hot', expr: 'x > 1' });
+
+  it.each([
+    ['deleted', (groups: StoredRuleGroup[]) => groups.splice(0)],
+    ['disabled', (groups: StoredRuleGroup[]) => groups.splice(0, 1, { ...groups[0]!, enabled: false })],
+    ['moved to another cluster', (groups: StoredRuleGroup[]) => groups.splice(0, 1, { ...groups[0]!, cluster: 'prod-us' } as StoredRuleGroup)],
+  ])('deletes the state of a group %s, and sends nothing for it', async (_case, change) => {
+    // Prepare: the group's alert fires and is sent.
+    const groups = [aClusterGroup({ rules: [hot] })];
+    const h = harness(groups, () => firing());
+    await evaluateCluster(cluster, h.deps);
+    expect(h.state.items.size).toBe(1);
+    // Act
+    change(groups);
+    h.advance(5 * 60_000);
+    const report = await evaluateCluster(cluster, h.deps);
+    // Assess
+    expect(report.removed).toEqual(['cluster/nodes']);
+    expect(h.state.items.size).toBe(0);
+    expect(h.published).toHaveLength(1);
+  });
+
+  it("deletes a namespace group's state when its tenant loses the namespace (or is deleted)", async () => {
+    const bound = ['team-a'];
+    const h = harness([aNamespaceGroup({ rules: [hot] })], () => firing(), bound);
+    await evaluateCluster(cluster, h.deps);
+    expect(h.state.items.size).toBe(1);
+    bound.splice(0);
+    h.advance(60_000);
+    expect((await evaluateCluster(cluster, h.deps)).removed).toEqual(['namespace/team-a/shop-alerts']);
+    expect(h.state.items.size).toBe(0);
+  });
+
+  it('keeps the state of groups that still apply, and of other clusters', async () => {
+    const groups = [aClusterGroup({ rules: [hot] }), aGlobalGroup()];
+    const h = harness(groups, () => firing());
+    await evaluateCluster(cluster, h.deps);
+    await evaluateCluster({ ...cluster, id: 'c-2' }, h.deps);
+    groups.splice(1);
+    h.advance(60_000);
+    expect((await evaluateCluster(cluster, h.deps)).removed).toEqual(['global/fleet']);
+    expect([...h.state.items.keys()].sort()).toEqual(['acme/c-1/cluster/nodes', 'acme/c-2/cluster/nodes', 'acme/c-2/global/fleet']);
+  });
+
+  it('starts a group deleted and created again under its name from no state, even between two runs', async () => {
+    // Prepare: the alert has been firing (for: 5m passed) and was sent.
+    const groups = [aClusterGroup({ rules: [{ ...hot, for: '5m' }] })];
+    const h = harness(groups, () => firing());
+    for (let minute = 0; minute <= 6; minute += 1, h.advance(60_000)) await evaluateCluster(cluster, h.deps);
+    expect(h.published.flat().map((a) => a.labels.alertname)).toEqual(['Hot']);
+    // Act: deleted and created again (a new createdAt) before the next run.
+    groups.splice(0, 1, { ...groups[0]!, createdAt: '2026-12-02T10:07:00.000Z', version: 1 });
+    h.advance(60_000);
+    const report = await evaluateCluster(cluster, h.deps);
+    // Assess: the alert is pending again, its `for` counted afresh; nothing is sent until it passes.
+    expect(report.evaluated).toEqual(['cluster/nodes']);
+    const [state] = [...h.state.items.values()];
+    expect(Object.values(state!.rules).flatMap((alerts) => Object.values(alerts).map((a) => a.state))).toEqual(['pending']);
+    expect(state!.groupCreatedAt).toBe('2026-12-02T10:07:00.000Z');
+    for (let minute = 0; minute < 4; minute += 1) {
+      h.advance(60_000);
+      await evaluateCluster(cluster, h.deps);
+    }
+    expect(h.published.flat()).toHaveLength(1);
+    h.advance(60_000);
+    await evaluateCluster(cluster, h.deps);
+    const resent = h.published.flat()[1]!;
+    expect(Date.parse(resent.startsAt)).toBeGreaterThan(Date.parse('2026-12-02T10:07:00.000Z'));
   });
 });
 
