@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { PostableAlert, Sample } from '../lib/metric-rules/alerting-state.js';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DOCUMENT_MARSHALL_OPTIONS } from '../functions/shared/aws-clients.js';
+import { createKeyValueTable } from '../infra/local/key-value-table.js';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { freePort } from '../infra/local/ports.js';
 import { DynamoRuleStateStore } from '../lib/aws/dynamo-rule-state-store.js';
@@ -52,22 +50,7 @@ export async function measureEvaluation(log: (line: string) => void): Promise<Ev
 }
 
 async function measureOn(endpoint: string, log: (line: string) => void): Promise<EvaluationPhase[]> {
-  const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'bench-state',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
+  const documents = await createKeyValueTable(endpoint, 'bench-state');
   const counter = new AwsRequestCounter();
   counter.instrumentDynamo(documents, 'handler');
   const state = new DynamoRuleStateStore(documents, 'bench-state');
