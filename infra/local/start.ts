@@ -34,21 +34,6 @@ try {
     ports: { http: Number(values.port), dynamodb: Number(values['dynamodb-port']), sqs: Number(values['sqs-port']) },
     ...(process.env.TIDINGS_BUNDLE_CACHE_DIR === undefined ? {} : { bundleCacheDir: process.env.TIDINGS_BUNDLE_CACHE_DIR }),
   });
-  // From node's own start (imports included), which is what someone waiting on `npm start` sees.
-  const seconds = process.uptime().toFixed(1);
-  const bundles = stack.functions.bundlesBuilt ? `built in ${(stack.functions.bundleMilliseconds / 1000).toFixed(1)} s` : 'unchanged, reused';
-  console.log(`tidings is running (started in ${seconds} s; ${dataDir === undefined ? 'in memory' : `data in ${dataDir}/`}; function bundles ${bundles})
-
-  Admin API     ${stack.httpUrl}/v1        Authorization: Bearer ${adminKey}
-                (operator key ${adminKeyWhere})
-  Ingest        ${stack.httpUrl}/ingest/<cluster id>/alertmanager
-  Console       ${stack.httpUrl}/console
-  DynamoDB      ${stack.dynamodbEndpoint}  (DynamoDB Local, pid ${stack.dynamodbPid})
-  SQS           ${stack.sqsEndpoint}
-  Functions     each in worker threads of its own, from ${stack.functions.bundleDir ?? 'source'}
-  Outbound allowed to private addresses: ${outboundAllowCidrs || '(none)'}
-
-Press Ctrl-C to stop.`);
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -67,7 +52,23 @@ Press Ctrl-C to stop.`);
       console.error('tidings: could not stop cleanly:', error);
       process.exit(1);
     });
+  // Before the ready message: whoever reads it may stop us at once (a signal with no handler yet would kill node outright).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // From node's own start (imports included), which is what someone waiting on `npm start` sees.
+  const seconds = process.uptime().toFixed(1);
+  const bundles = stack.functions.bundlesBuilt ? `built in ${(stack.functions.bundleMilliseconds / 1000).toFixed(1)} s` : 'unchanged, reused';
+  console.log(`tidings is running (started in ${seconds} s; ${dataDir === undefined ? 'in memory' : `data in ${dataDir}/`}; function bundles ${bundles})
+
+  Admin API     ${stack.httpUrl}/v1        Authorization: Bearer ${adminKey}
+                (operator key ${adminKeyWhere})
+  Ingest        ${stack.httpUrl}/ingest/<cluster id>/alertmanager
+  Console       ${stack.httpUrl}/console
+  DynamoDB      ${stack.dynamodbEndpoint}  (DynamoDB Local, pid ${stack.dynamodbPid})
+  SQS           ${stack.sqsEndpoint}
+  Functions     each in worker threads of its own, from ${stack.functions.bundleDir ?? 'source'}
+  Outbound allowed to private addresses: ${outboundAllowCidrs || '(none)'}
+
+Press Ctrl-C to stop.`);
 } catch (error) {
   if (error instanceof PortInUseError) {
     console.error(`tidings: ${error.message}. Stop whatever uses it, or choose another port (--port, --dynamodb-port, --sqs-port).`);
