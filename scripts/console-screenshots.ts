@@ -180,7 +180,10 @@ try {
   await page.getByLabel('Alert name').fill('CheckoutErrors');
   await page.getByLabel('Expression (PromQL)').fill('sum by (pod) (rate(http_errors_total{job="checkout"}[5m])) > 1');
   await page.getByLabel('For (pending before firing)').fill('5m');
-  await page.getByLabel('Annotations (name="value", one per line)').fill('summary="{{ $labels.pod }} fails {{ $value }} requests a second"');
+  const annotations = page.locator('#rule-0-annotations');
+  await annotations.getByRole('button', { name: 'Add a row' }).click();
+  await annotations.getByLabel('Key').fill('summary');
+  await annotations.getByLabel('Value').fill('{{ $labels.pod }} fails {{ $value }} requests a second');
   await page.getByLabel('Cluster to evaluate in').fill('prod-eu');
   await page.getByRole('button', { name: 'Dry-run these rules' }).click();
   await page.locator('.dry-run-alert').first().waitFor();

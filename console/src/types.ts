@@ -21,6 +21,7 @@ import type { GroupingView, ReceiverView as ApiReceiverView } from '../../lib/ap
 import type { dryRunReportSchema, storedRuleSchema } from '../../lib/api/rules-api.js';
 import type { matcherViewSchema, SilenceView } from '../../lib/api/silences-api.js';
 import type { tenantKeySchema, TenantView as ApiTenantView } from '../../lib/api/tenants-api.js';
+import type { NodeBuilder as ApiNodeBuilder, WorkloadBuilder as ApiWorkloadBuilder } from '../../lib/metric-rules/expr-builder.js';
 import type { ruleGroupDryRunReportSchema, StoredRuleGroup } from '../../lib/metric-rules/rule-group.js';
 
 export type LabelSet = Record<string, string>;
@@ -53,6 +54,9 @@ export type TemplateSet = z.output<typeof templateSetSchema>;
 export type LanguagePack = z.output<typeof languagePackViewSchema>;
 export type RuleGroup = StoredRuleGroup;
 export type RuleGroupDryRun = z.output<typeof ruleGroupDryRunReportSchema>;
+/** The `exprBuilder` of a namespace group's rule (`workload`) and of a cluster group's (`node`). */
+export type WorkloadBuilder = ApiWorkloadBuilder;
+export type NodeBuilder = ApiNodeBuilder;
 
 /** A list answer; `cursor` names the next page. */
 export interface Page<T> {

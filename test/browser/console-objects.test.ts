@@ -88,6 +88,67 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await stored.json()).toMatchObject({ namespace: 'shop', rules: [{ alert: 'WebDown', expr: 'up{job="web"} == 3' }] });
   });
 
+  it("lets a tenant edit a rule's severity levels and annotations as rows, showing the API's refusal by its field, and reads them back after a reload", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, keyA);
+    await page.getByRole('link', { name: 'Rule groups' }).click();
+    await page.getByRole('button', { name: 'New rule group' }).click();
+    const rule = page.locator('fieldset[data-rule="0"]');
+    const levels = rule.getByRole('group', { name: 'Severity levels' });
+    const annotations = page.locator('#rule-0-annotations');
+
+    // Act: two levels and an annotation, but no inhibit labels, which several levels need
+    await page.getByLabel('Name', { exact: true }).fill('tiers');
+    await page.getByLabel('Namespace', { exact: true }).fill('shop');
+    await rule.getByLabel('Alert name').fill('WebRestarts');
+    await rule.getByLabel('Expression (PromQL)').fill('increase(restarts_total{job="web"}[10m])');
+    await levels.getByRole('button', { name: 'Add a level' }).click();
+    await levels.getByRole('button', { name: 'Add a level' }).click();
+    await levels.getByLabel('Threshold').nth(0).fill('10');
+    await levels.getByLabel('Threshold').nth(1).fill('3');
+    await levels.getByLabel('Severity').nth(1).selectOption('warning');
+    await annotations.getByRole('button', { name: 'Add a row' }).click();
+    await annotations.getByLabel('Key').fill('summary');
+    await annotations.getByLabel('Value').fill('<b>web</b> restarts');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const inhibitError = await page.locator('#rule-0-inhibitLabels-error').textContent();
+
+    // Act: fixed and saved, then the page reloaded and the group opened
+    await rule.getByLabel('Inhibit labels').fill('pod');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('li[data-rule-group="tiers"]').waitFor();
+    await page.reload();
+    await page.locator('li[data-rule-group="tiers"]').getByRole('button', { name: 'Edit' }).click();
+    await annotations.getByLabel('Key').waitFor();
+
+    // Assess
+    expect(inhibitError).toContain('several levels need inhibitLabels');
+    const rows = levels.locator('.level-row');
+    const shownLevels = await Promise.all(
+      [...Array(await rows.count()).keys()].map((i) => Promise.all(['Comparator', 'Threshold', 'Severity'].map((label) => rows.nth(i).getByLabel(label).inputValue()))),
+    );
+    expect(shownLevels).toEqual([
+      ['>', '10', 'critical'],
+      ['>', '3', 'warning'],
+    ]);
+    expect(await annotations.getByLabel('Key').inputValue()).toBe('summary');
+    expect(await annotations.getByLabel('Value').inputValue()).toBe('<b>web</b> restarts');
+    expect(await rule.getByLabel('Inhibit labels').inputValue()).toBe('pod');
+    const stored = (await admin('GET', '/tenants/team-a/rule-groups/tiers')) as { rules: unknown[] };
+    expect(stored.rules).toMatchObject([
+      {
+        expr: 'increase(restarts_total{job="web"}[10m])',
+        levels: [
+          { comparator: '>', threshold: 10, severity: 'critical' },
+          { comparator: '>', threshold: 3, severity: 'warning' },
+        ],
+        inhibitLabels: ['pod'],
+        annotations: { summary: '<b>web</b> restarts' },
+      },
+    ]);
+  });
+
   it("lets a tenant write a template set, showing the compile error by its template, and a language pack, and a receiver use the set", async () => {
     // Prepare
     const page = await pages.open();
@@ -229,7 +290,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     // Act: a global group over two clusters and the kube- namespaces
     await page.getByRole('button', { name: 'New rule group' }).click();
     await page.getByLabel('Name', { exact: true }).fill('crashloops');
-    await page.getByLabel('Level').selectOption('global');
+    await page.getByLabel('Level', { exact: true }).selectOption('global');
     await page.getByLabel('Clusters', { exact: true }).fill('prod-eu, prod-us');
     await page.getByLabel('Namespaces', { exact: true }).fill('=~kube-.*');
     await page.getByLabel('Alert name').fill('PodCrashLooping');

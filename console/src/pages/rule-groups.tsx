@@ -2,10 +2,11 @@ import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
 import { Badge, describedBy, EditorCard, ErrorBox, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, RowActions, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
-import { parseLabels } from '../labels-text.js';
 import { parseSelector, selectorText } from '../name-selector.js';
+import { type PairRow, pairRowsOf, PairRows, pairsOf } from '../pair-rows.js';
 import type { Session } from '../session.js';
-import type { LabelSet, Page, RuleGroup, RuleGroupDryRun } from '../types.js';
+import type { Page, RuleGroup, RuleGroupDryRun } from '../types.js';
+import { type BuilderForm, BuilderFields, builderBodyOf, builderFormOf, type BuilderKind, builderKindOf, type LevelForm, levelBodyOf, levelFormOf, LevelRows, newBuilder } from './rule-fields.js';
 
 type Level = RuleGroup['level'];
 type Rule = RuleGroup['rules'][number];
@@ -28,20 +29,21 @@ function targetOf(group: RuleGroup): string {
   return `${selectorText(group.clusterSelector) || '*'} / ${selectorText(group.namespaceSelector) || '*'}`;
 }
 
-const labelsText = (labels: LabelSet | undefined) =>
-  Object.entries(labels ?? {})
-    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-    .join('\n');
-
 interface RuleForm {
-  /** The rule as loaded: what the form does not edit (a builder, levels, inhibit labels) is kept from it. */
+  /** The rule as loaded: what the form does not edit (keep_firing_for) is kept from it. */
   loaded?: Rule;
   alert: string;
+  /** The expression comes from the builder, not from `expr`. */
+  useBuilder: boolean;
   expr: string;
+  builder: BuilderForm | undefined;
+  levels: LevelForm[];
+  /** Comma-separated label names. */
+  inhibitLabels: string;
   for: string;
   severity: string;
-  labels: string;
-  annotations: string;
+  labels: PairRow[];
+  annotations: PairRow[];
   disable: boolean;
 }
 
@@ -57,7 +59,7 @@ interface GroupForm {
   rules: RuleForm[];
 }
 
-const newRule = (): RuleForm => ({ alert: '', expr: '', for: '', severity: 'warning', labels: '', annotations: '', disable: false });
+const newRule = (): RuleForm => ({ alert: '', useBuilder: false, expr: '', builder: undefined, levels: [], inhibitLabels: '', for: '', severity: 'warning', labels: [], annotations: [], disable: false });
 
 function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
   return {
@@ -72,32 +74,37 @@ function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
     rules: (group?.rules ?? [undefined]).map((rule: Rule | undefined) => rule === undefined ? newRule() : ({
       loaded: rule,
       alert: rule.alert,
+      useBuilder: rule.exprBuilder !== undefined,
       expr: rule.expr ?? '',
+      builder: rule.exprBuilder === undefined ? undefined : builderFormOf(rule.exprBuilder),
+      levels: (rule.levels ?? []).map(levelFormOf),
+      inhibitLabels: (rule.inhibitLabels ?? []).join(', '),
       for: rule.for ?? '',
       severity: rule.severity,
-      labels: labelsText(rule.labels),
-      annotations: labelsText(rule.annotations),
+      labels: pairRowsOf(rule.labels),
+      annotations: pairRowsOf(rule.annotations),
       disable: rule.disable,
     })),
   };
 }
 
-/** The body a PUT (or a dry run) takes, from the form; a bad label line is refused by the field it is in. */
+/** The body a PUT (or a dry run) takes, from the form. */
 function bodyOf(form: GroupForm): Record<string, unknown> {
-  const rules = form.rules.map((rule, index) => {
-    const labels = parseLabels(rule.labels);
-    if ('badLine' in labels) throw fieldError(`rules[${index}].labels`, labels.badLine);
-    const annotations = parseLabels(rule.annotations);
-    if ('badLine' in annotations) throw fieldError(`rules[${index}].annotations`, annotations.badLine);
-    const { expr: _expr, for: _for, ...kept } = rule.loaded ?? {};
+  const builderKind = builderKindOf(form.level);
+  const rules = form.rules.map((rule) => {
+    const { expr: _expr, exprBuilder: _builder, levels: _levels, inhibitLabels: _inhibit, for: _for, ...kept } = rule.loaded ?? {};
+    const inhibitLabels = rule.inhibitLabels.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const builder = rule.useBuilder && builderKind !== undefined ? builderBodyOf(builderKind, rule.builder ?? newBuilder(builderKind)) : undefined;
     return {
       ...kept,
       alert: rule.alert.trim(),
-      ...(rule.expr.trim() === '' ? {} : { expr: rule.expr.trim() }),
+      ...(builder !== undefined ? { exprBuilder: builder } : rule.expr.trim() === '' ? {} : { expr: rule.expr.trim() }),
+      ...(rule.levels.length === 0 ? {} : { levels: rule.levels.map(levelBodyOf) }),
+      ...(inhibitLabels.length === 0 ? {} : { inhibitLabels }),
       ...(rule.for.trim() === '' ? {} : { for: rule.for.trim() }),
       severity: rule.severity,
-      labels: labels.labels,
-      annotations: annotations.labels,
+      labels: pairsOf(rule.labels),
+      annotations: pairsOf(rule.annotations),
       disable: rule.disable,
     };
   });
@@ -231,30 +238,48 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
             <input id={id(field)} value={rule[field]} onInput={(e) => setRule(index, { [field]: e.currentTarget.value })} aria-describedby={describedBy(id(field))} />
           </Field>
         );
-        const area = (field: 'expr' | 'labels' | 'annotations', label: string, rows: number) => (
+        const pairs = (field: 'labels' | 'annotations', label: string) => (
           <Field id={id(field)} label={label} error={error} field={`rules[${index}].${field}`}>
-            <textarea id={id(field)} rows={rows} spellcheck={false} value={rule[field]} onInput={(e) => setRule(index, { [field]: e.currentTarget.value })} aria-describedby={describedBy(id(field))} />
+            <PairRows id={id(field)} rows={rule[field]} onChange={(rows) => setRule(index, { [field]: rows })} describedBy={describedBy(id(field))} />
           </Field>
         );
+        const builderKind: BuilderKind | undefined = builderKindOf(form.level);
         return (
           <fieldset key={index} class="rule" data-rule={index}>
             <legend>{t('ruleGroups.rule', { n: index + 1 })}</legend>
             {input('alert', t('ruleGroups.alert'))}
-            {area('expr', t('ruleGroups.expr'), 2)}
-            {rule.loaded?.exprBuilder !== undefined && <p class="muted">{t('ruleGroups.builderKept')}</p>}
-            {rule.loaded?.levels !== undefined && <p class="muted">{t('ruleGroups.levelsKept', { count: rule.loaded.levels.length })}</p>}
+            {builderKind !== undefined && (
+              <label class="check">
+                <input type="checkbox" checked={rule.useBuilder} onChange={(e) => setRule(index, { useBuilder: e.currentTarget.checked, builder: rule.builder ?? newBuilder(builderKind) })} /> {t('ruleGroups.useBuilder')}
+              </label>
+            )}
+            {rule.useBuilder && builderKind !== undefined ? (
+              <BuilderFields id={id('builder')} kind={builderKind} form={rule.builder ?? newBuilder(builderKind)} onChange={(builder) => setRule(index, { builder })} error={error} field={`rules[${index}].exprBuilder`} />
+            ) : (
+              <Field id={id('expr')} label={t('ruleGroups.expr')} error={error} field={`rules[${index}].expr`}>
+                <textarea id={id('expr')} rows={2} spellcheck={false} value={rule.expr} onInput={(e) => setRule(index, { expr: e.currentTarget.value })} aria-describedby={describedBy(id('expr'))} />
+              </Field>
+            )}
             {input('for', t('ruleGroups.for'))}
-            <Field id={id('severity')} label={t('ruleGroups.severity')} error={error} field={`rules[${index}].severity`}>
-              <select id={id('severity')} value={rule.severity} onChange={(e) => setRule(index, { severity: e.currentTarget.value })}>
-                {SEVERITIES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            {area('labels', t('ruleGroups.labels'), 2)}
-            {area('annotations', t('ruleGroups.annotations'), 2)}
+            {rule.levels.length === 0 && (
+              <Field id={id('severity')} label={t('ruleGroups.severity')} error={error} field={`rules[${index}].severity`}>
+                <select id={id('severity')} value={rule.severity} onChange={(e) => setRule(index, { severity: e.currentTarget.value })}>
+                  {SEVERITIES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
+            <LevelRows id={id('levels')} levels={rule.levels} onChange={(levels) => setRule(index, { levels })} error={error} field={`rules[${index}].levels`} />
+            {rule.levels.length > 0 && (
+              <Field id={id('inhibitLabels')} label={t('ruleGroups.inhibitLabels')} help={t('ruleGroups.inhibitLabelsHelp')} error={error} field={`rules[${index}].inhibitLabels`}>
+                <input id={id('inhibitLabels')} value={rule.inhibitLabels} onInput={(e) => setRule(index, { inhibitLabels: e.currentTarget.value })} aria-describedby={describedBy(id('inhibitLabels'))} />
+              </Field>
+            )}
+            {pairs('labels', t('ruleGroups.labels'))}
+            {pairs('annotations', t('ruleGroups.annotations'))}
             <label class="check">
               <input type="checkbox" checked={rule.disable} onChange={(e) => setRule(index, { disable: e.currentTarget.checked })} /> {t('ruleGroups.disable')}
             </label>
