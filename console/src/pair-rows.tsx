@@ -11,14 +11,14 @@ export function pairsOf(rows: readonly PairRow[]): Record<string, string> {
 }
 
 /**
- * Editable name/value rows (labels, annotations). `id` names the group for
- * its label and error; each input is labelled for screen readers.
+ * Editable name/value rows (labels, annotations) as one labelled group; `id`
+ * ties it to its field's help and error, each input is labelled for screen readers.
  */
-export function PairRows({ id, rows, onChange, describedBy }: { id: string; rows: readonly PairRow[]; onChange: (rows: PairRow[]) => void; describedBy: string }) {
+export function PairRows({ id, label, rows, onChange, describedBy }: { id: string; label: string; rows: readonly PairRow[]; onChange: (rows: PairRow[]) => void; describedBy: string }) {
   const { t } = useI18n();
   const setRow = (index: number, row: PairRow) => onChange(rows.map((r, i) => (i === index ? row : r)));
   return (
-    <div class="pair-rows" id={id} role="group" aria-describedby={describedBy}>
+    <div class="pair-rows" id={id} role="group" aria-label={label} aria-describedby={describedBy}>
       {rows.map(([name, value], index) => (
         <div class="pair-row" key={index}>
           <input aria-label={t('pairs.name')} class="pair-name" value={name} spellcheck={false} onInput={(e) => setRow(index, [e.currentTarget.value, value])} />

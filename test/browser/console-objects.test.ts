@@ -88,7 +88,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await stored.json()).toMatchObject({ namespace: 'shop', rules: [{ alert: 'WebDown', expr: 'up{job="web"} == 3' }] });
   });
 
-  it("lets a tenant edit a rule's severity levels and annotations as rows, showing the API's refusal by its field, and reads them back after a reload", async () => {
+  it("lets a tenant edit a rule's severity levels and annotations as rows and another's workload metric builder, showing the API's refusal by its field, and reads them back after a reload", async () => {
     // Prepare
     const page = await pages.open();
     await pages.signIn(page, keyA);
@@ -111,6 +111,14 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     await annotations.getByRole('button', { name: 'Add a row' }).click();
     await annotations.getByLabel('Key').fill('summary');
     await annotations.getByLabel('Value').fill('<b>web</b> restarts');
+    // and a second rule built from a workload metric
+    await page.getByRole('button', { name: 'Add a rule' }).click();
+    const built = page.locator('fieldset[data-rule="1"]');
+    await built.getByLabel('Alert name').fill('WebMemory');
+    await built.getByLabel('Build the expression from a metric and a threshold').check();
+    await built.getByLabel('Workloads').fill('web, api');
+    await built.getByLabel('Metric', { exact: true }).selectOption('memory.usageWoCache');
+    await built.getByLabel('Threshold', { exact: true }).fill('500000000');
     await page.getByRole('button', { name: 'Save' }).click();
     const inhibitError = await page.locator('#rule-0-inhibitLabels-error').textContent();
 
@@ -135,6 +143,8 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await annotations.getByLabel('Key').inputValue()).toBe('summary');
     expect(await annotations.getByLabel('Value').inputValue()).toBe('<b>web</b> restarts');
     expect(await rule.getByLabel('Inhibit labels').inputValue()).toBe('pod');
+    expect(await built.getByLabel('Workloads').inputValue()).toBe('web, api');
+    expect(await built.getByLabel('Metric', { exact: true }).inputValue()).toBe('memory.usageWoCache');
     const stored = (await admin('GET', '/tenants/team-a/rule-groups/tiers')) as { rules: unknown[] };
     expect(stored.rules).toMatchObject([
       {
@@ -146,6 +156,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
         inhibitLabels: ['pod'],
         annotations: { summary: '<b>web</b> restarts' },
       },
+      { alert: 'WebMemory', exprBuilder: { workload: { kind: 'deployment', names: ['web', 'api'], comparator: '>', metricThreshold: { memory: { usageWoCache: 500000000 } } } } },
     ]);
   });
 

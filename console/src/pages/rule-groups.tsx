@@ -6,11 +6,11 @@ import { parseSelector, selectorText } from '../name-selector.js';
 import { type PairRow, pairRowsOf, PairRows, pairsOf } from '../pair-rows.js';
 import type { Session } from '../session.js';
 import type { Page, RuleGroup, RuleGroupDryRun } from '../types.js';
-import { type BuilderForm, BuilderFields, builderBodyOf, builderFormOf, type BuilderKind, builderKindOf, type LevelForm, levelBodyOf, levelFormOf, LevelRows, newBuilder } from './rule-fields.js';
+import { type BuilderForm, builderBodyOf, builderFormOf, type BuilderKind, builderKindOf, type LevelForm, levelBodyOf, levelFormOf, newBuilder, SEVERITIES } from '../metric-rule-form.js';
+import { BuilderFields, LevelRows } from './rule-fields.js';
 
 type Level = RuleGroup['level'];
 type Rule = RuleGroup['rules'][number];
-const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 
 /** The levels a scope writes: a tenant its namespaces' groups; the operator's global view, cluster and global groups. */
 function levelsOf(scope: Scope): Level[] {
@@ -240,7 +240,7 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
         );
         const pairs = (field: 'labels' | 'annotations', label: string) => (
           <Field id={id(field)} label={label} error={error} field={`rules[${index}].${field}`}>
-            <PairRows id={id(field)} rows={rule[field]} onChange={(rows) => setRule(index, { [field]: rows })} describedBy={describedBy(id(field))} />
+            <PairRows id={id(field)} label={label} rows={rule[field]} onChange={(rows) => setRule(index, { [field]: rows })} describedBy={describedBy(id(field))} />
           </Field>
         );
         const builderKind: BuilderKind | undefined = builderKindOf(form.level);
