@@ -37,11 +37,12 @@ function createDependencies() {
   };
   const externalURL = requireEnv('PUBLIC_URL');
   const policy = new AddressPolicy(listEnv('OUTBOUND_ALLOW_CIDRS'));
+  const history = new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400);
   return {
     receivers: stores.receivers,
     prepare: (receiver: Receiver) => prepareDelivery(receiver, source, secretSealer(), externalURL),
-    history: new DynamoHistoryStore(documents, requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
-    claims: new DynamoDeliveryClaims(documents, requireEnv('STATE_TABLE')),
+    history,
+    claims: new DynamoDeliveryClaims(documents, requireEnv('STATE_TABLE'), history),
     // Longer than the function's 60 s timeout: a live send is never taken over.
     claimLeaseMs: 90_000,
     channels: channelRegistry,

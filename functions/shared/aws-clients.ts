@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { leanDocumentClient } from '../../lib/aws/lean-document-client.js';
 
 /**
  * Sockets for every SDK client. Connections are kept alive and reused; a
@@ -23,7 +23,7 @@ let documentClient: DynamoDBDocumentClient | undefined;
  * which is how the local stack points the same code at its stand-ins.
  */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: REQUEST_HANDLER }), { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
+  documentClient ??= leanDocumentClient({ requestHandler: REQUEST_HANDLER }, { marshallOptions: DOCUMENT_MARSHALL_OPTIONS });
   return documentClient;
 }
 

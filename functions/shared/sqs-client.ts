@@ -6,9 +6,14 @@ import { queueUrls } from './environment.js';
 
 let sqsClient: SQSClient | undefined;
 
-/** One SQS client per container, created on first use (endpoint from AWS_ENDPOINT_URL_SQS, as for every SDK client). */
+/**
+ * One SQS client per container, created on first use (endpoint from
+ * AWS_ENDPOINT_URL_SQS, as for every SDK client). `cacheMiddleware`: the
+ * middleware stack is resolved once per command type instead of at every
+ * request (nothing here sends with per-request options, which would clear it).
+ */
 export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({ requestHandler: REQUEST_HANDLER });
+  sqsClient ??= new SQSClient({ requestHandler: REQUEST_HANDLER, cacheMiddleware: true });
   return sqsClient;
 }
 

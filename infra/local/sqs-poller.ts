@@ -37,7 +37,8 @@ export class SqsPoller {
   private readonly stopping = new AbortController();
 
   constructor(
-    private readonly sqs: SQSClient,
+    /** `requests` is created with `cacheMiddleware`: its middleware stack is resolved once, not per request. */
+    private readonly sqs: { longPolls: SQSClient; requests: SQSClient },
     private readonly options: PollerOptions,
   ) {
     for (let i = 0; i < options.concurrency; i++) this.loops.push(this.loop());
@@ -65,35 +66,44 @@ export class SqsPoller {
 
   private async gather(): Promise<Message[]> {
     const { batchSize, maximumBatchingWindowSeconds } = this.options;
-    const batch: Message[] = [];
-    let windowEnds: number | undefined;
-    while (this.running && batch.length < batchSize) {
-      // Until the first message, a long poll of SQS's longest (as Lambda's pollers do; an idle queue costs no CPU);
-      // then short ones until the batching window closes.
-      const remainingMs = windowEnds === undefined ? IDLE_WAIT_SECONDS * 1000 : windowEnds - Date.now();
-      if (remainingMs <= 0) break;
-      const waitSeconds = windowEnds === undefined ? IDLE_WAIT_SECONDS : Math.min(1, Math.floor(remainingMs / 1000));
-      const received = await this.receive(Math.min(10, batchSize - batch.length), waitSeconds);
+    // Until the first message, a long poll of SQS's longest, as Lambda's pollers do: an idle queue costs no CPU.
+    const batch = await this.receive(Math.min(10, batchSize), IDLE_WAIT_SECONDS);
+    if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
+    // Then the batching window: the messages that arrive meanwhile wait in the queue, and are taken when
+    // it closes, ten at a time until the batch is full or the queue empty. (Polling through the window
+    // made most of the stack's SQS requests, each returning a message or two.)
+    await this.sleepUnlessStopped(maximumBatchingWindowSeconds * 1000);
+    let received: Message[];
+    do {
+      received = await this.receive(Math.min(10, batchSize - batch.length), 0);
       batch.push(...received);
-      if (batch.length === 0) continue;
-      if (maximumBatchingWindowSeconds === 0) break;
-      windowEnds ??= Date.now() + maximumBatchingWindowSeconds * 1000;
-      if (received.length === 0 && remainingMs < 1000) await sleep(Math.min(remainingMs, 100));
-    }
+    } while (this.running && received.length > 0 && batch.length < batchSize);
     return batch;
   }
 
+  private sleepUnlessStopped(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.stopping.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.stopping.signal.addEventListener('abort', done);
+    });
+  }
+
   private async receive(max: number, waitSeconds: number): Promise<Message[]> {
-    const result = await this.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.options.queueUrl,
-        MaxNumberOfMessages: max,
-        WaitTimeSeconds: waitSeconds,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-      { abortSignal: this.stopping.signal },
-    );
+    const command = new ReceiveMessageCommand({
+      QueueUrl: this.options.queueUrl,
+      MaxNumberOfMessages: max,
+      WaitTimeSeconds: waitSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    });
+    // Only the idle long poll needs ending when the poller stops; the others are sent without options,
+    // which keeps the client's cached middleware (an abort signal would clear it).
+    const result = waitSeconds === IDLE_WAIT_SECONDS ? await this.sqs.longPolls.send(command, { abortSignal: this.stopping.signal }) : await this.sqs.requests.send(command);
     return result.Messages ?? [];
   }
 
@@ -115,7 +125,7 @@ export class SqsPoller {
     const succeeded = messages.filter((message) => !failedIds.has(message.MessageId!));
     for (let i = 0; i < succeeded.length; i += 10) {
       const chunk = succeeded.slice(i, i + 10);
-      await this.sqs.send(
+      await this.sqs.requests.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.options.queueUrl,
           Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),

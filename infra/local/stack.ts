@@ -186,6 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clients = {
       dynamodb: new DynamoDBClient({ endpoint: dynamodbEndpoint, region, credentials: LOCAL_CREDENTIALS }),
       sqs: new SQSClient({ endpoint: sqsLocal.endpoint, region, credentials: LOCAL_CREDENTIALS }),
+      pollerSqs: new SQSClient({ endpoint: sqsLocal.endpoint, region, credentials: LOCAL_CREDENTIALS, cacheMiddleware: true }),
     };
     const queues = await createLocalQueues(definition, clients.sqs);
     sqsLocal.restore();
@@ -273,7 +274,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       fn.sqs.map((trigger) => {
         const queue = resources.get(trigger.queueLogicalId);
         if (queue === undefined) throw new Error(`${fn.name}: queue ${trigger.queueLogicalId} is not declared`);
-        return new SqsPoller(clients.sqs, {
+        return new SqsPoller({ longPolls: clients.sqs, requests: clients.pollerSqs }, {
           functionName: qualifiedName(fn.name),
           handler: handlers.get(fn.name) as SqsHandler,
           queueUrl: queue.ref,

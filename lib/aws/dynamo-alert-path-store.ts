@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchWriteCommand, QueryCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWrite } from './batch-write.js';
 import type { AlertPathEntry, AlertPathStore } from '../history/alert-path.js';
 import { InvalidCursorError } from './dynamo-history-store.js';
 import { fingerprintFilter, packedFingerprints } from './packed-fingerprints.js';
@@ -62,15 +63,7 @@ export class DynamoAlertPathStore implements AlertPathStore {
         };
       }),
     );
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: BatchWriteCommandInput['RequestItems'] = { [this.tableName]: items.slice(i, i + 25) };
-      for (let attempt = 0; pending !== undefined && Object.keys(pending).length > 0; attempt++) {
-        if (attempt > 5) throw new Error('alert trail could not be recorded: DynamoDB kept returning unprocessed items');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const result: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: pending }));
-        pending = result.UnprocessedItems;
-      }
-    }
+    for (let i = 0; i < items.length; i += 25) await batchWrite(this.client, { [this.tableName]: items.slice(i, i + 25) }, 'alert trail');
   }
 
   /**

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ClaimOutcome, DeliveryClaims } from '../notify/delivery-claims.js';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ClaimOutcome, DeliveryClaims, HistoryEntry } from '../notify/delivery-claims.js';
+import { batchWrite } from './batch-write.js';
+import type { DynamoHistoryStore } from './dynamo-history-store.js';
 
 /** Claims outlive every redelivery and replay window that could repeat a notification. */
 const CLAIM_RETENTION_SECONDS = 14 * 86_400;
@@ -10,6 +12,8 @@ export class DynamoDeliveryClaims implements DeliveryClaims {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Where a finished claim's history record goes, in the same request. */
+    private readonly history: Pick<DynamoHistoryStore, 'putRequest'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -38,16 +42,24 @@ export class DynamoDeliveryClaims implements DeliveryClaims {
     }
   }
 
-  async finish(notificationId: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(notificationId),
-        UpdateExpression: 'SET #status = :done REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done' },
-      }),
-    );
+  /**
+   * One BatchWriteItem: the claim, done (replacing the lease), and the history
+   * record. Should that fail, the claim alone is still marked done before the
+   * error goes on: the message was sent, and a retry must find it done rather
+   * than send it again (its history record is then missing, as before when
+   * history could not be written).
+   */
+  async finish(notificationId: string, history: HistoryEntry): Promise<void> {
+    const done = { ...key(notificationId), status: 'done', expiresAt: Math.floor(this.now() / 1000) + CLAIM_RETENTION_SECONDS };
+    const record = this.history.putRequest(history.accountId, history.record, history.retentionDays);
+    const requestItems: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> = { [this.tableName]: [{ PutRequest: { Item: done } }] };
+    (requestItems[record.TableName] ??= []).push({ PutRequest: { Item: record.Item } });
+    try {
+      await batchWrite(this.client, requestItems, 'delivery outcome');
+    } catch (error) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: done })).catch(() => undefined);
+      throw error;
+    }
   }
 
   async release(notificationId: string): Promise<void> {

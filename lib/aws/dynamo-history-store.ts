@@ -29,24 +29,27 @@ export class DynamoHistoryStore implements HistoryStore {
   ) {}
 
   async record(accountId: string, record: NotificationRecord, retentionDays?: number): Promise<void> {
+    await this.client.send(new PutCommand(this.putRequest(accountId, record, retentionDays)));
+  }
+
+  /** The write of one record, for {@link record} and for writing it in a batch with other items. */
+  putRequest(accountId: string, record: NotificationRecord, retentionDays?: number): { TableName: string; Item: Record<string, unknown> } {
     const retention = retentionDays === undefined ? this.retentionSeconds : retentionDays * 86_400;
     const receiverKey = record.receiver.tenantId === undefined ? `GLOBAL#${record.receiver.name}` : `TENANT#${record.receiver.tenantId}#${record.receiver.name}`;
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `ACCOUNT#${accountId}`,
-          sk: `${record.createdAt}#${record.notificationId}`,
-          gsi1pk: `ACCOUNT#${accountId}#RECEIVER#${receiverKey}`,
-          gsi1sk: `${record.createdAt}#${record.notificationId}`,
-          ...(record.receiver.tenantId === undefined
-            ? {}
-            : { gsi2pk: `ACCOUNT#${accountId}#TENANT#${record.receiver.tenantId}`, gsi2sk: `${record.createdAt}#${record.notificationId}` }),
-          expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + retention,
-          ...compactRecord(record),
-        },
-      }),
-    );
+    return {
+      TableName: this.tableName,
+      Item: {
+        pk: `ACCOUNT#${accountId}`,
+        sk: `${record.createdAt}#${record.notificationId}`,
+        gsi1pk: `ACCOUNT#${accountId}#RECEIVER#${receiverKey}`,
+        gsi1sk: `${record.createdAt}#${record.notificationId}`,
+        ...(record.receiver.tenantId === undefined
+          ? {}
+          : { gsi2pk: `ACCOUNT#${accountId}#TENANT#${record.receiver.tenantId}`, gsi2sk: `${record.createdAt}#${record.notificationId}` }),
+        expiresAt: Math.floor(Date.parse(record.createdAt) / 1000) + retention,
+        ...compactRecord(record),
+      },
+    };
   }
 
   /**

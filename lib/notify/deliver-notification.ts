@@ -133,13 +133,15 @@ async function sendAndRecord(notification: NotificationMessage, attempt: Attempt
       updatedAt: finished.toISOString(),
       latencyMs: finished.getTime() - started.getTime(),
     };
-    // A sent (or permanently failed) notification is done before history is written: if writing history
-    // fails, the retry must find the claim done rather than send the message again.
+    const entry = { accountId: notification.receiver.accountId, record, retentionDays: await deps.retentionDays?.(notification.receiver.accountId) };
+    // A sent (or permanently failed) notification's claim is done and its history written in one request.
     // A parked one is released instead, so that a replay may claim it (a retrying one is released by the caller).
-    if (parked) await deps.claims.release(notification.id);
-    else if (fields.status !== 'retrying') await deps.claims.finish(notification.id);
-    const retentionDays = await deps.retentionDays?.(notification.receiver.accountId);
-    await deps.history.record(notification.receiver.accountId, record, retentionDays);
+    if (fields.status === 'retrying' || parked) {
+      if (parked) await deps.claims.release(notification.id);
+      await deps.history.record(entry.accountId, record, entry.retentionDays);
+    } else {
+      await deps.claims.finish(notification.id, entry);
+    }
     return record;
   };
 

@@ -1,3 +1,5 @@
+import type { NotificationRecord } from '../history/notification-record.js';
+
 /** What a claim found. */
 export type ClaimOutcome =
   /** This worker may send; nobody else will until the lease runs out or it releases. */
@@ -6,6 +8,13 @@ export type ClaimOutcome =
   | 'done'
   /** Another worker holds a live lease: try again later. */
   | 'busy';
+
+/** A notification's history record, as the history store takes it. */
+export interface HistoryEntry {
+  accountId: string;
+  record: NotificationRecord;
+  retentionDays?: number;
+}
 
 /**
  * Per-notification claims that make a notification go out at most once per
@@ -18,8 +27,12 @@ export type ClaimOutcome =
  */
 export interface DeliveryClaims {
   claim(notificationId: string, leaseMs: number): Promise<ClaimOutcome>;
-  /** The send succeeded, or failed permanently: nothing more to do for this id. */
-  finish(notificationId: string): Promise<void>;
+  /**
+   * The send succeeded, or failed permanently: nothing more to do for this
+   * id. The notification's history record is written with it, in one request
+   * (a retry after a lost answer finds the claim done and sends nothing).
+   */
+  finish(notificationId: string, history: HistoryEntry): Promise<void>;
   /** The send failed in a retryable way: let the next attempt claim it at once. */
   release(notificationId: string): Promise<void>;
 }

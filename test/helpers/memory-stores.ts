@@ -1,5 +1,5 @@
 import type { GroupEvaluationState, RuleStateStore } from '../../lib/metric-rules/evaluate-cluster.js';
-import type { ClaimOutcome, DeliveryClaims } from '../../lib/notify/delivery-claims.js';
+import type { ClaimOutcome, DeliveryClaims, HistoryEntry } from '../../lib/notify/delivery-claims.js';
 import type { HistoryPage, HistoryStore, NotificationRecord } from '../../lib/history/notification-record.js';
 import type { ReceiverRef } from '../../lib/pipeline/messages.js';
 import { VersionConflictError, type Receiver, type ReceiverStore } from '../../lib/receivers/receiver.js';
@@ -58,7 +58,11 @@ export function aReceiver(overrides: Partial<Receiver> = {}): Receiver {
 /** In-memory DeliveryClaims with the same rules as the DynamoDB one (tested against DynamoDB Local separately). */
 export class MemoryDeliveryClaims implements DeliveryClaims {
   readonly claims = new Map<string, { status: 'sending' | 'done'; leaseUntil: number }>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    /** Where a finished claim's history record goes, as the DynamoDB claims write it in the same request. */
+    private readonly history: HistoryStore,
+    private readonly now: () => number = Date.now,
+  ) {}
   async claim(id: string, leaseMs: number): Promise<ClaimOutcome> {
     const current = this.claims.get(id);
     if (current?.status === 'done') return 'done';
@@ -66,8 +70,9 @@ export class MemoryDeliveryClaims implements DeliveryClaims {
     this.claims.set(id, { status: 'sending', leaseUntil: this.now() + leaseMs });
     return 'claimed';
   }
-  async finish(id: string) {
+  async finish(id: string, entry: HistoryEntry) {
     this.claims.set(id, { status: 'done', leaseUntil: 0 });
+    await this.history.record(entry.accountId, entry.record, entry.retentionDays);
   }
   async release(id: string) {
     if (this.claims.get(id)?.status === 'sending') this.claims.delete(id);

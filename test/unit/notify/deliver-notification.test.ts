@@ -22,7 +22,7 @@ async function setup(send: () => Promise<{ statusCode: number }>, receiver = aRe
   const deps = {
     receivers,
     history,
-    claims: new MemoryDeliveryClaims(),
+    claims: new MemoryDeliveryClaims(history),
     prepare: async (r: Receiver) => ({ settings: r.settings, renderer: { render: () => '' }, templateFallbacks: [] }),
     claimLeaseMs: 60_000,
     channels: new Map([['webhook', scriptedChannel(send)]]),
@@ -204,22 +204,22 @@ describe('deliverNotification', () => {
     expect(await limitedDeps.claims.claim('r3', 1000)).toBe('claimed');
   });
 
-  it('does not send again when history could not be written after a successful send', async () => {
+  it('does not send again when the outcome could not be written after a successful send', async () => {
     let sends = 0;
-    const { deps } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
+    const { deps, history } = await setup(async () => ({ statusCode: 200 + 0 * sends++ }));
     let failHistory = true;
     const flakyHistory = {
-      ...deps.history,
-      record: async (...args: Parameters<typeof deps.history.record>) => {
+      record: async (...args: Parameters<typeof history.record>) => {
         if (failHistory) {
           failHistory = false;
           throw new Error('DynamoDB throttled');
         }
-        return deps.history.record(...args);
+        return history.record(...args);
       },
-      list: deps.history.list.bind(deps.history),
+      list: history.list.bind(history),
     };
-    const flaky = { ...deps, history: flakyHistory };
+    // The claim is marked done first, as DynamoDeliveryClaims marks it alone when the combined write fails.
+    const flaky = { ...deps, claims: new MemoryDeliveryClaims(flakyHistory) };
 
     await expect(deliverNotification(aNotification({ id: 'h' }), attempt(1), flaky)).rejects.toThrow('DynamoDB throttled');
     const retry = await deliverNotification(aNotification({ id: 'h' }), attempt(2), flaky);
