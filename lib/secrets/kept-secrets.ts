@@ -25,18 +25,24 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
 
 type Resolved = { value: unknown; kept: boolean } | { issue: string };
 
+const NOTHING_STORED = 'is a masked value and nothing is stored to keep: send the secret itself';
+const NOT_THE_STORED_MASK = 'is a masked value that is not the stored one: send the secret itself';
+
 /** One sent setting: a fresh value, or a mask that keeps what is stored (per key for an object whose keys the API shows). */
 function resolve(sent: unknown, shown: unknown, opened: unknown): Resolved {
-  if (isPlainObject(sent) && isPlainObject(shown) && Object.values(sent).includes(SECRET_MASK)) {
+  if (isPlainObject(sent) && Object.values(sent).includes(SECRET_MASK)) {
+    if (shown === undefined || opened === undefined) return { issue: NOTHING_STORED };
+    // A config shows a whole object as one `<secret>`: its keys cannot be kept one by one.
+    if (!isPlainObject(shown)) return { issue: NOT_THE_STORED_MASK };
     const keys = Object.keys(sent);
-    const unknown = keys.filter((key) => sent[key] === SECRET_MASK && !(isPlainObject(opened) && key in opened));
-    if (unknown.length > 0) return { issue: `keeps ${unknown.map((key) => JSON.stringify(key)).join(', ')}, which has no stored value: send it itself` };
+    const unknown = keys.filter((key) => sent[key] === SECRET_MASK && !(isPlainObject(opened) && Object.hasOwn(opened, key)));
+    if (unknown.length > 0) return { issue: `masks ${unknown.map((key) => JSON.stringify(key)).join(', ')} with no stored value: send the value itself` };
     const stored = opened as Record<string, unknown>;
     return { value: Object.fromEntries(keys.map((key) => [key, sent[key] === SECRET_MASK ? stored[key] : sent[key]])), kept: true };
   }
   if (!isMask(sent)) return { value: sent, kept: false };
-  if (shown === undefined || opened === undefined) return { issue: 'is a masked value and nothing is stored to keep: send the secret itself' };
-  if (!isDeepStrictEqual(sent, shown)) return { issue: 'is a masked value that is not the stored one: send the secret itself' };
+  if (shown === undefined || opened === undefined) return { issue: NOTHING_STORED };
+  if (!isDeepStrictEqual(sent, shown)) return { issue: NOT_THE_STORED_MASK };
   return { value: opened, kept: true };
 }
 

@@ -63,10 +63,10 @@ describe('keepStoredSecrets', () => {
 
   it('refuses a masked key that has no stored value, naming the key and not a value', () => {
     const error = refusal(() =>
-      keepStoredSecrets({ url: 'https://hooks.example.com/<redacted>', headers: { cookie: '<secret>' } }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets }),
+      keepStoredSecrets({ url: 'https://hooks.example.com/<redacted>', headers: { cookie: '<secret>', constructor: '<secret>' } }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets }),
     );
 
-    expect(error.issues).toEqual([{ field: 'settings.headers', message: expect.stringContaining('"cookie"') }]);
+    expect(error.issues).toEqual([{ field: 'settings.headers', message: 'masks "cookie", "constructor" with no stored value: send the value itself' }]);
   });
 
   it('keeps nothing when the URL changes: each masked field is named, with the destination that moved', () => {
@@ -120,6 +120,14 @@ describe('keepStoredSecrets', () => {
     expect(unset.issues).toEqual([{ field: 'settings.token', message: 'is a masked value and nothing is stored to keep: send the secret itself' }]);
   });
 
+  it('refuses an object with a masked key when nothing is stored, though its other keys are new', () => {
+    const error = refusal(() =>
+      keepStoredSecrets({ url: 'https://hooks.example.com/in', headers: { authorization: '<secret>', 'x-team': 'a' } }, { channel: 'webhook', stored: undefined, secretSettings: webhookSecrets }),
+    );
+
+    expect(error.issues).toEqual([{ field: 'settings.headers', message: 'is a masked value and nothing is stored to keep: send the secret itself' }]);
+  });
+
   it('refuses a mask that is not the one shown for the stored value (another host)', () => {
     const error = refusal(() => keepStoredSecrets({ url: 'https://elsewhere.example/<redacted>' }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets }));
 
@@ -150,6 +158,12 @@ describe('keepStoredConfigSecrets', () => {
       { field: 'settings.auth', message: 'the destination (settings.host) changed: send the secret again' },
     ]);
     expectNoSecret(error as InvalidPayloadError);
+  });
+
+  it("refuses a config object's keys masked one by one, since its answer shows the object as one <secret>", async () => {
+    const error = await keepStoredConfigSecrets({ host: '<secret>', port: '<secret>', auth: { user: '<secret>', password: 'new' } }, 'email-smtp', await smtp(), sealer).catch((e: unknown) => e);
+
+    expect((error as InvalidPayloadError).issues).toEqual([{ field: 'settings.auth', message: 'is a masked value that is not the stored one: send the secret itself' }]);
   });
 
   it('keeps nothing for a config that does not exist yet, or of another channel', async () => {
