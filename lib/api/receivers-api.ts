@@ -209,13 +209,13 @@ export async function putReceiver(
   const ref = { ...owner, name };
   const current = await deps.receivers.get(ref);
   // A secret sent back as its mask keeps the stored one, while the destination is unchanged.
-  const own = keepStoredSecrets(request.settings, {
+  const own = await keepStoredSecrets(request.settings, {
     channel: request.channel,
     secretSettings: channel.secretSettings,
     stored:
       current === undefined
         ? undefined
-        : { channel: current.channel, opened: await openReceiverSettings(current, deps.sealer), shown: receiverView(current, deps.channels).settings },
+        : { channel: current.channel, shown: receiverView(current, deps.channels).settings, open: () => openReceiverSettings(current, deps.sealer) },
   });
   const merged = await deps.settingsWithConfig({
     ...owner,

@@ -15,35 +15,32 @@ import type { SecretSealer } from './sealer.js';
 /** What is stored of a receiver or config, as far as keeping its secrets goes. */
 export interface StoredSettings {
   channel: string;
-  /** The settings opened: secrets in plain text, the values a mask keeps. */
-  opened: Record<string, unknown>;
   /** The settings as the API shows them (secrets masked): what a client writes back, and what destinations are compared with. */
   shown: Record<string, unknown>;
+  /** Opens the stored settings (secrets in plain text): the values a mask keeps. Called only when a mask is sent. */
+  open: () => Promise<Record<string, unknown>>;
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-type Resolved = { value: unknown; kept: boolean } | { issue: string };
+/** A mask as an answer shows it, or an object with some keys masked (the others new). */
+const holdsMask = (value: unknown) => (value !== undefined && isMask(value)) || (isPlainObject(value) && Object.values(value).includes(SECRET_MASK));
 
 const NOTHING_STORED = 'is a masked value and nothing is stored to keep: send the secret itself';
 const NOT_THE_STORED_MASK = 'is a masked value that is not the stored one: send the secret itself';
+const CHANNEL_CHANGED = 'is a masked value and the channel changed: send the secret itself';
 
-/** One sent setting: a fresh value, or a mask that keeps what is stored (per key for an object whose keys the API shows). */
-function resolve(sent: unknown, shown: unknown, opened: unknown): Resolved {
-  if (isPlainObject(sent) && Object.values(sent).includes(SECRET_MASK)) {
-    if (shown === undefined || opened === undefined) return { issue: NOTHING_STORED };
-    // A config shows a whole object as one `<secret>`: its keys cannot be kept one by one.
-    if (!isPlainObject(shown)) return { issue: NOT_THE_STORED_MASK };
-    const keys = Object.keys(sent);
-    const unknown = keys.filter((key) => sent[key] === SECRET_MASK && !(isPlainObject(opened) && Object.hasOwn(opened, key)));
-    if (unknown.length > 0) return { issue: `masks ${unknown.map((key) => JSON.stringify(key)).join(', ')} with no stored value: send the value itself` };
-    const stored = opened as Record<string, unknown>;
-    return { value: Object.fromEntries(keys.map((key) => [key, sent[key] === SECRET_MASK ? stored[key] : sent[key]])), kept: true };
-  }
-  if (!isMask(sent)) return { value: sent, kept: false };
+/** The stored value a masked setting keeps (per key for an object whose keys the API shows), or why it keeps none. */
+function keptValue(sent: unknown, shown: unknown, opened: unknown): { value: unknown } | { issue: string } {
   if (shown === undefined || opened === undefined) return { issue: NOTHING_STORED };
-  if (!isDeepStrictEqual(sent, shown)) return { issue: NOT_THE_STORED_MASK };
-  return { value: opened, kept: true };
+  if (isPlainObject(sent) && isPlainObject(shown) && isPlainObject(opened)) {
+    const keys = Object.keys(sent);
+    const unknown = keys.filter((key) => sent[key] === SECRET_MASK && !Object.hasOwn(opened, key));
+    if (unknown.length > 0) return { issue: `masks ${unknown.map((key) => JSON.stringify(key)).join(', ')} with no stored value: send the value itself` };
+    return { value: Object.fromEntries(keys.map((key) => [key, sent[key] === SECRET_MASK ? opened[key] : sent[key]])) };
+  }
+  // Anything else keeps only as a whole (a config shows an object as one `<secret>`).
+  return isDeepStrictEqual(sent, shown) ? { value: opened } : { issue: NOT_THE_STORED_MASK };
 }
 
 /**
@@ -57,34 +54,33 @@ function resolve(sent: unknown, shown: unknown, opened: unknown): Resolved {
  * refusal says nothing about it. Throws {@link InvalidPayloadError} naming
  * each masked field; no message carries a value.
  */
-export function keepStoredSecrets(
+export async function keepStoredSecrets(
   sent: Record<string, unknown>,
   request: { channel: string; stored: StoredSettings | undefined; secretSettings: readonly string[] },
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
+  const masked = request.secretSettings.filter((name) => holdsMask(sent[name]));
+  if (masked.length === 0) return { ...sent };
   const stored = request.stored?.channel === request.channel ? request.stored : undefined;
-  const channelChanged = request.stored !== undefined && stored === undefined;
+  if (stored === undefined) {
+    const message = request.stored === undefined ? NOTHING_STORED : CHANNEL_CHANGED;
+    throw new InvalidPayloadError('masked secrets cannot be kept', masked.map((name) => ({ field: `settings.${name}`, message })));
+  }
+  const opened = await stored.open();
   const settings: Record<string, unknown> = { ...sent };
-  const kept: string[] = [];
   const issues: FieldIssue[] = [];
-  for (const name of request.secretSettings) {
-    if (sent[name] === undefined) continue;
-    const resolved = resolve(sent[name], stored?.shown[name], stored?.opened[name]);
-    if ('issue' in resolved) {
-      issues.push({ field: `settings.${name}`, message: channelChanged ? 'is a masked value and the channel changed: send the secret itself' : resolved.issue });
-    } else {
-      settings[name] = resolved.value;
-      if (resolved.kept) kept.push(name);
-    }
+  for (const name of masked) {
+    const kept = keptValue(sent[name], stored.shown[name], opened[name]);
+    if ('issue' in kept) issues.push({ field: `settings.${name}`, message: kept.issue });
+    else settings[name] = kept.value;
   }
   if (issues.length > 0) throw new InvalidPayloadError('masked secrets cannot be kept', issues);
-  if (kept.length === 0 || stored === undefined) return settings;
   const names = new Set([...Object.keys(sent), ...Object.keys(stored.shown)]);
   const moved = [...names].filter((name) => DESTINATION_SETTING.test(name) && !isDeepStrictEqual(sent[name], stored.shown[name]));
   if (moved.length > 0) {
     const destination = moved.map((name) => `settings.${name}`).join(', ');
     throw new InvalidPayloadError(
       'the destination changed: secrets must be sent again',
-      kept.map((name) => ({ field: `settings.${name}`, message: `the destination (${destination}) changed: send the secret again` })),
+      masked.map((name) => ({ field: `settings.${name}`, message: `the destination (${destination}) changed: send the secret again` })),
     );
   }
   return settings;
@@ -106,8 +102,8 @@ export async function keepStoredConfigSecrets(
       ? undefined
       : {
           channel: current.channel,
-          opened: current.channel === channel ? (JSON.parse(await sealer.open(current.sealedSettings)) as Record<string, unknown>) : {},
           shown: Object.fromEntries(current.settingNames.map((name) => [name, SECRET_MASK])),
+          open: async () => JSON.parse(await sealer.open(current.sealedSettings)) as Record<string, unknown>,
         };
   return keepStoredSecrets(sent, { channel, stored, secretSettings: Object.keys(sent) });
 }

@@ -4,7 +4,7 @@ import { putReceiver } from '../../../lib/api/receivers-api.js';
 import { InvalidPayloadError } from '../../../lib/ingest/ingest-errors.js';
 import { channelRegistry } from '../../../lib/notify/channel-registry.js';
 import { openReceiverSettings } from '../../../lib/receivers/receiver-secrets.js';
-import { keepStoredConfigSecrets, keepStoredSecrets, type StoredSettings } from '../../../lib/secrets/kept-secrets.js';
+import { keepStoredConfigSecrets, keepStoredSecrets } from '../../../lib/secrets/kept-secrets.js';
 import { LocalKeySealer } from '../../../lib/secrets/sealer.js';
 import { aReceiver, MemoryReceiverStore } from '../../helpers/memory-stores.js';
 
@@ -12,23 +12,38 @@ const URL_KEY = 'UrlKeySecretValue0123456789';
 const TOKEN = 'HeaderTokenSecretValue42';
 const API_KEY = 'ApiKeySecretValue77';
 
-/** A webhook receiver as stored: its URL and headers sealed, shown as masks. */
-const storedHook: StoredSettings = {
-  channel: 'webhook',
-  opened: { url: `https://hooks.example.com/in/${URL_KEY}`, headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': API_KEY }, timeoutMs: 5000 },
-  shown: { url: 'https://hooks.example.com/<redacted>', headers: { authorization: '<secret>', 'x-api-key': '<secret>' }, timeoutMs: 5000 },
-};
-const webhookSecrets = ['url', 'headers'];
+/** A receiver or config as stored: its settings opened, and as the API shows them; `opens` counts how often it was opened. */
+function aStored(channel: string, opened: Record<string, unknown>, shown: Record<string, unknown>) {
+  const stored = {
+    channel,
+    shown,
+    opened,
+    opens: 0,
+    open: async () => {
+      stored.opens += 1;
+      return opened;
+    },
+  };
+  return stored;
+}
 
-/** What a refusal says, for searching it for secrets. */
-function refusal(act: () => unknown): InvalidPayloadError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof InvalidPayloadError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
+/** A webhook receiver as stored: its URL and headers sealed, shown as masks. */
+const storedHook = aStored(
+  'webhook',
+  { url: `https://hooks.example.com/in/${URL_KEY}`, headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': API_KEY }, timeoutMs: 5000 },
+  { url: 'https://hooks.example.com/<redacted>', headers: { authorization: '<secret>', 'x-api-key': '<secret>' }, timeoutMs: 5000 },
+);
+const webhookSecrets = ['url', 'headers'];
+const keepHook = (sent: Record<string, unknown>) => keepStoredSecrets(sent, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets });
+
+/** The refusal an attempt ends in. */
+async function refusal(attempt: Promise<unknown>): Promise<InvalidPayloadError> {
+  const error = await attempt.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(InvalidPayloadError);
+  return error as InvalidPayloadError;
 }
 
 function expectNoSecret(error: InvalidPayloadError): void {
@@ -37,46 +52,44 @@ function expectNoSecret(error: InvalidPayloadError): void {
 }
 
 describe('keepStoredSecrets', () => {
-  it('keeps every stored secret sent back exactly as the API shows it', () => {
-    const settings = keepStoredSecrets({ ...storedHook.shown, timeoutMs: 8000 }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets });
+  it('keeps every stored secret sent back exactly as the API shows it', async () => {
+    const settings = await keepHook({ ...storedHook.shown, timeoutMs: 8000 });
 
     expect(settings).toEqual({ ...storedHook.opened, timeoutMs: 8000 });
   });
 
-  it('takes a secret sent in full as the new value', () => {
-    const settings = keepStoredSecrets(
-      { url: 'https://hooks.example.com/<redacted>', headers: { authorization: 'Bearer new-token', 'x-api-key': '<secret>' } },
-      { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets },
-    );
+  it('takes secrets sent in full as they are, without opening the stored ones', async () => {
+    const stored = aStored('webhook', storedHook.opened, storedHook.shown);
+    const sent = { url: 'https://hooks.example.com/in/new', headers: { authorization: 'Bearer new-token' } };
+
+    const settings = await keepStoredSecrets(sent, { channel: 'webhook', stored, secretSettings: webhookSecrets });
+
+    expect(settings).toEqual(sent);
+    expect(stored.opens).toBe(0);
+  });
+
+  it('keeps a masked secret and takes another sent in full', async () => {
+    const settings = await keepHook({ url: 'https://hooks.example.com/<redacted>', headers: { authorization: 'Bearer new-token', 'x-api-key': '<secret>' } });
 
     expect(settings).toEqual({ url: storedHook.opened.url, headers: { authorization: 'Bearer new-token', 'x-api-key': API_KEY } });
   });
 
-  it("keeps an object's masked keys, takes its new keys and drops the keys left out", () => {
-    const settings = keepStoredSecrets(
-      { url: 'https://hooks.example.com/<redacted>', headers: { 'x-api-key': '<secret>', 'x-team': 'shop' } },
-      { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets },
-    );
+  it("keeps an object's masked keys, takes its new keys and drops the keys left out", async () => {
+    const settings = await keepHook({ url: 'https://hooks.example.com/<redacted>', headers: { 'x-api-key': '<secret>', 'x-team': 'shop' } });
 
     expect(settings.headers).toEqual({ 'x-api-key': API_KEY, 'x-team': 'shop' });
   });
 
-  it('refuses a masked key that has no stored value, naming the key and not a value', () => {
-    const error = refusal(() =>
-      keepStoredSecrets({ url: 'https://hooks.example.com/<redacted>', headers: { cookie: '<secret>', constructor: '<secret>' } }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets }),
-    );
+  it('refuses a masked key that has no stored value, naming the key and not a value', async () => {
+    const error = await refusal(keepHook({ url: 'https://hooks.example.com/<redacted>', headers: { cookie: '<secret>', constructor: '<secret>' } }));
 
     expect(error.issues).toEqual([{ field: 'settings.headers', message: 'masks "cookie", "constructor" with no stored value: send the value itself' }]);
   });
 
-  it('keeps nothing when the URL changes: each masked field is named, with the destination that moved', () => {
-    const stored: StoredSettings = {
-      channel: 'slack',
-      opened: { token: TOKEN, channel: 'C1', apiBaseUrl: 'https://slack.example.com' },
-      shown: { token: '<secret>', channel: 'C1', apiBaseUrl: 'https://slack.example.com' },
-    };
+  it('keeps nothing when the URL changes: each masked field is named, with the destination that moved', async () => {
+    const stored = aStored('slack', { token: TOKEN, channel: 'C1', apiBaseUrl: 'https://slack.example.com' }, { token: '<secret>', channel: 'C1', apiBaseUrl: 'https://slack.example.com' });
 
-    const error = refusal(() =>
+    const error = await refusal(
       keepStoredSecrets({ token: '<secret>', channel: 'C1', apiBaseUrl: 'https://collector.attacker.example' }, { channel: 'slack', stored, secretSettings: ['webhookUrl', 'token'] }),
     );
 
@@ -84,52 +97,55 @@ describe('keepStoredSecrets', () => {
     expectNoSecret(error);
   });
 
-  it('counts a destination left out, or added, as changed', () => {
-    const stored: StoredSettings = { channel: 'slack', opened: { token: TOKEN, apiBaseUrl: 'https://slack.example.com' }, shown: { token: '<secret>', apiBaseUrl: 'https://slack.example.com' } };
+  it('counts a destination left out, or added, as changed', async () => {
+    const stored = aStored('slack', { token: TOKEN, apiBaseUrl: 'https://slack.example.com' }, { token: '<secret>', apiBaseUrl: 'https://slack.example.com' });
     const request = { channel: 'slack', stored, secretSettings: ['token'] };
 
-    const removed = refusal(() => keepStoredSecrets({ token: '<secret>' }, request));
-    const added = refusal(() => keepStoredSecrets({ token: '<secret>', apiBaseUrl: 'https://slack.example.com', apiUrl: 'https://x.example' }, request));
+    const removed = await refusal(keepStoredSecrets({ token: '<secret>' }, request));
+    const added = await refusal(keepStoredSecrets({ token: '<secret>', apiBaseUrl: 'https://slack.example.com', apiUrl: 'https://x.example' }, request));
 
     expect(removed.issues[0]!.message).toContain('settings.apiBaseUrl');
     expect(added.issues[0]!.message).toContain('settings.apiUrl');
   });
 
-  it('keeps nothing when a secret destination (the webhook URL) is sent anew, without comparing it with the stored one', () => {
+  it('keeps nothing when a secret destination (the webhook URL) is sent anew, without comparing it with the stored one', async () => {
     // Even the very same URL typed again: comparing it with the secret would tell whoever guesses it that they guessed right.
     for (const url of ['https://collector.attacker.example/in', storedHook.opened.url]) {
-      const error = refusal(() => keepStoredSecrets({ url, headers: storedHook.shown.headers }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets }));
+      const error = await refusal(keepHook({ url, headers: storedHook.shown.headers }));
 
       expect(error.issues).toEqual([{ field: 'settings.headers', message: 'the destination (settings.url) changed: send the secret again' }]);
       expectNoSecret(error);
     }
   });
 
-  it('keeps nothing after a channel change', () => {
-    const error = refusal(() => keepStoredSecrets({ webhookUrl: 'https://hooks.example.com/<redacted>' }, { channel: 'slack', stored: storedHook, secretSettings: ['webhookUrl', 'token'] }));
+  it('keeps nothing after a channel change, and opens nothing', async () => {
+    const stored = aStored('webhook', storedHook.opened, storedHook.shown);
+
+    const error = await refusal(keepStoredSecrets({ webhookUrl: 'https://hooks.example.com/<redacted>' }, { channel: 'slack', stored, secretSettings: ['webhookUrl', 'token'] }));
 
     expect(error.issues).toEqual([{ field: 'settings.webhookUrl', message: 'is a masked value and the channel changed: send the secret itself' }]);
+    expect(stored.opens).toBe(0);
   });
 
-  it('keeps nothing for a receiver that does not exist yet, or a setting with no stored value', () => {
-    const none = refusal(() => keepStoredSecrets({ url: 'https://hooks.example.com/<redacted>' }, { channel: 'webhook', stored: undefined, secretSettings: webhookSecrets }));
-    const slack: StoredSettings = { channel: 'slack', opened: { webhookUrl: 'https://hooks.slack.com/services/T/B/x' }, shown: { webhookUrl: 'https://hooks.slack.com/<redacted>' } };
-    const unset = refusal(() => keepStoredSecrets({ webhookUrl: 'https://hooks.slack.com/<redacted>', token: '<secret>' }, { channel: 'slack', stored: slack, secretSettings: ['webhookUrl', 'token'] }));
+  it('keeps nothing for a receiver that does not exist yet, or a setting with no stored value', async () => {
+    const none = await refusal(keepStoredSecrets({ url: 'https://hooks.example.com/<redacted>' }, { channel: 'webhook', stored: undefined, secretSettings: webhookSecrets }));
+    const slack = aStored('slack', { webhookUrl: 'https://hooks.slack.com/services/T/B/x' }, { webhookUrl: 'https://hooks.slack.com/<redacted>' });
+    const unset = await refusal(keepStoredSecrets({ webhookUrl: 'https://hooks.slack.com/<redacted>', token: '<secret>' }, { channel: 'slack', stored: slack, secretSettings: ['webhookUrl', 'token'] }));
 
     expect(none.issues).toEqual([{ field: 'settings.url', message: 'is a masked value and nothing is stored to keep: send the secret itself' }]);
     expect(unset.issues).toEqual([{ field: 'settings.token', message: 'is a masked value and nothing is stored to keep: send the secret itself' }]);
   });
 
-  it('refuses an object with a masked key when nothing is stored, though its other keys are new', () => {
-    const error = refusal(() =>
+  it('refuses an object with a masked key when nothing is stored, though its other keys are new', async () => {
+    const error = await refusal(
       keepStoredSecrets({ url: 'https://hooks.example.com/in', headers: { authorization: '<secret>', 'x-team': 'a' } }, { channel: 'webhook', stored: undefined, secretSettings: webhookSecrets }),
     );
 
     expect(error.issues).toEqual([{ field: 'settings.headers', message: 'is a masked value and nothing is stored to keep: send the secret itself' }]);
   });
 
-  it('refuses a mask that is not the one shown for the stored value (another host)', () => {
-    const error = refusal(() => keepStoredSecrets({ url: 'https://elsewhere.example/<redacted>' }, { channel: 'webhook', stored: storedHook, secretSettings: webhookSecrets }));
+  it('refuses a mask that is not the one shown for the stored value (another host)', async () => {
+    const error = await refusal(keepHook({ url: 'https://elsewhere.example/<redacted>' }));
 
     expect(error.issues).toEqual([{ field: 'settings.url', message: 'is a masked value that is not the stored one: send the secret itself' }]);
   });
