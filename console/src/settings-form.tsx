@@ -1,5 +1,5 @@
 import { describedBy, Field } from './components.js';
-import { CHANNEL_FIELDS, keepsWhenEmpty, type SettingField, type SettingsValues } from './channel-fields.js';
+import { CHANNEL_FIELDS, isObject, keepsWhenEmpty, type SettingField, type SettingsValues } from './channel-fields.js';
 import { useI18n, type Translate } from './i18n.js';
 
 /** What the form says about a setting: required, its default and range, one per line, write-only or kept when left empty. */
@@ -55,11 +55,13 @@ export function SettingsForm({
         const id = `${idPrefix}-${valueKey.replace(/\./g, '-')}`;
         const apiField = `${path}.${field.name}`;
         if (field.kind === 'group') {
+          // A receiver's group secret (SMTP `auth`) shows each key's mask; a config's is one `<secret>`.
+          const groupMask = kept?.[field.name];
           return (
             <fieldset key={field.name} class="settings-group">
               <legend>{field.name}</legend>
-              {(field.secret || kept?.[field.name] !== undefined) && <small>{helpOf(field, t, kept?.[field.name], forConfig)}</small>}
-              <SettingsForm fields={field.fields ?? []} values={values} onChange={onChange} error={error} idPrefix={idPrefix} forConfig={forConfig} path={apiField} kept={keptWithin(kept?.[field.name])} />
+              {(field.secret || groupMask !== undefined) && <small>{helpOf(field, t, groupMask, forConfig)}</small>}
+              <SettingsForm fields={field.fields ?? []} values={values} onChange={onChange} error={error} idPrefix={idPrefix} forConfig={forConfig} path={apiField} kept={isObject(groupMask) ? groupMask : undefined} />
             </fieldset>
           );
         }
@@ -109,11 +111,6 @@ export function SettingsForm({
       })}
     </>
   );
-}
-
-/** The masks of a group's own settings (a receiver's SMTP `auth` shows each key's); a config's group is one `<secret>`. */
-function keptWithin(mask: unknown): Record<string, unknown> | undefined {
-  return typeof mask === 'object' && mask !== null && !Array.isArray(mask) ? (mask as Record<string, unknown>) : undefined;
 }
 
 /** The channels a receiver or config may use: every channel the API accepts. */
