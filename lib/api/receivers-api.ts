@@ -212,6 +212,8 @@ export async function putReceiver(
   const own = await keepStoredSecrets(request.settings, {
     channel: request.channel,
     secretSettings: channel.secretSettings,
+    // Another config could give the receiver another URL.
+    routing: [{ field: 'configSelector', sent: request.configSelector ?? {}, stored: current?.configSelector ?? {} }],
     stored:
       current === undefined
         ? undefined

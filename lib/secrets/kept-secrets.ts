@@ -49,14 +49,21 @@ function keptValue(sent: unknown, shown: unknown, opened: unknown): { value: unk
  * replaced by the stored value. A mask keeps nothing when there is no stored
  * receiver or config, no stored value, or the channel changed; and nothing at
  * all when a destination setting (url, endpoint, host, port, base...) is sent
- * other than as shown, since the kept secret would go to the new destination.
+ * other than as shown, or a `routing` field changed, since the kept secret
+ * would go to the new destination.
  * Destinations are compared as shown, never with a secret's value, so a
  * refusal says nothing about it. Throws {@link InvalidPayloadError} naming
  * each masked field; no message carries a value.
  */
 export async function keepStoredSecrets(
   sent: Record<string, unknown>,
-  request: { channel: string; stored: StoredSettings | undefined; secretSettings: readonly string[] },
+  request: {
+    channel: string;
+    stored: StoredSettings | undefined;
+    secretSettings: readonly string[];
+    /** Other fields that decide where the secrets go (a receiver's `configSelector` picks the config whose URL applies), as sent and as stored. */
+    routing?: readonly { field: string; sent: unknown; stored: unknown }[];
+  },
 ): Promise<Record<string, unknown>> {
   const masked = request.secretSettings.filter((name) => holdsMask(sent[name]));
   if (masked.length === 0) return { ...sent };
@@ -75,9 +82,12 @@ export async function keepStoredSecrets(
   }
   if (issues.length > 0) throw new InvalidPayloadError('masked secrets cannot be kept', issues);
   const names = new Set([...Object.keys(sent), ...Object.keys(stored.shown)]);
-  const moved = [...names].filter((name) => DESTINATION_SETTING.test(name) && !isDeepStrictEqual(sent[name], stored.shown[name]));
+  const moved = [
+    ...[...names].filter((name) => DESTINATION_SETTING.test(name) && !isDeepStrictEqual(sent[name], stored.shown[name])).map((name) => `settings.${name}`),
+    ...(request.routing ?? []).filter((other) => !isDeepStrictEqual(other.sent, other.stored)).map((other) => other.field),
+  ];
   if (moved.length > 0) {
-    const destination = moved.map((name) => `settings.${name}`).join(', ');
+    const destination = moved.join(', ');
     throw new InvalidPayloadError(
       'the destination changed: secrets must be sent again',
       masked.map((name) => ({ field: `settings.${name}`, message: `the destination (${destination}) changed: send the secret again` })),

@@ -108,6 +108,17 @@ describe('keepStoredSecrets', () => {
     expect(added.issues[0]!.message).toContain('settings.apiUrl');
   });
 
+  it('keeps nothing when a routing field changes, such as the selector of the config whose URL applies', async () => {
+    const stored = aStored('slack', { token: TOKEN, channel: 'C1' }, { token: '<secret>', channel: 'C1' });
+    const request = (sent: unknown) => ({ channel: 'slack', stored, secretSettings: ['token'], routing: [{ field: 'configSelector', sent, stored: { team: 'a' } }] });
+
+    const kept = await keepStoredSecrets({ token: '<secret>', channel: 'C1' }, request({ team: 'a' }));
+    const error = await refusal(keepStoredSecrets({ token: '<secret>', channel: 'C1' }, request({ team: 'attacker' })));
+
+    expect(kept.token).toBe(TOKEN);
+    expect(error.issues).toEqual([{ field: 'settings.token', message: 'the destination (configSelector) changed: send the secret again' }]);
+  });
+
   it('keeps nothing when a secret destination (the webhook URL) is sent anew, without comparing it with the stored one', async () => {
     // Even the very same URL typed again: comparing it with the secret would tell whoever guesses it that they guessed right.
     for (const url of ['https://collector.attacker.example/in', storedHook.opened.url]) {
@@ -226,6 +237,19 @@ describe('putReceiver with masks written back', () => {
     expect(JSON.stringify(edited)).not.toContain(TOKEN);
     expect(edited.sealedSettings).toMatch(/^local:v1:/);
     expect(await openReceiverSettings(edited, sealer)).toEqual(storedHook.opened);
+  });
+
+  it('keeps nothing when the config selector changes, and keeps the secrets while it stays', async () => {
+    const { put } = setup();
+    const slack = { channel: 'slack', settings: { token: TOKEN, channel: 'C1' }, configSelector: { team: 'a' } };
+    await put('slack', slack);
+    const masks = { token: '<secret>', channel: 'C1' };
+
+    const moved = put('slack', { ...slack, settings: masks, configSelector: { team: 'b' } });
+    const kept = await put('slack', { ...slack, settings: masks });
+
+    await expect(moved).rejects.toMatchObject({ issues: [{ field: 'settings.token', message: 'the destination (configSelector) changed: send the secret again' }] });
+    expect(kept.version).toBe(2);
   });
 
   it('stores nothing when the guard refuses', async () => {
