@@ -378,9 +378,10 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     await page.getByLabel('Labels (name="value", one per line)').fill('team="a"\ntier="1"');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Config robot saved (version 2); its values are sealed.').waitFor();
+    // The list reloads after the notice: wait for the row with the new label.
+    await page.locator('li[data-config="robot"]', { hasText: 'tier' }).waitFor();
     expect(secretHelp).toBe('stored: leave empty to keep');
     expect(await row.textContent()).toContain('settings: accessToken, secret');
-    expect(await row.textContent()).toContain('tier');
 
     // Deleted, it is gone.
     await row.getByRole('button', { name: 'Delete' }).click();
