@@ -1,3 +1,4 @@
+import { ApiError } from './api.js';
 import { describedBy, Field } from './components.js';
 import { CHANNEL_FIELDS, isObject, keepsWhenEmpty, type SettingField, type SettingsValues } from './channel-fields.js';
 import { useI18n, type Translate } from './i18n.js';
@@ -62,6 +63,15 @@ export function SettingsForm({
               <legend>{field.name}</legend>
               {(field.secret || groupMask !== undefined) && <small>{helpOf(field, t, groupMask, forConfig)}</small>}
               <SettingsForm fields={field.fields ?? []} values={values} onChange={onChange} error={error} idPrefix={idPrefix} forConfig={forConfig} path={apiField} kept={isObject(groupMask) ? groupMask : undefined} />
+              {/* About the group as a whole (a kept secret refused); its settings' own messages show by each. */}
+              {error instanceof ApiError &&
+                error.issues
+                  .filter((issue) => issue.field === apiField)
+                  .map((issue) => (
+                    <p key={issue.message} class="field-error" role="alert" id={`${id}-error`}>
+                      {issue.message}
+                    </p>
+                  ))}
             </fieldset>
           );
         }
@@ -134,7 +144,7 @@ export function fieldsOf(channel: string): readonly SettingField[] {
   return CHANNEL_FIELDS.find((c) => c.channel === channel)?.fields ?? [];
 }
 
-/** The API's names of every setting the form shows (`settings.auth.user`), so messages about them are not repeated above the button. */
+/** The API's names of every setting the form shows (`settings.auth`, `settings.auth.user`), so messages about them are not repeated above the button. */
 export function settingPaths(fields: readonly SettingField[], prefix = 'settings'): string[] {
-  return fields.flatMap((field) => (field.kind === 'group' ? settingPaths(field.fields ?? [], `${prefix}.${field.name}`) : [`${prefix}.${field.name}`]));
+  return fields.flatMap((field) => (field.kind === 'group' ? [`${prefix}.${field.name}`, ...settingPaths(field.fields ?? [], `${prefix}.${field.name}`)] : [`${prefix}.${field.name}`]));
 }

@@ -346,6 +346,28 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await page.locator('main').textContent()).not.toContain('kept-header-0461');
   });
 
+  it("shows the API's refusal to keep an SMTP login by its group when the host changes", async () => {
+    // Prepare
+    const path = '/v1/accounts/acme/tenants/team-a/receivers/kept-mail';
+    const settings = { host: 'smtp.example.com', from: 'alerts@example.com', to: ['ops@example.com'], auth: { user: 'alerts', password: 'kept-password-0462' } };
+    expect((await adminClient(stack).call('PUT', path, { channel: 'email-smtp', settings })).status).toBe(201);
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-a/receivers/kept-mail`);
+
+    // Act
+    await page.locator('#setting-host').fill('smtp.elsewhere.example');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refusal = await page.locator('#setting-auth-error').textContent();
+
+    // Assess
+    expect(refusal).toBe('the destination (settings.host) changed: send the secret again');
+    // Said once, by the group: not again under its settings, nor above the button.
+    expect(await page.locator('#setting-auth-user-error').count()).toBe(0);
+    expect(await page.locator('form > p.field-error').count()).toBe(0);
+    expect((await adminClient(stack).call('GET', path)).body.version).toBe(1);
+  });
+
   it("creates a channel config from its channel's settings form, and never shows its values again", async () => {
     // Prepare
     const page = await aPage();

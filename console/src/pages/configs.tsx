@@ -55,6 +55,8 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
   const remove = (config: string) =>
     void removal.run(async () => {
       await call(session, 'DELETE', path(config));
+      // Nothing stored is left to keep.
+      if (editing?.name === config) setEditing(undefined);
       configs.reload();
     });
 
