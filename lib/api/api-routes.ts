@@ -11,6 +11,7 @@ import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { ChannelError, type Channel, type ChannelContext } from '../notify/channel.js';
 import { mergeConfigSettings, selectConfig, type ChannelConfig } from '../configs/channel-config.js';
 import type { SecretSealer } from '../secrets/sealer.js';
+import { keepStoredConfigSecrets } from '../secrets/kept-secrets.js';
 import { alertPath, tenantView as tenantPathView, type AlertPathStore } from '../history/alert-path.js';
 import type { ReplayFilter, ReplayResult } from '../pipeline/dead-letters.js';
 import type { LanguagePack, TemplateSet } from '../notify/delivery-resources.js';
@@ -310,6 +311,7 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     if (unknownSettings.length > 0) throw new InvalidPayloadError('unknown settings for this channel', unknownSettings);
     const ref = { ...(tenantId === undefined ? {} : { tenantId }), name };
     const current = await deps.stores.configs.get(accountId, ownerOf(tenantId), name);
+    const settings = await keepStoredConfigSecrets(body.settings, body.channel, current, deps.sealer);
     const version = ifMatchVersion(request) ?? current?.version ?? 0;
     const now = deps.now().toISOString();
     const config: ChannelConfig = {
@@ -317,8 +319,8 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
       ...ref,
       channel: body.channel,
       labels: body.labels,
-      sealedSettings: await deps.sealer.seal(JSON.stringify(body.settings)),
-      settingNames: Object.keys(body.settings).sort(),
+      sealedSettings: await deps.sealer.seal(JSON.stringify(settings)),
+      settingNames: Object.keys(settings).sort(),
       createdAt: current?.createdAt ?? now,
       updatedAt: now,
       version: version + 1,

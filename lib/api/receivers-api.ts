@@ -3,7 +3,8 @@ import { GroupingOptionsError, resolveGroupingOptions, type GroupingOptions } fr
 import { InvalidPayloadError } from '../ingest/ingest-errors.js';
 import { compileSelector, SelectorValidationError, type SelectorSpec } from '../matchers/selector.js';
 import type { Channel } from '../notify/channel.js';
-import { isMask, maskedSettings, sealReceiverSettings } from '../receivers/receiver-secrets.js';
+import { maskedSettings, openReceiverSettings, sealReceiverSettings } from '../receivers/receiver-secrets.js';
+import { keepStoredSecrets } from '../secrets/kept-secrets.js';
 import type { SecretSealer } from '../secrets/sealer.js';
 import { formatDuration, parseDuration } from '../receivers/duration.js';
 import type { Receiver, ReceiverGrouping, ReceiverStore } from '../receivers/receiver.js';
@@ -205,15 +206,19 @@ export async function putReceiver(
   // The channel's schema is lenient (it also reads stored receivers at delivery); a misspelt setting is refused here.
   const unknownSettings = unknownFields(channel.settingsSchema, request.settings, 'settings');
   if (unknownSettings.length > 0) throw new InvalidPayloadError('unknown settings for this channel', unknownSettings);
-  const own = request.settings;
-  // A mask read from an answer and written back would be sealed as the credential: refuse it.
-  const masked = channel.secretSettings.filter((name) => own[name] !== undefined && isMask(own[name]));
-  if (masked.length > 0) {
-    throw new InvalidPayloadError(
-      'secret settings must be sent in full',
-      masked.map((name) => ({ field: `settings.${name}`, message: 'is a masked value from an answer; send the secret itself' })),
-    );
-  }
+  const ref = { ...owner, name };
+  const current = await deps.receivers.get(ref);
+  // A secret sent back as its mask keeps the stored one, while the destination is unchanged.
+  const own = await keepStoredSecrets(request.settings, {
+    channel: request.channel,
+    secretSettings: channel.secretSettings,
+    // Another config could give the receiver another URL.
+    routing: [{ field: 'configSelector', sent: request.configSelector ?? {}, stored: current?.configSelector ?? {} }],
+    stored:
+      current === undefined
+        ? undefined
+        : { channel: current.channel, shown: receiverView(current, deps.channels).settings, open: () => openReceiverSettings(current, deps.sealer) },
+  });
   const merged = await deps.settingsWithConfig({
     ...owner,
     channel: request.channel,
@@ -224,8 +229,6 @@ export async function putReceiver(
   const { settings, sealedSettings } = await sealReceiverSettings(own, channel.secretSettings, deps.sealer);
   const grouping = toReceiverGrouping(request.grouping);
   const filter = request.filter === undefined ? undefined : validSelector(request.filter as SelectorSpec, 'filter');
-  const ref = { ...owner, name };
-  const current = await deps.receivers.get(ref);
   const version = expectedVersion ?? current?.version ?? 0;
   const now = deps.now().toISOString();
   const receiver: Receiver = {

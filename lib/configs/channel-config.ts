@@ -40,7 +40,7 @@ export function selectConfig(
 }
 
 /** Settings that decide where a request goes (and so where a config's credentials are sent). */
-const DESTINATION_SETTING = /url|endpoint|host|port|base/i;
+export const DESTINATION_SETTING = /url|endpoint|host|port|base/i;
 
 /**
  * The settings a receiver is sent with: its config's credentials merged with

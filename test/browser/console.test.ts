@@ -310,6 +310,64 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await rowsShown()).toEqual([expect.stringContaining('QueueBacklog')]);
   });
 
+  it('edits a receiver with a secret header without typing it again: saved with the grouping changed, refused by the header when the URL changes, and test-send carries it', async () => {
+    // Prepare
+    const token = 'Bearer kept-header-0461';
+    const path = '/v1/accounts/acme/tenants/team-a/receivers/kept-hook';
+    expect((await adminClient(stack).call('PUT', path, { channel: 'webhook', settings: { url: `${receiver.url}/kept`, headers: { authorization: token } } })).status).toBe(201);
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-a/receivers/kept-hook`);
+    const headersShown = await page.locator('#setting-headers').inputValue();
+    const urlHelp = await page.locator('#setting-url-help').textContent();
+
+    // Act: the grouping changed and the URL typed anew, while the header is kept: the API refuses, by the header
+    await page.getByLabel('Group by (labels, comma-separated)').fill('alertname, service');
+    await page.locator('#setting-url').fill(`${receiver.url}/elsewhere`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refusal = await page.locator('#setting-headers-error').textContent();
+
+    // Act: the URL left empty again (kept too), saved without any secret typed, test-sent
+    await page.locator('#setting-url').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 2).').waitFor();
+    const before = receiver.requests.length;
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await page.locator('.test-result[data-ok="true"]').waitFor();
+
+    // Assess
+    expect(headersShown).toBe('authorization: <secret>');
+    expect(urlHelp).toContain('stored (http://127.0.0.1:');
+    expect(urlHelp).toContain('/<redacted>): leave empty to keep');
+    expect(refusal).toBe('the destination (settings.url) changed: send the secret again');
+    expect(receiver.requests.slice(before).map((request) => [request.path, request.headers.authorization])).toEqual([['/kept', token]]);
+    expect(receiver.requests.some((request) => request.path === '/elsewhere')).toBe(false);
+    expect((await adminClient(stack).call('GET', path)).body.ownGrouping.groupBy).toEqual(['alertname', 'service']);
+    expect(await page.locator('main').textContent()).not.toContain('kept-header-0461');
+  });
+
+  it("shows the API's refusal to keep an SMTP login by its group when the host changes", async () => {
+    // Prepare
+    const path = '/v1/accounts/acme/tenants/team-a/receivers/kept-mail';
+    const settings = { host: 'smtp.example.com', from: 'alerts@example.com', to: ['ops@example.com'], auth: { user: 'alerts', password: 'kept-password-0462' } };
+    expect((await adminClient(stack).call('PUT', path, { channel: 'email-smtp', settings })).status).toBe(201);
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-a/receivers/kept-mail`);
+
+    // Act
+    await page.locator('#setting-host').fill('smtp.elsewhere.example');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refusal = await page.locator('#setting-auth-error').textContent();
+
+    // Assess
+    expect(refusal).toBe('the destination (settings.host) changed: send the secret again');
+    // Said once, by the group: not again under its settings, nor above the button.
+    expect(await page.locator('#setting-auth-user-error').count()).toBe(0);
+    expect(await page.locator('form > p.field-error').count()).toBe(0);
+    expect((await adminClient(stack).call('GET', path)).body.version).toBe(1);
+  });
+
   it("creates a channel config from its channel's settings form, and never shows its values again", async () => {
     // Prepare
     const page = await aPage();
@@ -335,6 +393,17 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await page.locator('body').textContent()).not.toContain(secret);
     expect(await page.locator('#config-setting-accessToken').inputValue()).toBe('');
     expect(await page.locator('#config-setting-secret').getAttribute('type')).toBe('password');
+
+    // Edited: its labels changed, its settings left empty, which keeps them.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const secretHelp = await page.locator('#config-setting-secret-help').textContent();
+    await page.getByLabel('Labels (name="value", one per line)').fill('team="a"\ntier="1"');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Config robot saved (version 2); its values are sealed.').waitFor();
+    // The list reloads after the notice: wait for the row with the new label.
+    await page.locator('li[data-config="robot"]', { hasText: 'tier' }).waitFor();
+    expect(secretHelp).toBe('stored: leave empty to keep');
+    expect(await row.textContent()).toContain('settings: accessToken, secret');
 
     // Deleted, it is gone.
     await row.getByRole('button', { name: 'Delete' }).click();

@@ -20,10 +20,13 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
   const [labels, setLabels] = useState('');
   const [settings, setSettings] = useState<SettingsValues>(() => valuesOf(fieldsOf('dingtalk'), undefined));
   const [saved, setSaved] = useState<string | undefined>(undefined);
+  // The config being edited, as the API answered it: each of its settings shows as `<secret>`, which an empty field sends back to keep.
+  const [editing, setEditing] = useState<ConfigView | undefined>(undefined);
   const submit = useSubmit();
   const removal = useSubmit();
   const path = (config: string) => `${basePath(scope)}/configs/${encodeURIComponent(config)}`;
   const fields = fieldsOf(channel);
+  const kept = editing !== undefined && editing.name === name.trim() && editing.channel === channel ? editing.settings : undefined;
 
   const save = (event: Event) => {
     event.preventDefault();
@@ -32,16 +35,28 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
       const parsedLabels = parseLabels(labels);
       if ('badLine' in parsedLabels) throw fieldError('labels', t('explain.badLine', { line: parsedLabels.badLine }));
       if (name.trim() === '') throw fieldError('name', t('receivers.nameRequired'));
-      const result = await call<ConfigView>(session, 'PUT', path(name.trim()), { channel, labels: parsedLabels.labels, settings: settingsOf(fields, settings) });
+      const result = await call<ConfigView>(session, 'PUT', path(name.trim()), { channel, labels: parsedLabels.labels, settings: settingsOf(fields, settings, '', kept) });
       setSaved(t('configs.saved', { name: result.name, version: result.version }));
-      // The values are sealed now: nothing of them stays in the page.
+      // The values are sealed now: nothing of them stays in the page, and saving again keeps them.
       setSettings(valuesOf(fields, undefined));
+      setEditing(result);
       configs.reload();
     });
+  };
+  const edit = (config: ConfigView) => {
+    submit.setError(undefined);
+    setSaved(undefined);
+    setEditing(config);
+    setName(config.name);
+    setChannel(config.channel);
+    setLabels(Object.entries(config.labels).map(([label, value]) => `${label}=${JSON.stringify(value)}`).join('\n'));
+    setSettings(valuesOf(fieldsOf(config.channel), undefined));
   };
   const remove = (config: string) =>
     void removal.run(async () => {
       await call(session, 'DELETE', path(config));
+      // Nothing stored is left to keep.
+      if (editing?.name === config) setEditing(undefined);
       configs.reload();
     });
 
@@ -58,13 +73,16 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
             <p class="muted">
               {t('configs.settingNames', { names: Object.keys(config.settings).join(', ') || '–' })} · <Time at={config.updatedAt} />
             </p>
+            <button type="button" onClick={() => edit(config)}>
+              {t('common.edit')}
+            </button>{' '}
             <button type="button" onClick={() => remove(config.name)}>
               {t('configs.delete')}
             </button>
           </li>
         ))}
       </ul>
-      <h2>{t('configs.put')}</h2>
+      <h2>{kept === undefined ? t('configs.put') : t('configs.edit', { name: editing!.name })}</h2>
       {saved !== undefined && (
         <p class="notice" role="status">
           {saved}
@@ -90,7 +108,7 @@ export function ConfigsPage({ session, scope }: { session: Session; scope: Scope
         <fieldset class="settings">
           <legend>{t('receivers.settings')}</legend>
           <p class="muted">{t('configs.settingsHelp')}</p>
-          <SettingsForm fields={fields} values={settings} onChange={setSettings} error={submit.error} idPrefix="config-setting" forConfig />
+          <SettingsForm fields={fields} values={settings} onChange={setSettings} error={submit.error} idPrefix="config-setting" forConfig kept={kept} />
         </fieldset>
         <FormProblems error={submit.error} shown={['name', 'channel', 'labels', ...settingPaths(fields)]} />
         <button type="submit" disabled={submit.busy}>

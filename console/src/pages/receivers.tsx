@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, basePath, call, type Scope } from '../api.js';
-import { valuesOf, settingsOf, type SettingsValues } from '../channel-fields.js';
+import { settingsOf, storedMasks, valuesOf, type SettingsValues } from '../channel-fields.js';
 import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, LoadState, useLoad, useSubmit } from '../components.js';
 import { ChannelSelect, fieldsOf, settingPaths, SettingsForm } from '../settings-form.js';
 import { useI18n } from '../i18n.js';
@@ -133,13 +133,19 @@ function formOf(receiver: ReceiverView | undefined, name: string): Form {
   };
 }
 
+/** The masks of the stored secrets an empty field keeps: none for a new receiver or another channel. */
+function keptOf(channel: string, loaded: ReceiverView | undefined): Record<string, unknown> {
+  return loaded?.channel === channel ? storedMasks(fieldsOf(channel), loaded.settings) : {};
+}
+
 /**
  * The PUT body: what the form edits, over what it does not show (label
  * selectors, config selector, template set), so saving keeps them. Grouping
  * carries only what the receiver sets, so the rest keeps following the account.
+ * Secrets left empty go back as the masks the API answered, which keeps them.
  */
 function bodyOf(form: Form, loaded: ReceiverView | undefined) {
-  const settings = settingsOf(fieldsOf(form.channel), form.settings);
+  const settings = settingsOf(fieldsOf(form.channel), form.settings, '', keptOf(form.channel, loaded));
   const grouping: Record<string, unknown> = {};
   const groupBy = form.groupBy
     .split(',')
@@ -250,7 +256,7 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
             onChange={(settings) => set({ settings })}
             error={error}
             idPrefix="setting"
-            stored={values.channel === current?.channel ? current.settings : undefined}
+            kept={keptOf(values.channel, current)}
           />
         </fieldset>
         <fieldset>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settingsOf, valuesOf, type SettingField } from '../../../console/src/channel-fields.js';
+import { settingsOf, storedMasks, valuesOf, type SettingField } from '../../../console/src/channel-fields.js';
 import { channelFieldsOf } from '../../../infra/console-channel-fields.js';
 import { channelRegistry } from '../../../lib/notify/channel-registry.js';
 
@@ -48,5 +48,40 @@ describe('settings forms', () => {
     const settings = settingsOf(fields, { url: ' https://h.example/k ', host: ' smtp.example ', port: 'five', secure: false, to: 'a@x.io\n\n b@x.io ', headers: 'X-Key: 1: 2', 'auth.user': '' });
     expect(settings).toEqual({ url: ' https://h.example/k ', host: 'smtp.example', port: 'five', to: ['a@x.io', 'b@x.io'], headers: { 'X-Key': '1: 2' } });
     expect(settingsOf(fields, { port: '2525', secure: true, 'auth.user': 'me' })).toEqual({ port: 2525, secure: true, auth: { user: 'me' } });
+  });
+
+  describe('editing what is stored', () => {
+    const hook: SettingField[] = [
+      { name: 'url', kind: 'url', required: true, secret: true },
+      { name: 'headers', kind: 'pairs', required: false, secret: true },
+      { name: 'timeoutMs', kind: 'number', required: false, secret: false },
+      { name: 'auth', kind: 'group', required: false, secret: true, fields: [{ name: 'user', kind: 'text', required: true, secret: true }, { name: 'password', kind: 'text', required: true, secret: true }] },
+    ];
+    const shown = { url: 'https://hooks.example/<redacted>', headers: { authorization: '<secret>', 'x-api-key': '<secret>' }, timeoutMs: 5000, auth: { user: '<secret>', password: '<secret>' } };
+
+    it("sends a receiver's masks back for the secrets left empty, so the API keeps them", () => {
+      const values = valuesOf(hook, shown);
+
+      expect(values).toMatchObject({ url: '', headers: 'authorization: <secret>\nx-api-key: <secret>', 'auth.user': '', 'auth.password': '' });
+      expect(settingsOf(hook, values, '', storedMasks(hook, shown))).toEqual(shown);
+    });
+
+    it('replaces what is typed: a secret, one key of a group, a header line; a deleted header line is removed', () => {
+      const values = { ...valuesOf(hook, shown), url: 'https://new.example/k', headers: 'authorization: Bearer new\nx-team: a', 'auth.password': 'pw' };
+
+      expect(settingsOf(hook, values, '', storedMasks(hook, shown))).toEqual({
+        url: 'https://new.example/k',
+        headers: { authorization: 'Bearer new', 'x-team': 'a' },
+        timeoutMs: 5000,
+        auth: { user: '<secret>', password: 'pw' },
+      });
+    });
+
+    it("sends <secret> for each of a config's stored settings left empty, which the config answer shows for all of them", () => {
+      const config = { url: '<secret>', headers: '<secret>', timeoutMs: '<secret>', auth: '<secret>' };
+      const values = { ...valuesOf(hook, undefined), timeoutMs: '800' };
+
+      expect(settingsOf(hook, values, '', config)).toEqual({ url: '<secret>', headers: '<secret>', timeoutMs: 800, auth: '<secret>' });
+    });
   });
 });
