@@ -79,13 +79,16 @@ const SHOWN_LABELS: Record<AlertKind, ReadonlySet<string>> = {
   audit: new Set(['alertname', 'severity', 'cluster', 'namespace', 'user', 'verb', 'resource', 'subresource', 'name']),
 };
 
-/** Copies a label set into a null-prototype map so no template path resolves to an inherited member. */
+/** Labels left out of an alert's `labelPairs`, by kind. */
+const NOT_LISTED: Record<AlertKind, ReadonlySet<string>> = {
+  metric: new Set([...HIDDEN_LABELS, ...SHOWN_LABELS.metric]),
+  event: new Set([...HIDDEN_LABELS, ...SHOWN_LABELS.event]),
+  audit: new Set([...HIDDEN_LABELS, ...SHOWN_LABELS.audit]),
+};
+
+/** Copies a label set into a frozen null-prototype map so no template path resolves to an inherited member. */
 function ownMap(set: LabelSet): LabelSet {
-  const copy = Object.create(null) as LabelSet;
-  for (const [name, value] of Object.entries(set)) {
-    Object.defineProperty(copy, name, { value, enumerable: true, writable: false, configurable: false });
-  }
-  return copy;
+  return Object.freeze(Object.assign(Object.create(null) as LabelSet, set));
 }
 
 function pairs(set: LabelSet, hidden: ReadonlySet<string> = new Set()): Pair[] {
@@ -142,7 +145,7 @@ function alertView(alert: NotifiedAlert): AlertView {
     namespace: labelValue(labels, 'namespace'),
     labels: ownMap(labels),
     annotations: ownMap(annotations),
-    labelPairs: pairs(labels, new Set([...HIDDEN_LABELS, ...SHOWN_LABELS[kind]])),
+    labelPairs: pairs(labels, NOT_LISTED[kind]),
     allLabelPairs: pairs(labels, HIDDEN_LABELS),
     annotationPairs: pairs(annotations),
     summary,

@@ -168,4 +168,10 @@ describe('the OpenAPI document', () => {
     const generated = openApiDocument([extra], { contracts: new Map([[contractKey(extra), { request: z.strictObject({ a: z.string() }), responses: { 200: z.strictObject({ b: z.number() }) } }]]) });
     expect(generated.paths['/v1/accounts/{account}/rule-groups/{name}']?.put).toMatchObject({ requestBody: { content: { 'application/json': { schema: { required: ['a'] } } } } });
   });
+
+  it('documents label sets as maps of strings (their schema checks them in one pass, described by hand)', () => {
+    const explain = operationAt('/v1/accounts/{account}/explain', 'POST');
+    const body = resolved(explain?.requestBody?.content['application/json']?.schema);
+    expect(body.properties.labels).toEqual({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: { type: 'string' } });
+  });
 });
