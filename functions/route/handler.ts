@@ -3,6 +3,8 @@ import { storeRoutingSource } from '../../lib/configs/config-stores.js';
 import { alertBatchMessageSchema, parseMessage } from '../../lib/pipeline/messages.js';
 import { routeBatch } from '../../lib/route/route-batch.js';
 import { DynamoAlertPathStore } from '../../lib/aws/dynamo-alert-path-store.js';
+import { DynamoFiringAlerts } from '../../lib/aws/dynamo-firing-alerts.js';
+import { DynamoRouteRecords } from '../../lib/aws/dynamo-route-records.js';
 import { RecordedRoutings } from '../../lib/history/alert-path.js';
 import { cachedRoutingSource } from '../../lib/route/routing-source.js';
 import { dynamoDocumentClient } from '../shared/aws-clients.js';
@@ -20,8 +22,11 @@ function createDependencies() {
     // Configuration changes rarely; a short cache saves reads per message and applies changes within seconds.
     source: cachedRoutingSource(storeRoutingSource(stores), integerEnv('ROUTING_CACHE_MS', 10_000)),
     queue: queuePublisher(['groups']),
-    firing: stores.firing,
-    trail: new DynamoAlertPathStore(dynamoDocumentClient(), requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    records: new DynamoRouteRecords(
+      dynamoDocumentClient(),
+      new DynamoFiringAlerts(dynamoDocumentClient(), requireEnv('STATE_TABLE')),
+      new DynamoAlertPathStore(dynamoDocumentClient(), requireEnv('HISTORY_TABLE'), integerEnv('HISTORY_RETENTION_DAYS', 30) * 86_400),
+    ),
     recorded: new RecordedRoutings(),
     now: () => new Date(),
   };

@@ -17,3 +17,18 @@ export async function batchWrite(client: DynamoDBDocumentClient, requestItems: N
     pending = result.UnprocessedItems;
   }
 }
+
+/** One item to put, in the shape PutCommand and BatchWriteItem both take. */
+export interface PutRequest {
+  TableName: string;
+  Item: Record<string, unknown>;
+}
+
+/** Puts the items, whatever their tables, 25 to a BatchWriteItem (see {@link batchWrite}). */
+export async function putAll(client: DynamoDBDocumentClient, requests: readonly PutRequest[], what: string): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    const requestItems: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> = {};
+    for (const { TableName, Item } of requests.slice(i, i + 25)) (requestItems[TableName] ??= []).push({ PutRequest: { Item } });
+    await batchWrite(client, requestItems, what);
+  }
+}

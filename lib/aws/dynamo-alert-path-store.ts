@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchWrite } from './batch-write.js';
+import { putAll, type PutRequest } from './batch-write.js';
 import type { AlertPathEntry, AlertPathStore } from '../history/alert-path.js';
 import { InvalidCursorError } from './dynamo-history-store.js';
 import { fingerprintFilter, packedFingerprints } from './packed-fingerprints.js';
@@ -41,29 +41,34 @@ export class DynamoAlertPathStore implements AlertPathStore {
   ) {}
 
   async record(accountId: string, entries: readonly AlertPathEntry[]): Promise<void> {
+    await putAll(this.client, this.putRequests(accountId, entries), 'alert trail');
+  }
+
+  /** The writes of {@link record}: an item per shard the steps fall in (more when large), for writing them in a batch with other items. */
+  putRequests(accountId: string, entries: readonly AlertPathEntry[]): PutRequest[] {
     const byShard = new Map<number, AlertPathEntry[]>();
     for (const entry of entries) {
       const shard = shardOf(entry.fingerprint);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), entry]);
+      const steps = byShard.get(shard);
+      if (steps === undefined) byShard.set(shard, [entry]);
+      else steps.push(entry);
     }
     const nonce = randomBytes(4).toString('hex');
-    const items = [...byShard].flatMap(([shard, steps]) =>
+    return [...byShard].flatMap(([shard, steps]) =>
       packed(steps).map((chunk, index) => {
         const latest = chunk.steps.reduce((at, step) => (step.at > at ? step.at : at), '');
         return {
-          PutRequest: {
-            Item: {
-              pk: partition(accountId, shard),
-              sk: `${latest}#${nonce}${index.toString(36)}`,
-              steps: chunk.body,
-              ...packedFingerprints(chunk.steps.map((step) => step.fingerprint)),
-              expiresAt: Math.floor(Date.parse(latest) / 1000) + this.retentionSeconds,
-            },
+          TableName: this.tableName,
+          Item: {
+            pk: partition(accountId, shard),
+            sk: `${latest}#${nonce}${index.toString(36)}`,
+            steps: chunk.body,
+            ...packedFingerprints(chunk.steps.map((step) => step.fingerprint)),
+            expiresAt: Math.floor(Date.parse(latest) / 1000) + this.retentionSeconds,
           },
         };
       }),
     );
-    for (let i = 0; i < items.length; i += 25) await batchWrite(this.client, { [this.tableName]: items.slice(i, i + 25) }, 'alert trail');
   }
 
   /**

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, DeliveryClaims, HistoryEntry } from '../notify/delivery-claims.js';
-import { batchWrite } from './batch-write.js';
+import { putAll } from './batch-write.js';
 import type { DynamoHistoryStore } from './dynamo-history-store.js';
 
 /** Claims outlive every redelivery and replay window that could repeat a notification. */
@@ -52,10 +52,8 @@ export class DynamoDeliveryClaims implements DeliveryClaims {
   async finish(notificationId: string, history: HistoryEntry): Promise<void> {
     const done = { ...key(notificationId), status: 'done', expiresAt: Math.floor(this.now() / 1000) + CLAIM_RETENTION_SECONDS };
     const record = this.history.putRequest(history.accountId, history.record, history.retentionDays);
-    const requestItems: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> = { [this.tableName]: [{ PutRequest: { Item: done } }] };
-    (requestItems[record.TableName] ??= []).push({ PutRequest: { Item: record.Item } });
     try {
-      await batchWrite(this.client, requestItems, 'delivery outcome');
+      await putAll(this.client, [{ TableName: this.tableName, Item: done }, record], 'delivery outcome');
     } catch (error) {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: done })).catch(() => undefined);
       throw error;

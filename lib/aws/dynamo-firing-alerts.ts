@@ -54,6 +54,11 @@ export class DynamoFiringAlerts implements FiringAlertStore {
 
   /** Records a batch's latest update of each alert (with the tenants that may see a firing one) as one item, or a few if large. */
   async record(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf: (alert: Alert) => string[] = () => []): Promise<void> {
+    await Promise.all(this.putRequests(accountId, alerts, receivedAt, tenantsOf).map((request) => this.client.send(new PutCommand(request))));
+  }
+
+  /** The writes of {@link record}, for writing them in a batch with other items. */
+  putRequests(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf: (alert: Alert) => string[] = () => []): Array<{ TableName: string; Item: Record<string, unknown> }> {
     const latest = new Map(alerts.map((alert) => [alert.fingerprint, alert]));
     const entries = [...latest.values()].map((alert): FiringEntry => {
       if (alert.status === 'resolved') return { fingerprint: alert.fingerprint, status: 'resolved', updatedAt: receivedAt };
@@ -71,17 +76,15 @@ export class DynamoFiringAlerts implements FiringAlertStore {
       if (tenants.length > 0) stored.tenants = tenants;
       return stored;
     });
-    await Promise.all(packed(entries).map((chunk) => this.put(accountId, receivedAt, chunk)));
-  }
-
-  private async put(accountId: string, receivedAt: string, chunk: { entries: FiringEntry[]; body: Buffer }): Promise<void> {
-    const expiresAt = Math.ceil(Math.max(...chunk.entries.map(liveUntil)) / 1000);
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: partition(accountId), sk: `${receivedAt}#${randomBytes(6).toString('hex')}`, alerts: chunk.body, expiresAt },
-      }),
-    );
+    return packed(entries).map((chunk) => ({
+      TableName: this.tableName,
+      Item: {
+        pk: partition(accountId),
+        sk: `${receivedAt}#${randomBytes(6).toString('hex')}`,
+        alerts: chunk.body,
+        expiresAt: Math.ceil(Math.max(...chunk.entries.map(liveUntil)) / 1000),
+      },
+    }));
   }
 }
 

@@ -36,8 +36,12 @@ function setup() {
   const deps: RouteBatchDependencies = {
     source,
     queue,
-    firing: { record: async (accountId, alerts, _receivedAt, tenantsOf) => void firing.push({ accountId, fingerprints: alerts.map((a) => a.fingerprint), tenants: alerts.map((a) => tenantsOf?.(a) ?? []) }) },
-    trail: { record: async (_accountId, entries) => void trail.push([...entries]) },
+    records: {
+      record: async (accountId, update, steps) => {
+        firing.push({ accountId, fingerprints: update.alerts.map((a) => a.fingerprint), tenants: update.alerts.map((a) => update.tenantsOf(a)) });
+        trail.push([...steps]);
+      },
+    },
     recorded: new RecordedRoutings(),
     now: () => NOW,
   };
