@@ -5,6 +5,7 @@
  */
 import type { AlertStatus, NotifiedAlert } from '../alert/alert.js';
 import { ZERO_TIME } from '../alert/alert.js';
+import { sameLabelSet } from '../alert/labels.js';
 import type { GroupIdentity } from './group-key.js';
 import { PermanentMessageError } from '../pipeline/permanent-error.js';
 
@@ -198,6 +199,20 @@ export function compareGroupedAlerts(a: GroupedAlert, b: GroupedAlert): number {
   const ca = canonicalJson(a);
   const cb = canonicalJson(b);
   return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+/** Whether two updates of an alert say the same: every field, labels and annotations by value (what canonicalJson would tell, without printing both). */
+export function sameGroupedAlert(a: GroupedAlert, b: GroupedAlert): boolean {
+  return (
+    a.fingerprint === b.fingerprint &&
+    a.status === b.status &&
+    a.startsAt === b.startsAt &&
+    a.endsAt === b.endsAt &&
+    a.generatorURL === b.generatorURL &&
+    a.updatedAt === b.updatedAt &&
+    sameLabelSet(a.labels, b.labels) &&
+    sameLabelSet(a.annotations, b.annotations)
+  );
 }
 
 /** JSON with object keys sorted, so equal values always print the same. */

@@ -21,7 +21,9 @@ import {
   hasEnded,
   isResolvedAt,
   parseAlertTime,
+  sameGroupedAlert,
 } from './group-state.js';
+import { sameLabelSet } from '../alert/labels.js';
 import type { GroupingOptions } from './grouping-options.js';
 
 /** The outcome of {@link ingestAlerts}. */
@@ -124,7 +126,7 @@ function apply(
   if (current) {
     if (compareUpdates(alert, current) === 0) return false;
     const merged = mergeAlertUpdates(current, alert);
-    if (canonicalJson(merged) === canonicalJson(current)) return false;
+    if (sameGroupedAlert(merged, current)) return false;
     alerts[alert.fingerprint] = merged;
     return true;
   }
@@ -156,9 +158,16 @@ function revives(alert: GroupedAlert, tombstone: AlertTombstone): boolean {
 /** Each fingerprint's updates merged in the order ingest accepted them, so the outcome does not depend on the batch's order. */
 function newestPerFingerprint(alerts: readonly GroupedAlert[]): GroupedAlert[] {
   const updates = new Map<string, GroupedAlert[]>();
-  for (const alert of alerts) updates.set(alert.fingerprint, [...(updates.get(alert.fingerprint) ?? []), alert]);
+  for (const alert of alerts) {
+    const seen = updates.get(alert.fingerprint);
+    if (seen === undefined) updates.set(alert.fingerprint, [alert]);
+    else seen.push(alert);
+  }
   return [...updates.keys()].sort().map((fp) => {
-    const distinct = new Map(updates.get(fp)!.map((alert) => [canonicalJson(alert), alert]));
+    const all = updates.get(fp)!;
+    // Most batches carry one update per alert: nothing to merge.
+    if (all.length === 1) return all[0]!;
+    const distinct = new Map(all.map((alert) => [canonicalJson(alert), alert]));
     const [first, ...rest] = [...distinct.values()].sort(compareGroupedAlerts);
     return rest.reduce(mergeAlertUpdates, first!);
   });
@@ -166,8 +175,9 @@ function newestPerFingerprint(alerts: readonly GroupedAlert[]): GroupedAlert[] {
 
 function toGroupedAlert(alert: GroupedAlert, group: GroupIdentity, options: GroupingOptions): GroupedAlert {
   const fp = alert.fingerprint || computeFingerprint(alert.labels);
-  const key = groupKey(group.routeKey, groupLabelsFor(alert.labels, options.groupBy));
-  if (key !== group.key) throw new GroupMismatchError(`alert ${fp} belongs to group ${key}, not ${group.key}`);
+  // The same group labels under the same route key is the same group key (the key prints them); comparing them costs less.
+  const labels = groupLabelsFor(alert.labels, options.groupBy);
+  if (!sameLabelSet(labels, group.labels)) throw new GroupMismatchError(`alert ${fp} belongs to group ${groupKey(group.routeKey, labels)}, not ${group.key}`);
   parseAlertTime(alert.startsAt, fp);
   parseAlertTime(alert.endsAt, fp);
   if (alert.updatedAt !== undefined) parseAlertTime(alert.updatedAt, fp);

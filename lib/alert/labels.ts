@@ -47,3 +47,27 @@ export const MAX_ALERT_TEXT_BYTES = 128 * 1024;
 export function alertTextBytes(alert: Pick<Alert, 'labels' | 'annotations' | 'generatorURL'>): number {
   return Buffer.byteLength(JSON.stringify({ labels: alert.labels, annotations: alert.annotations, generatorURL: alert.generatorURL }));
 }
+
+/**
+ * Whether an alert's text is within {@link MAX_ALERT_TEXT_BYTES}, without
+ * printing it when it clearly is: JSON escaping at most sextuples a UTF-16
+ * unit (`\u0000`), and no unit takes more than 3 UTF-8 bytes, so a bound
+ * from the lengths alone decides almost every alert.
+ */
+export function withinAlertTextLimit(alert: Pick<Alert, 'labels' | 'annotations' | 'generatorURL'>): boolean {
+  let units = alert.generatorURL.length + 64;
+  for (const set of [alert.labels, alert.annotations]) {
+    for (const name in set) units += name.length + (set[name]?.length ?? 0) + 6;
+  }
+  return units * 6 <= MAX_ALERT_TEXT_BYTES || alertTextBytes(alert) <= MAX_ALERT_TEXT_BYTES;
+}
+
+/** Whether two label sets hold the same names with the same values. */
+export function sameLabelSet(a: LabelSet, b: LabelSet): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  for (const name of names) {
+    if (!Object.hasOwn(b, name) || a[name] !== b[name]) return false;
+  }
+  return true;
+}

@@ -91,12 +91,14 @@ export function routedEntries(alerts: readonly Alert[], decisions: readonly Aler
  */
 export class RecordedRoutings {
   private readonly last = new Map<string, string>();
+  /** Summaries made by `changed`, for `remember` of the same steps. */
+  private readonly summaries = new WeakMap<AlertPathEntry, string>();
 
   constructor(private readonly capacity = 100_000) {}
 
   /** The steps whose status or routing differ from the last one recorded for their alert. */
   changed(accountId: string, entries: readonly AlertPathEntry[]): AlertPathEntry[] {
-    return entries.filter((entry) => this.last.get(key(accountId, entry)) !== summary(entry));
+    return entries.filter((entry) => this.last.get(key(accountId, entry)) !== this.summary(entry));
   }
 
   /** Call once the steps are written. */
@@ -104,9 +106,18 @@ export class RecordedRoutings {
     for (const entry of entries) {
       const id = key(accountId, entry);
       this.last.delete(id);
-      this.last.set(id, summary(entry));
+      this.last.set(id, this.summary(entry));
       if (this.last.size > this.capacity) this.last.delete(this.last.keys().next().value!);
     }
+  }
+
+  private summary(entry: AlertPathEntry): string {
+    let said = this.summaries.get(entry);
+    if (said === undefined) {
+      said = summary(entry);
+      this.summaries.set(entry, said);
+    }
+    return said;
   }
 }
 

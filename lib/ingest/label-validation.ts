@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ZERO_TIME, type Alert, type LabelSet } from '../alert/alert.js';
 import { rfc3339 } from '../alert/alert-schema.js';
-import { alertTextBytes, LABEL_NAME, labelNameProblem, MAX_ALERT_TEXT_BYTES, unstorableNameProblem } from '../alert/labels.js';
+import { alertTextBytes, LABEL_NAME, labelNameProblem, MAX_ALERT_TEXT_BYTES, unstorableNameProblem, withinAlertTextLimit } from '../alert/labels.js';
 // A lone UTF-16 surrogate (only reachable through a `\ud800` JSON escape) has no
 // UTF-8 encoding, so the fingerprint could not be computed from the value as sent.
 import { isWellFormedText } from '../alert/text.js';
@@ -63,8 +63,8 @@ export const kubernetesMapInput = labelMapSchema({ requireValue: false, names: '
  * path (`alerts[3]`, `[3]`, `data` or '').
  */
 export function oversizeIssue(alert: Alert, prefix: string, index?: number): FieldIssue | undefined {
+  if (withinAlertTextLimit(alert)) return undefined;
   const bytes = alertTextBytes(alert);
-  if (bytes <= MAX_ALERT_TEXT_BYTES) return undefined;
   // Name the part that contributes most, so the sender knows what to shorten.
   const parts: Array<[string, number]> = [
     ['labels', Buffer.byteLength(JSON.stringify(alert.labels))],

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson, sameGroupedAlert } from '../../../lib/aggregate/group-state.js';
 import { GroupSimulator, MINUTE, SECOND, T0, firingAlert, podAlert, resolvedAlert } from './builders.js';
 
 const A = podAlert('a');
@@ -50,5 +52,34 @@ describe('merging updates of one alert (Alertmanager semantics)', () => {
 
     expect(sim.sent.map((sent) => sent.notification.reason)).toEqual(['first notification', 'all alerts resolved']);
     expect(sim.sent[1]!.at - (T0 + 8 * SECOND)).toBeLessThanOrEqual(MINUTE + 1 * SECOND);
+  });
+});
+
+describe('sameGroupedAlert', () => {
+  // Small alphabets so that equal pairs come up often.
+  const labelSet = fc.dictionary(fc.constantFrom('alertname', 'pod', 'severity'), fc.constantFrom('a', 'b', ''), { maxKeys: 3 });
+  const groupedAlert = fc.record(
+    {
+      fingerprint: fc.constantFrom('0000000000000001', '0000000000000002'),
+      status: fc.constantFrom('firing' as const, 'resolved' as const),
+      labels: labelSet,
+      annotations: labelSet,
+      startsAt: fc.constantFrom('2026-11-25T10:00:00Z', '2026-11-25T10:01:00Z'),
+      endsAt: fc.constantFrom('0001-01-01T00:00:00Z', '2026-11-25T10:05:00Z'),
+      generatorURL: fc.constantFrom('', 'http://prometheus/graph'),
+      updatedAt: fc.constantFrom('2026-11-25T10:00:00Z', '2026-11-25T10:02:00Z'),
+    },
+    { requiredKeys: ['fingerprint', 'status', 'labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'] },
+  );
+
+  it('tells what comparing canonical JSON tells, whatever the key order', () => {
+    fc.assert(
+      fc.property(groupedAlert, groupedAlert, fc.boolean(), (a, b, copy) => {
+        // Half the time b is a with its labels' keys in reverse order: equal, differently printed.
+        const other = copy ? { ...a, labels: Object.fromEntries(Object.entries(a.labels).reverse()) } : b;
+        expect(sameGroupedAlert(a, other)).toBe(canonicalJson(a) === canonicalJson(other));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

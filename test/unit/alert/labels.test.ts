@@ -1,9 +1,10 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_MARSHALL_OPTIONS } from '../../../functions/shared/aws-clients.js';
 import { groupLabelsFor } from '../../../lib/aggregate/group-key.js';
 import { alertSchema } from '../../../lib/alert/alert-schema.js';
-import { labelNameProblem, labelValue } from '../../../lib/alert/labels.js';
+import { alertTextBytes, labelNameProblem, labelValue, MAX_ALERT_TEXT_BYTES, withinAlertTextLimit } from '../../../lib/alert/labels.js';
 import { parseMatchers } from '../../../lib/matchers/parse.js';
 import { compileSelector } from '../../../lib/matchers/selector.js';
 import { alertBatchMessageSchema, parseMessage } from '../../../lib/pipeline/messages.js';
@@ -86,5 +87,21 @@ describe('groupLabelsFor', () => {
 
   it('groups by a `constructor` label the alert has', () => {
     expect(groupLabelsFor({ alertname: 'A', constructor: 'x' }, ['constructor'])).toEqual({ constructor: 'x' });
+  });
+});
+
+describe('withinAlertTextLimit', () => {
+  // Texts around the limit, of every kind of unit: ASCII, control characters JSON escapes, 3-byte and 4-byte UTF-8, lone surrogates.
+  const unit = fc.constantFrom('a', '\u0001', '"', 'é', '中', '😀', '\ud800');
+  const text = fc.tuple(unit, fc.integer({ min: 0, max: MAX_ALERT_TEXT_BYTES / 2 })).map(([u, n]) => u.repeat(Math.ceil(n / u.length)));
+
+  it('says what measuring the printed text says', () => {
+    fc.assert(
+      fc.property(text, text, fc.string({ maxLength: 20 }), (description, summary, generatorURL) => {
+        const alert = { labels: { alertname: 'Big' }, annotations: { description, summary }, generatorURL };
+        expect(withinAlertTextLimit(alert)).toBe(alertTextBytes(alert) <= MAX_ALERT_TEXT_BYTES);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
