@@ -1,10 +1,13 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inProcessQueueReader, type FauxqsActions, type QueueReader } from './queue-reader.js';
 
 /** A running SQS stand-in (fauxqs, speaking the AWS JSON protocol). */
 export interface SqsLocal {
   endpoint: string;
+  /** The local event source mapping's way in, when the stand-in runs in this process (see queue-reader.ts). */
+  reader?: QueueReader;
   stop(): Promise<void>;
 }
 
@@ -46,13 +49,16 @@ interface QueueSnapshot {
 async function loadFauxqs() {
   const dist = fileURLToPath(new URL('../../node_modules/fauxqs/dist/', import.meta.url));
   const load = (relative: string) => import(pathToFileURL(join(dist, relative)).href);
-  const [{ buildApp }, { SqsStore }, { SnsStore }, { S3Store }] = await Promise.all([
+  const [{ buildApp }, { SqsStore }, { SnsStore }, { S3Store }, { receiveMessage }, { deleteMessageBatch }] = await Promise.all([
     load('app.js'),
     load('sqs/sqsStore.js'),
     load('sns/snsStore.js'),
     load('s3/s3Store.js'),
+    load('sqs/actions/receiveMessage.js'),
+    load('sqs/actions/deleteMessageBatch.js'),
   ]);
-  return { buildApp, SqsStore, SnsStore, S3Store };
+  const actions: FauxqsActions = { receiveMessage, deleteMessageBatch };
+  return { buildApp, SqsStore, SnsStore, S3Store, actions };
 }
 
 /**
@@ -70,7 +76,7 @@ async function loadFauxqs() {
  * visibility timeout.
  */
 export async function startSqsLocal(options: { port: number; dataDir?: string }): Promise<SqsLocal & { restore(): void }> {
-  const { buildApp, SqsStore, SnsStore, S3Store } = await loadFauxqs();
+  const { buildApp, SqsStore, SnsStore, S3Store, actions } = await loadFauxqs();
   const sqsStore = new SqsStore();
   sqsStore.host = '';
   const byUrl = sqsStore.getQueue.bind(sqsStore);
@@ -81,6 +87,7 @@ export async function startSqsLocal(options: { port: number; dataDir?: string })
 
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
+    reader: inProcessQueueReader(actions, sqsStore),
     restore: () => persistence?.restore(),
     async stop() {
       // Stop answering first, so nothing is accepted after the last snapshot.

@@ -1,6 +1,7 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
+import type { QueueReader } from './queue-reader.js';
 
 /** SQS's longest long poll. */
 const IDLE_WAIT_SECONDS = 20;
@@ -37,8 +38,7 @@ export class SqsPoller {
   private readonly stopping = new AbortController();
 
   constructor(
-    /** `requests` is created with `cacheMiddleware`: its middleware stack is resolved once, not per request. */
-    private readonly sqs: { longPolls: SQSClient; requests: SQSClient },
+    private readonly queue: QueueReader,
     private readonly options: PollerOptions,
   ) {
     for (let i = 0; i < options.concurrency; i++) this.loops.push(this.loop());
@@ -93,18 +93,9 @@ export class SqsPoller {
     });
   }
 
-  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
-    const command = new ReceiveMessageCommand({
-      QueueUrl: this.options.queueUrl,
-      MaxNumberOfMessages: max,
-      WaitTimeSeconds: waitSeconds,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    });
-    // Only the idle long poll needs ending when the poller stops; the others are sent without options,
-    // which keeps the client's cached middleware (an abort signal would clear it).
-    const result = waitSeconds === IDLE_WAIT_SECONDS ? await this.sqs.longPolls.send(command, { abortSignal: this.stopping.signal }) : await this.sqs.requests.send(command);
-    return result.Messages ?? [];
+  private receive(max: number, waitSeconds: number): Promise<Message[]> {
+    // Only the idle long poll needs ending when the poller stops.
+    return this.queue.receive(this.options.queueUrl, max, waitSeconds, waitSeconds === IDLE_WAIT_SECONDS ? this.stopping.signal : undefined);
   }
 
   private async invoke(messages: Message[]): Promise<void> {
@@ -124,12 +115,9 @@ export class SqsPoller {
     }
     const succeeded = messages.filter((message) => !failedIds.has(message.MessageId!));
     for (let i = 0; i < succeeded.length; i += 10) {
-      const chunk = succeeded.slice(i, i + 10);
-      await this.sqs.requests.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queueUrl,
-          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-        }),
+      await this.queue.delete(
+        this.options.queueUrl,
+        succeeded.slice(i, i + 10).map((message) => message.ReceiptHandle!),
       );
     }
     this.options.onInvocation?.({ functionName, records: records.length, failed: failedIds.size, error });
@@ -153,7 +141,8 @@ export class SqsPoller {
           {
             dataType: value.DataType ?? 'String',
             ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
-            ...(value.BinaryValue === undefined ? {} : { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }),
+            // Base64 in the protocol's JSON, which the SDK decodes to bytes and fauxqs keeps as it came.
+            ...(value.BinaryValue === undefined ? {} : { binaryValue: typeof value.BinaryValue === 'string' ? value.BinaryValue : Buffer.from(value.BinaryValue).toString('base64') }),
           },
         ]),
       ),

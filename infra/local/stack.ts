@@ -18,6 +18,7 @@ import { createLocalQueues, createLocalTables, localTableReferences, resolveIntr
 import { loadServiceDefinition, type ServiceDefinition } from './serverless-config.js';
 import { startSqsLocal, type SqsLocal } from './sqs-local.js';
 import { SqsPoller, type PollerOptions, type SqsHandler } from './sqs-poller.js';
+import { protocolQueueReader } from './queue-reader.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The stand-ins accept any credentials; these keep the SDK from looking for real ones. */
@@ -154,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const [sqsStart, bundlesStart] = await Promise.allSettled([
       options.sharedStandIns
-        ? Promise.resolve(borrowed({ endpoint: options.sharedStandIns.sqsEndpoint }))
+        ? Promise.resolve(borrowed<SqsLocal>({ endpoint: options.sharedStandIns.sqsEndpoint, stop: async () => undefined }))
         : startSqsLocal({ port: sqsPort!, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) }),
       // esbuild runs while the JVM starts; unchanged sources reuse the last build.
       isolation === 'none' || options.bundleDir !== undefined
@@ -186,7 +187,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clients = {
       dynamodb: new DynamoDBClient({ endpoint: dynamodbEndpoint, region, credentials: LOCAL_CREDENTIALS }),
       sqs: new SQSClient({ endpoint: sqsLocal.endpoint, region, credentials: LOCAL_CREDENTIALS }),
-      pollerSqs: new SQSClient({ endpoint: sqsLocal.endpoint, region, credentials: LOCAL_CREDENTIALS, cacheMiddleware: true }),
     };
     const queues = await createLocalQueues(definition, clients.sqs);
     sqsLocal.restore();
@@ -270,11 +270,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const longestHttpTimeout = Math.max(1, ...httpRoutes.map((fn) => fn.timeoutSeconds));
     parts.closeHttp = drainOnClose(server, longestHttpTimeout * 1000 + 1000);
 
+    const queueReader =
+      sqsLocal.reader ??
+      protocolQueueReader({
+        longPolls: clients.sqs,
+        requests: new SQSClient({ endpoint: sqsLocal.endpoint, region, credentials: LOCAL_CREDENTIALS, cacheMiddleware: true }),
+      });
     const pollers = definition.functions.flatMap((fn) =>
       fn.sqs.map((trigger) => {
         const queue = resources.get(trigger.queueLogicalId);
         if (queue === undefined) throw new Error(`${fn.name}: queue ${trigger.queueLogicalId} is not declared`);
-        return new SqsPoller({ longPolls: clients.sqs, requests: clients.pollerSqs }, {
+        return new SqsPoller(queueReader, {
           functionName: qualifiedName(fn.name),
           handler: handlers.get(fn.name) as SqsHandler,
           queueUrl: queue.ref,
