@@ -18,7 +18,7 @@ import type {
 } from '../../lib/api/admin-schemas.js';
 import type { gettableAlertSchema } from '../../lib/api/alertmanager-v2.js';
 import type { GroupingView, ReceiverView as ApiReceiverView } from '../../lib/api/receivers-api.js';
-import type { dryRunReportSchema, storedRuleSchema } from '../../lib/api/rules-api.js';
+import type { dryRunReportSchema, storedDefinitionsSchema, storedRuleSchema } from '../../lib/api/rules-api.js';
 import type { matcherViewSchema, SilenceView } from '../../lib/api/silences-api.js';
 import type { tenantKeySchema, TenantView as ApiTenantView } from '../../lib/api/tenants-api.js';
 import type { NodeBuilder as ApiNodeBuilder, WorkloadBuilder as ApiWorkloadBuilder } from '../../lib/metric-rules/expr-builder.js';
@@ -46,6 +46,8 @@ export type ClusterView = z.output<typeof clusterViewSchema>;
 /** A cluster as a create or rotate answers it: with the new token, shown this once. */
 export type ClusterWithToken = z.output<typeof clusterWithTokenSchema>;
 export type RuleView = z.output<typeof storedRuleSchema>;
+/** GET/PUT {base}/rule-definitions: the scope's lists, macros and aliases (version 0 while none were written). */
+export type RuleDefinitions = z.output<typeof storedDefinitionsSchema>;
 /** POST {base}/rules-dry-run */
 export type DryRunReport = z.output<typeof dryRunReportSchema>;
 /** A channel config: its settings' names only, values never shown. */

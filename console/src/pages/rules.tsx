@@ -2,8 +2,10 @@ import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
 import { Badge, describedBy, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
+import { type PairRow, pairRowsOf, PairRows, pairsOf } from '../pair-rows.js';
 import type { Session } from '../session.js';
 import type { DryRunReport, Page, RuleView } from '../types.js';
+import { RuleDefinitionsEditor } from './rule-definitions.js';
 
 /** A Kubernetes Warning event as kubernetes-event-exporter forwards it: a starting point for a dry-run. */
 const SAMPLE_EVENT = {
@@ -16,9 +18,19 @@ const SAMPLE_EVENT = {
   count: 5,
 };
 
-type RuleForm = { name: string; signal: 'event' | 'audit'; kind: 'alert' | 'drop'; severity: string; condition: string; namespace: string; enabled: boolean };
+type RuleForm = {
+  name: string;
+  signal: 'event' | 'audit';
+  kind: 'alert' | 'drop';
+  severity: string;
+  condition: string;
+  namespace: string;
+  enabled: boolean;
+  labels: PairRow[];
+  annotations: PairRow[];
+};
 
-const EMPTY_RULE: RuleForm = { name: '', signal: 'event', kind: 'alert', severity: 'warning', condition: '', namespace: '', enabled: true };
+const EMPTY_RULE: RuleForm = { name: '', signal: 'event', kind: 'alert', severity: 'warning', condition: '', namespace: '', enabled: true, labels: [], annotations: [] };
 
 function ruleFormOf(rule: RuleView): RuleForm {
   return {
@@ -29,12 +41,14 @@ function ruleFormOf(rule: RuleView): RuleForm {
     condition: rule.condition,
     namespace: rule.scope?.level === 'namespace' ? (rule.scope.namespace ?? '') : '',
     enabled: rule.enabled,
+    labels: pairRowsOf(rule.labels),
+    annotations: pairRowsOf(rule.annotations),
   };
 }
 
 /**
- * Creates or replaces a rule: what the form shows over what it does not (labels,
- * annotations, a workspace or cluster scope, resolveAfterSeconds), so saving keeps them.
+ * Creates or replaces a rule: what the form shows over what it does not (a
+ * workspace or cluster scope, resolveAfterSeconds), so saving keeps them.
  * The API compiles the condition and names where it fails.
  */
 function RuleEditor({ session, scope, editing, onSaved }: { session: Session; scope: Scope; editing: RuleView | undefined; onSaved: () => void }) {
@@ -43,6 +57,11 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
   const submit = useSubmit();
   const error = submit.error;
   const set = (patch: Partial<RuleForm>) => setForm((previous) => ({ ...previous, ...patch }));
+  const pairs = (field: 'labels' | 'annotations', label: string, help: string) => (
+    <Field id={`rule-${field}`} label={label} help={help} error={error} field={field}>
+      <PairRows id={`rule-${field}`} label={label} rows={form[field]} onChange={(rows) => set({ [field]: rows })} describedBy={describedBy(`rule-${field}`)} />
+    </Field>
+  );
   const save = (event: Event) => {
     event.preventDefault();
     void submit.run(async () => {
@@ -55,8 +74,8 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
         condition: form.condition,
         enabled: form.enabled,
         ...(form.namespace.trim() !== '' ? { scope: { level: 'namespace', namespace: form.namespace.trim() } } : keptScope !== undefined ? { scope: keptScope } : {}),
-        ...(editing?.labels !== undefined ? { labels: editing.labels } : {}),
-        ...(editing?.annotations !== undefined ? { annotations: editing.annotations } : {}),
+        labels: pairsOf(form.labels),
+        annotations: pairsOf(form.annotations),
         ...(editing?.resolveAfterSeconds !== undefined ? { resolveAfterSeconds: editing.resolveAfterSeconds } : {}),
       };
       await call(session, 'PUT', `${basePath(scope)}/rules/${encodeURIComponent(form.name.trim())}`, body);
@@ -96,10 +115,12 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
       <Field id="rule-namespace" label={t('rules.namespace')} help={t('rules.namespaceHelp')} error={error} field="scope">
         <input id="rule-namespace" value={form.namespace} onInput={(e) => set({ namespace: e.currentTarget.value })} aria-describedby={describedBy('rule-namespace')} />
       </Field>
+      {pairs('labels', t('rules.labels'), t('rules.labelsHelp'))}
+      {pairs('annotations', t('rules.annotations'), t('rules.annotationsHelp'))}
       <label class="check">
         <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
       </label>
-      <FormProblems error={error} shown={['name', 'condition', 'severity', 'scope']} />
+      <FormProblems error={error} shown={['name', 'condition', 'severity', 'scope', 'labels', 'annotations']} />
       <button type="submit" disabled={submit.busy}>
         {t('rules.save')}
       </button>
@@ -186,6 +207,8 @@ export function RulesPage({ session, scope }: { session: Session; scope: Scope }
           rules.reload();
         }}
       />
+      <h2>{t('definitions.title')}</h2>
+      <RuleDefinitionsEditor session={session} scope={scope} />
       <h2>{t('rules.dryRun')}</h2>
       <form class="form" onSubmit={dryRun}>
         <Field id="event" label={t('rules.event')} help={t('rules.eventHelp')} error={error} field="event">
