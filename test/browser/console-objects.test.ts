@@ -88,7 +88,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await stored.json()).toMatchObject({ namespace: 'shop', rules: [{ alert: 'WebDown', expr: 'up{job="web"} == 3' }] });
   });
 
-  it("lets a tenant edit a rule's severity levels and annotations as rows and another's workload metric builder, showing the API's refusal by its field, and reads them back after a reload", async () => {
+  it("lets a tenant edit a rule's severity levels, keep_firing_for and annotations as rows and another's workload metric builder, showing the API's refusal by its field, and reads them back after a reload", async () => {
     // Prepare
     const page = await pages.open();
     await pages.signIn(page, keyA);
@@ -103,6 +103,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     await page.getByLabel('Namespace', { exact: true }).fill('shop');
     await rule.getByLabel('Alert name').fill('WebRestarts');
     await rule.getByLabel('Expression (PromQL)').fill('increase(restarts_total{job="web"}[10m])');
+    await rule.getByLabel('Keep firing for').fill('10m');
     await levels.getByRole('button', { name: 'Add a level' }).click();
     await levels.getByRole('button', { name: 'Add a level' }).click();
     await levels.getByLabel('Threshold').nth(0).fill('10');
@@ -143,6 +144,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await annotations.getByLabel('Key').inputValue()).toBe('summary');
     expect(await annotations.getByLabel('Value').inputValue()).toBe('<b>web</b> restarts');
     expect(await rule.getByLabel('Inhibit labels').inputValue()).toBe('pod');
+    expect(await rule.getByLabel('Keep firing for').inputValue()).toBe('10m');
     expect(await built.getByLabel('Workloads').inputValue()).toBe('web, api');
     expect(await built.getByLabel('Metric', { exact: true }).inputValue()).toBe('memory.usageWoCache');
     const stored = (await admin('GET', '/tenants/team-a/rule-groups/tiers')) as { rules: unknown[] };
@@ -154,6 +156,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
           { comparator: '>', threshold: 3, severity: 'warning' },
         ],
         inhibitLabels: ['pod'],
+        keep_firing_for: '10m',
         annotations: { summary: '<b>web</b> restarts' },
       },
       { alert: 'WebMemory', exprBuilder: { workload: { kind: 'deployment', names: ['web', 'api'], comparator: '>', metricThreshold: { memory: { usageWoCache: 500000000 } } } } },
