@@ -8,7 +8,9 @@ import { ClustersPage } from './pages/clusters.js';
 import { ConfigsPage } from './pages/configs.js';
 import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
+import { InhibitRulesPage } from './pages/inhibit-rules.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
+import { RoutersPage } from './pages/routers.js';
 import { RuleGroupsPage } from './pages/rule-groups.js';
 import { RulesPage } from './pages/rules.js';
 import { TemplatesPage } from './pages/templates.js';
@@ -86,6 +88,9 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   // Clusters belong to the account: the operator's global view only.
   if (route.page === 'clusters' && session.principal.kind === 'operator') return <ClustersPage key={key} session={session} scope={scope} />;
   if (route.page === 'tenants' && session.principal.kind === 'operator') return <TenantsPage key={key} session={session} scope={scope} />;
+  // Routers are the account's, written by the operator alone.
+  if (route.page === 'routers' && session.principal.kind === 'operator') return <RoutersPage key={key} session={session} scope={scope} />;
+  if (route.page === 'inhibit-rules') return <InhibitRulesPage key={key} session={session} scope={scope} />;
   if (route.page === 'tenant' && scope.tenantId !== undefined) return <TenantPage key={key} session={session} scope={scope} />;
   if (route.page === 'configs') return <ConfigsPage key={key} session={session} scope={scope} />;
   if (route.page === 'rules') return <RulesPage key={key} session={session} scope={scope} />;
@@ -136,10 +141,16 @@ function Shell() {
           {nav('explain', t('nav.explain'))}
           {nav('rules', t('nav.rules'))}
           {nav('rule-groups', t('nav.ruleGroups'))}
+          {nav('inhibit-rules', t('nav.inhibitRules'))}
           {nav('templates', t('nav.templates'))}
           {session.principal.kind === 'operator' && (
             <a href={href(undefined, 'clusters')} aria-current={route.page === 'clusters' ? 'page' : undefined}>
               {t('nav.clusters')}
+            </a>
+          )}
+          {session.principal.kind === 'operator' && (
+            <a href={href(undefined, 'routers')} aria-current={route.page === 'routers' ? 'page' : undefined}>
+              {t('nav.routers')}
             </a>
           )}
           {route.tenantId !== undefined

@@ -10,8 +10,10 @@ import type {
   clusterWithTokenSchema,
   configViewSchema,
   explainSchema,
+  inhibitRuleSchema,
   languagePackViewSchema,
   notificationRecordSchema,
+  routerSchema,
   templateSetSchema,
   tenantExplainSchema,
   testSendResultSchema,
@@ -54,6 +56,9 @@ export type DryRunReport = z.output<typeof dryRunReportSchema>;
 export type ConfigView = z.output<typeof configViewSchema>;
 export type TemplateSet = z.output<typeof templateSetSchema>;
 export type LanguagePack = z.output<typeof languagePackViewSchema>;
+export type InhibitRule = z.output<typeof inhibitRuleSchema>;
+/** An operator's router: a selector over alert labels and the receivers it sends to. */
+export type RouterView = z.output<typeof routerSchema>;
 export type RuleGroup = StoredRuleGroup;
 export type RuleGroupDryRun = z.output<typeof ruleGroupDryRunReportSchema>;
 /** The `exprBuilder` of a namespace group's rule (`workload`) and of a cluster group's (`node`). */

@@ -28,7 +28,7 @@ function prometheusAnswer(form: URLSearchParams) {
   return { status: 'success', data: { resultType: 'vector', result: [{ metric, value: [Number(form.get('time')), '3'] }] } };
 }
 
-describe.skipIf(executable === undefined)(`the console's tenants, templates and rule groups in Chromium${skipped}`, () => {
+describe.skipIf(executable === undefined)(`the console's tenants, templates, rule groups, inhibit rules and routers in Chromium${skipped}`, () => {
   beforeAll(async () => {
     prometheus = await startHttpReceiver((request) =>
       request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(prometheusAnswer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
@@ -325,6 +325,99 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates and 
     expect(await row.textContent()).toContain('prod-eu, prod-us / =~kube-.*');
     const stored = (await admin('GET', '/global-rule-groups/crashloops')) as { enabled: boolean; clusterSelector: unknown; namespaceSelector: unknown; version: number };
     expect(stored).toMatchObject({ enabled: false, version: 2, clusterSelector: { inValues: ['prod-eu', 'prod-us'] }, namespaceSelector: { matcher: { type: '=~', value: 'kube-.*' } } });
+  });
+
+  it("lets a tenant write, edit and delete its inhibit rules, showing the API's message by the matcher it refuses, and see no other tenant's nor the operator's routers", async () => {
+    // Prepare: team-b's own rule, and a rule group of team-a's whose levels write an inhibit rule
+    await admin('PUT', '/tenants/team-b/inhibit-rules/b-secret-inhibit', { sourceMatchers: ['alertname="BOnly"'], targetMatchers: ['severity="info"'] });
+    const levels = [
+      { comparator: '>', threshold: 10, severity: 'critical' },
+      { comparator: '>', threshold: 3, severity: 'warning' },
+    ];
+    await admin('PUT', '/tenants/team-a/rule-groups/disk-tiers', { namespace: 'shop', rules: [{ alert: 'DiskFilling', expr: 'disk_used_ratio * 100', levels, inhibitLabels: ['pod'] }] });
+    const page = await pages.open();
+    await pages.signIn(page, keyA);
+    await page.getByRole('link', { name: 'Inhibit rules' }).click();
+    const generated = page.locator('li[data-inhibit-rule="metric.namespace.disk-tiers.0.critical"]');
+    await generated.waitFor();
+
+    // Act: a source matcher that does not parse
+    await page.getByRole('button', { name: 'New inhibit rule' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('node-down');
+    await page.getByLabel('Source matchers').fill('alertname="NodeDown"\nseverity="critical');
+    await page.getByLabel('Target matchers').fill('severity=~"warning|info"');
+    await page.getByLabel('Equal labels').fill('cluster');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const sourceError = await page.locator('#inhibit-source-error').textContent();
+    // fixed and saved, then edited
+    await page.getByLabel('Source matchers').fill('alertname="NodeDown"\nseverity="critical"');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-inhibit-rule="node-down"]');
+    await row.waitFor();
+    const listed = await row.textContent();
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Equal labels').fill('cluster, node');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('with the same cluster, node').waitFor();
+    const stored = await admin('GET', '/tenants/team-a/inhibit-rules');
+    const shown = await page.locator('main').textContent();
+    const navigation = await page.locator('header nav').textContent();
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.waitFor({ state: 'detached' });
+    const asA = { headers: { authorization: `Bearer ${keyA}` } };
+    const rulesOfB = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/tenants/team-b/inhibit-rules`, asA);
+    const routers = await fetch(`${stack.httpUrl}/v1/accounts/${ACCOUNT}/routers`, asA);
+
+    // Assess
+    expect(sourceError).toMatch(/^\[1\]: /);
+    expect(listed).toContain('{alertname="NodeDown", severity="critical"} mutes {severity=~"warning|info"} with the same cluster');
+    expect(stored).toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ id: 'node-down', equal: ['cluster', 'node'], scope: { kind: 'tenant', tenantId: 'team-a' } })]) });
+    expect(await generated.textContent()).toContain('Written by the severity levels of rule group disk-tiers');
+    expect(await generated.getByRole('button').count()).toBe(0);
+    expect(shown).not.toContain('b-secret-inhibit');
+    expect(navigation).not.toContain('Routers');
+    expect((await admin('GET', '/tenants/team-a/inhibit-rules')).items.map((rule: { id: string }) => rule.id)).not.toContain('node-down');
+    expect([rulesOfB.status, routers.status]).toEqual([403, 403]);
+  });
+
+  it("lets the operator write a router after the API asks for a target, edit and delete it", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Routers' }).click();
+    await page.getByText('No routers in this account.').waitFor();
+
+    // Act: a router that sends nowhere
+    await page.getByRole('button', { name: 'New router' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('critical-pager');
+    await page.getByLabel('Alerts (matchers)').fill('severity="critical"');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const targetError = await page.locator('#router-target-error').textContent();
+    // a pattern the API cannot compile, then fixed
+    await page.getByLabel('Receiver pattern').fill('team-(a');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const patternError = await page.locator('#router-receiverPattern-error').textContent();
+    await page.getByLabel('Receiver pattern').fill('');
+    await page.getByLabel('Receivers', { exact: true }).fill('pager, team-a/shop-hook');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-router="critical-pager"]');
+    await row.waitFor();
+    const listed = await row.textContent();
+    // disabled, then deleted
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Enabled').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('disabled').waitFor();
+    const stored = await admin('GET', '/routers/critical-pager');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No routers in this account.').waitFor();
+
+    // Assess
+    expect(targetError).toContain('name receivers, a pattern, channels or tenants');
+    expect(patternError).toMatch(/\S/);
+    expect(listed).toContain('{severity="critical"} → pager, team-a/shop-hook');
+    expect(stored).toMatchObject({ enabled: false, version: 2, selector: { matchers: ['severity="critical"'] }, target: { receivers: ['pager', 'team-a/shop-hook'] } });
+    expect((await admin('GET', '/routers')).items).toEqual([]);
   });
 
   it('met no Content-Security-Policy violation and no script error on any page', () => {
