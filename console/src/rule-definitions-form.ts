@@ -1,4 +1,4 @@
-import { type PairRow, pairsOf } from './pair-rows.js';
+import { type PairRow, pairsOf } from './pairs.js';
 import type { RuleDefinitions } from './types.js';
 
 type Lists = NonNullable<RuleDefinitions['lists']>;

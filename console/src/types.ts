@@ -14,6 +14,7 @@ import type {
   languagePackViewSchema,
   notificationRecordSchema,
   routerSchema,
+  settingsViewSchema,
   templateSetSchema,
   tenantExplainSchema,
   testSendResultSchema,
@@ -22,7 +23,7 @@ import type { gettableAlertSchema } from '../../lib/api/alertmanager-v2.js';
 import type { GroupingView, ReceiverView as ApiReceiverView } from '../../lib/api/receivers-api.js';
 import type { dryRunReportSchema, storedDefinitionsSchema, storedRuleSchema } from '../../lib/api/rules-api.js';
 import type { matcherViewSchema, SilenceView } from '../../lib/api/silences-api.js';
-import type { tenantKeySchema, TenantView as ApiTenantView } from '../../lib/api/tenants-api.js';
+import type { tenantKeySchema, TenantView as ApiTenantView, workspaceSchema } from '../../lib/api/tenants-api.js';
 import type { NodeBuilder as ApiNodeBuilder, WorkloadBuilder as ApiWorkloadBuilder } from '../../lib/metric-rules/expr-builder.js';
 import type { ruleGroupDryRunReportSchema, StoredRuleGroup } from '../../lib/metric-rules/rule-group.js';
 
@@ -42,6 +43,8 @@ export type ReceiverView = ApiReceiverView;
 /** POST {base}/receivers/{name}/test */
 export type TestSendResult = z.output<typeof testSendResultSchema>;
 export type TenantView = ApiTenantView;
+/** A workspace: a named group of namespaces, possibly across clusters, that tenants are bound to. */
+export type Workspace = z.output<typeof workspaceSchema>;
 /** POST {base}/tenants/{t}/keys: the key itself, shown this once. */
 export type TenantKey = z.output<typeof tenantKeySchema>;
 export type ClusterView = z.output<typeof clusterViewSchema>;
@@ -59,6 +62,8 @@ export type LanguagePack = z.output<typeof languagePackViewSchema>;
 export type InhibitRule = z.output<typeof inhibitRuleSchema>;
 /** An operator's router: a selector over alert labels and the receivers it sends to. */
 export type RouterView = z.output<typeof routerSchema>;
+/** GET/PUT /v1/accounts/{a}/settings: `grouping` as receivers inherit it, `ownGrouping` as the account writes it. */
+export type AccountSettings = z.output<typeof settingsViewSchema>;
 export type RuleGroup = StoredRuleGroup;
 export type RuleGroupDryRun = z.output<typeof ruleGroupDryRunReportSchema>;
 /** The `exprBuilder` of a namespace group's rule (`workload`) and of a cluster group's (`node`). */

@@ -28,7 +28,7 @@ function prometheusAnswer(form: URLSearchParams) {
   return { status: 'success', data: { resultType: 'vector', result: [{ metric, value: [Number(form.get('time')), '3'] }] } };
 }
 
-describe.skipIf(executable === undefined)(`the console's tenants, templates, rule groups, inhibit rules and routers in Chromium${skipped}`, () => {
+describe.skipIf(executable === undefined)(`the console's configuration pages (tenants, templates, rule groups, inhibit rules, routers, workspaces, settings) in Chromium${skipped}`, () => {
   beforeAll(async () => {
     prometheus = await startHttpReceiver((request) =>
       request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(prometheusAnswer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
@@ -327,7 +327,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates, rul
     expect(stored).toMatchObject({ enabled: false, version: 2, clusterSelector: { inValues: ['prod-eu', 'prod-us'] }, namespaceSelector: { matcher: { type: '=~', value: 'kube-.*' } } });
   });
 
-  it("lets a tenant write, edit and delete its inhibit rules, showing the API's message by the matcher it refuses, and see no other tenant's nor the operator's routers", async () => {
+  it("lets a tenant write, edit and delete its inhibit rules, showing the API's message by the matcher it refuses, and see no other tenant's nor the operator's routers, workspaces or settings", async () => {
     // Prepare: team-b's own rule, and a rule group of team-a's whose levels write an inhibit rule
     await admin('PUT', '/tenants/team-b/inhibit-rules/b-secret-inhibit', { sourceMatchers: ['alertname="BOnly"'], targetMatchers: ['severity="info"'] });
     const levels = [
@@ -375,7 +375,7 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates, rul
     expect(await generated.textContent()).toContain('Written by the severity levels of rule group disk-tiers');
     expect(await generated.getByRole('button').count()).toBe(0);
     expect(shown).not.toContain('b-secret-inhibit');
-    expect(navigation).not.toContain('Routers');
+    for (const operatorOnly of ['Routers', 'Workspaces', 'Settings', 'Clusters']) expect(navigation).not.toContain(operatorOnly);
     expect((await admin('GET', '/tenants/team-a/inhibit-rules')).items.map((rule: { id: string }) => rule.id)).not.toContain('node-down');
     expect([rulesOfB.status, routers.status]).toEqual([403, 403]);
   });
@@ -418,6 +418,66 @@ describe.skipIf(executable === undefined)(`the console's tenants, templates, rul
     expect(listed).toContain('{severity="critical"} → pager, team-a/shop-hook');
     expect(stored).toMatchObject({ enabled: false, version: 2, selector: { matchers: ['severity="critical"'] }, target: { receivers: ['pager', 'team-a/shop-hook'] } });
     expect((await admin('GET', '/routers')).items).toEqual([]);
+  });
+
+  it('lets the operator write a workspace after the API refuses its name, edit its namespaces and delete it', async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Workspaces' }).click();
+    await page.getByText('No workspaces in this account.').waitFor();
+
+    // Act
+    await page.getByRole('button', { name: 'New workspace' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('store front');
+    await page.getByLabel('Namespaces (cluster/namespace, one per line)').fill('prod-eu/shop');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const nameError = await page.locator('#workspace-name-error').textContent();
+    await page.getByLabel('Name', { exact: true }).fill('storefront');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('li[data-workspace="storefront"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Namespaces (cluster/namespace, one per line)').fill('prod-eu/shop\nprod-us/shop');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('prod-eu/shop, prod-us/shop').waitFor();
+    const stored = await admin('GET', '/workspaces/storefront');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No workspaces in this account.').waitFor();
+
+    // Assess
+    expect(nameError).toMatch(/\S/);
+    expect(stored).toMatchObject({ version: 2, namespaces: [{ cluster: 'prod-eu', namespace: 'shop' }, { cluster: 'prod-us', namespace: 'shop' }] });
+    expect((await adminClient(stack).call('GET', `/v1/accounts/${ACCOUNT}/workspaces/storefront`)).status).toBe(404);
+  });
+
+  it("lets the operator change the account's route policy and grouping defaults after the API refuses a duration, and reads them back after a reload", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: `Settings of account ${ACCOUNT}` }).waitFor();
+    const inherited = await page.getByLabel('Group wait').getAttribute('placeholder');
+
+    // Act
+    await page.getByLabel('Route policy').selectOption('RouterFirst');
+    await page.getByLabel('Group wait').fill('soon');
+    await page.getByLabel('Keep notification history (days)').fill('30');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const waitError = await page.locator('#settings-groupWait-error').textContent();
+    await page.getByLabel('Group wait').fill('10s');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 1).').waitFor();
+    await page.reload();
+    await page.getByLabel('Group wait').waitFor();
+
+    // Assess
+    expect(inherited).toBe('30s');
+    expect(waitError).toMatch(/\S/);
+    expect(await page.getByLabel('Route policy').inputValue()).toBe('RouterFirst');
+    expect(await page.getByLabel('Group wait').inputValue()).toBe('10s');
+    expect(await page.getByLabel('Keep notification history (days)').inputValue()).toBe('30');
+    expect(await admin('GET', '/settings')).toMatchObject({ routePolicy: 'RouterFirst', defaultRules: true, ownGrouping: { groupWait: '10s' }, grouping: { groupWait: '10s' }, historyRetentionDays: 30, version: 1 });
   });
 
   it('met no Content-Security-Policy violation and no script error on any page', () => {

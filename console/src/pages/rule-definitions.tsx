@@ -56,7 +56,7 @@ export function RuleDefinitionsEditor({ session, scope }: { session: Session; sc
       <LoadState load={load} isEmpty={() => false} empty="" />
       {saved !== undefined && (
         <p role="status" class="notice">
-          {t('definitions.saved', { version: saved.version })}
+          {t('common.savedVersion', { version: saved.version })}
         </p>
       )}
       {current !== undefined && <DefinitionsForm key={current.version} session={session} scope={scope} loaded={current} onSaved={setSaved} />}
