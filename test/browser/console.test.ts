@@ -474,7 +474,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     // Prepare
     const page = await aPage();
     await signIn(page, TEST_ADMIN_KEY, 'acme');
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
 
     // Act
     const sample = await page.getByLabel('Kubernetes event or audit event (JSON)').inputValue();
@@ -497,7 +497,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     // Prepare
     const page = await aPage();
     await signIn(page, account.keyA);
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
     const labels = page.locator('#rule-labels');
     const annotations = page.locator('#rule-annotations');
 
@@ -552,7 +552,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     // Prepare
     const page = await aPage();
     await signIn(page, account.keyA);
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
     const lists = page.locator('#definitions-lists');
     const macros = page.locator('#definitions-macros');
 

@@ -94,10 +94,10 @@ export function RoutersPage({ session, scope }: { session: Session; scope: Scope
         {(routers.value?.items ?? []).map((router) => (
           <li key={router.name} class="receiver-row" data-router={router.name}>
             <strong>{router.name}</strong> {router.enabled ? null : <Badge kind="expired">{t('receivers.disabled')}</Badge>}
-            <p>
+            <div>
               <code>{`{${(router.selector.matchers ?? []).map((m) => (typeof m === 'string' ? m : matcherText(m))).join(', ')}}`}</code>
               {router.selector.matchLabels !== undefined && <Labels labels={router.selector.matchLabels} />} → {targetText(router)}
-            </p>
+            </div>
             <RowActions
               onEdit={() => setEditing(router)}
               busy={removal.busy}
