@@ -480,6 +480,29 @@ describe.skipIf(executable === undefined)(`the console's configuration pages (te
     expect(await admin('GET', '/settings')).toMatchObject({ routePolicy: 'RouterFirst', defaultRules: true, ownGrouping: { groupWait: '10s' }, grouping: { groupWait: '10s' }, historyRetentionDays: 30, version: 1 });
   });
 
+  it("fits a phone's width with every page the operator is offered, the navigation wrapping", async () => {
+    // Prepare
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+
+    // Act
+    try {
+      await page.goto(`${stack.httpUrl}/console`);
+      await page.getByLabel('API key').fill(TEST_ADMIN_KEY);
+      await page.getByLabel('Account', { exact: true }).fill(ACCOUNT);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('link', { name: 'Settings' }).waitFor();
+      const links = await page.locator('header nav a').count();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+
+      // Assess
+      expect(links).toBeGreaterThanOrEqual(15);
+      expect(width).toBeLessThanOrEqual(390);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('met no Content-Security-Policy violation and no script error on any page', () => {
     expect(pages.problems).toEqual([]);
   });
