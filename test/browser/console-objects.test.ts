@@ -493,7 +493,7 @@ describe.skipIf(executable === undefined)(`the console's configuration pages (te
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('link', { name: 'Settings' }).waitFor();
       const links = await page.locator('header nav a').count();
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
 
       // Assess
       expect(links).toBeGreaterThanOrEqual(15);

@@ -493,7 +493,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
   });
 
-  it("lets a tenant write a rule with labels and annotations, showing the API's messages by the condition and a label, dry-run an event against it, and read it back after a reload", async () => {
+  it("lets a tenant write a rule with labels, annotations, a namespace scope and a resolve time, showing the API's messages by the condition, a label and the resolve time, dry-run an event against it, and read it back after a reload", async () => {
     // Prepare
     const page = await aPage();
     await signIn(page, account.keyA);
@@ -521,6 +521,13 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     const labelError = await page.locator('#rule-labels-error').textContent();
     await labels.getByLabel('Key').fill('team');
     await labels.getByLabel('Value').fill('storage');
+    // one namespace, and a resolve time below the API's least
+    await page.getByLabel('Applies to').selectOption('namespace');
+    await page.getByLabel('Namespace', { exact: true }).fill('shop');
+    await page.getByLabel('Resolve after (seconds)').fill('30');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const resolveError = await page.locator('#rule-resolveAfterSeconds-error').textContent();
+    await page.getByLabel('Resolve after (seconds)').fill('3600');
     await page.getByRole('button', { name: 'Save rule' }).click();
     await page.locator('tr[data-rule="mount-failed"]').waitFor();
     const event = { apiVersion: 'v1', kind: 'Event', type: 'Warning', reason: 'FailedMount', message: 'MountVolume.SetUp failed', involvedObject: { kind: 'Pod', namespace: 'shop', name: 'db-0' } };
@@ -539,6 +546,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(nameError).toContain('lower-case');
     expect(syntaxError).toMatch(/\S/);
     expect(labelError).toContain('cluster: "cluster" is set by the engine');
+    expect(resolveError).toContain('between 60 and 604800');
     expect(outcome).toBe('alert');
     expect(matchedLabels).toContain('namespace="shop"');
     expect(matchedLabels).toContain('team="storage"');
@@ -546,6 +554,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect([await labels.getByLabel('Key').inputValue(), await labels.getByLabel('Value').inputValue()]).toEqual(['team', 'storage']);
     expect([await annotations.getByLabel('Key').inputValue(), await annotations.getByLabel('Value').inputValue()]).toEqual(['summary', '{{involvedObject.name}} cannot mount']);
     expect(await page.getByLabel('Condition').inputValue()).toBe('reason = "FailedMount"');
+    expect([await page.getByLabel('Applies to').inputValue(), await page.getByLabel('Namespace', { exact: true }).inputValue(), await page.getByLabel('Resolve after (seconds)').inputValue()]).toEqual(['namespace', 'shop', '3600']);
   });
 
   it("lets a tenant write lists and macros for its rules, showing the API's message by the macro at fault, and a rule use them", async () => {
