@@ -202,7 +202,7 @@ try {
   await operator.getByRole('link', { name: 'Routers' }).click();
   await operator.getByRole('button', { name: 'New router' }).click();
   await operator.getByLabel('Name', { exact: true }).fill('critical-to-pager');
-  await operator.getByLabel('Alerts (matchers)').fill('severity="critical"');
+  await operator.getByLabel('Matchers', { exact: true }).fill('severity="critical"');
   await operator.getByRole('button', { name: 'Save' }).click();
   await operator.locator('#router-target-error').waitFor();
   await shoot(operator, '22-router-needs-target');

@@ -1,4 +1,5 @@
 import { linesOf, matcherText, namesOf } from './matcher-text.js';
+import { type PairRow, pairRowsOf, pairsOf } from './pairs.js';
 import type { InhibitRule, Matcher, RouterView } from './types.js';
 
 /**
@@ -34,11 +35,24 @@ export function ruleGroupOf(rule: InhibitRule): string | undefined {
   return rule.sourceMatchers.find((m) => m.name === 'rule_group' && !m.isRegex && m.isEqual !== false)?.value;
 }
 
+type Expression = NonNullable<RouterView['selector']['matchExpressions']>[number];
+export const EXPRESSION_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+
+/** A Kubernetes label selector requirement as a row: `values` comma-separated (none for Exists and DoesNotExist). */
+export interface ExpressionRow {
+  key: string;
+  operator: Expression['operator'];
+  values: string;
+}
+
 export interface RouterForm {
   name: string;
   enabled: boolean;
   /** Alertmanager matchers over the alert's labels, one per line. */
   matchers: string;
+  /** A Kubernetes label selector: labels that must be equal, and set-based requirements. */
+  matchLabels: PairRow[];
+  matchExpressions: ExpressionRow[];
   /** Comma-separated: `name` (global) or `tenant/name`. */
   receivers: string;
   receiverPattern: string;
@@ -53,6 +67,8 @@ export function routerFormOf(router: RouterView | undefined): RouterForm {
     name: router?.name ?? '',
     enabled: router?.enabled ?? true,
     matchers: matcherLines(router?.selector.matchers),
+    matchLabels: pairRowsOf(router?.selector.matchLabels),
+    matchExpressions: (router?.selector.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: (e.values ?? []).join(', ') })),
     receivers: (router?.target.receivers ?? []).join(', '),
     receiverPattern: router?.target.receiverPattern ?? '',
     channels: (router?.target.channels ?? []).join(', '),
@@ -60,18 +76,24 @@ export function routerFormOf(router: RouterView | undefined): RouterForm {
   };
 }
 
-/**
- * The body of a router's PUT. The selector's `matchLabels` and
- * `matchExpressions`, which the form does not edit, are kept from the router
- * loaded; an empty target field is left out (the API wants at least one).
- */
-export function routerBodyOf(form: RouterForm, loaded: RouterView | undefined) {
-  const { matchers: _matchers, ...keptSelector } = loaded?.selector ?? {};
+/** The body of a router's PUT; an empty selector part or target field is left out (the API wants at least one target). */
+export function routerBodyOf(form: RouterForm) {
   const matchers = linesOf(form.matchers);
+  const matchLabels = pairsOf(form.matchLabels);
+  // Values typed for Exists or DoesNotExist are sent, so the API says they must be empty.
+  const matchExpressions = form.matchExpressions.map((row): Expression => {
+    const values = namesOf(row.values);
+    return { key: row.key.trim(), operator: row.operator, ...(values.length === 0 && (row.operator === 'Exists' || row.operator === 'DoesNotExist') ? {} : { values }) };
+  });
   const lists = { receivers: namesOf(form.receivers), channels: namesOf(form.channels), tenants: namesOf(form.tenants) };
   const target = {
     ...Object.fromEntries(Object.entries(lists).filter(([, names]) => names.length > 0)),
     ...(form.receiverPattern.trim() === '' ? {} : { receiverPattern: form.receiverPattern.trim() }),
   };
-  return { enabled: form.enabled, selector: { ...keptSelector, ...(matchers.length === 0 ? {} : { matchers }) }, target };
+  const selector = {
+    ...(Object.keys(matchLabels).length === 0 ? {} : { matchLabels }),
+    ...(matchExpressions.length === 0 ? {} : { matchExpressions }),
+    ...(matchers.length === 0 ? {} : { matchers }),
+  };
+  return { enabled: form.enabled, selector, target };
 }

@@ -380,31 +380,46 @@ describe.skipIf(executable === undefined)(`the console's configuration pages (te
     expect([rulesOfB.status, routers.status]).toEqual([403, 403]);
   });
 
-  it("lets the operator write a router after the API asks for a target, edit and delete it", async () => {
+  it("lets the operator write a router after the API asks for a target and refuses a label requirement, edit and delete it", async () => {
     // Prepare
     const page = await pages.open();
     await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
     await page.getByRole('link', { name: 'Routers' }).click();
     await page.getByText('No routers in this account.').waitFor();
+    const labels = page.locator('#router-matchLabels');
+    const expressions = page.locator('#router-matchExpressions');
 
     // Act: a router that sends nowhere
     await page.getByRole('button', { name: 'New router' }).click();
     await page.getByLabel('Name', { exact: true }).fill('critical-pager');
-    await page.getByLabel('Alerts (matchers)').fill('severity="critical"');
+    await page.getByLabel('Matchers', { exact: true }).fill('severity="critical"');
+    await labels.getByRole('button', { name: 'Add a row' }).click();
+    await labels.getByLabel('Key').fill('team');
+    await labels.getByLabel('Value').fill('core');
     await page.getByRole('button', { name: 'Save' }).click();
     const targetError = await page.locator('#router-target-error').textContent();
-    // a pattern the API cannot compile, then fixed
+    // a requirement that any namespace exists, given a value it must not have
+    await page.getByLabel('Receivers', { exact: true }).fill('pager, team-a/shop-hook');
+    await expressions.getByRole('button', { name: 'Add a row' }).click();
+    await expressions.getByLabel('Label').fill('namespace');
+    await expressions.getByLabel('Operator').selectOption('Exists');
+    await expressions.getByLabel('Values').fill('shop');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const expressionError = await page.locator('#router-matchExpressions-error').textContent();
+    // a pattern the API cannot compile
+    await expressions.getByLabel('Values').fill('');
     await page.getByLabel('Receiver pattern').fill('team-(a');
     await page.getByRole('button', { name: 'Save' }).click();
     const patternError = await page.locator('#router-receiverPattern-error').textContent();
     await page.getByLabel('Receiver pattern').fill('');
-    await page.getByLabel('Receivers', { exact: true }).fill('pager, team-a/shop-hook');
     await page.getByRole('button', { name: 'Save' }).click();
     const row = page.locator('li[data-router="critical-pager"]');
     await row.waitFor();
     const listed = await row.textContent();
     // disabled, then deleted
     await row.getByRole('button', { name: 'Edit' }).click();
+    const shownLabel = [await labels.getByLabel('Key').inputValue(), await labels.getByLabel('Value').inputValue()];
+    const shownExpression = [await expressions.getByLabel('Label').inputValue(), await expressions.getByLabel('Operator').inputValue()];
     await page.getByLabel('Enabled').uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await row.getByText('disabled').waitFor();
@@ -414,9 +429,19 @@ describe.skipIf(executable === undefined)(`the console's configuration pages (te
 
     // Assess
     expect(targetError).toContain('name receivers, a pattern, channels or tenants');
+    expect(expressionError).toContain('[0].values: must be empty for Exists');
     expect(patternError).toMatch(/\S/);
-    expect(listed).toContain('{severity="critical"} → pager, team-a/shop-hook');
-    expect(stored).toMatchObject({ enabled: false, version: 2, selector: { matchers: ['severity="critical"'] }, target: { receivers: ['pager', 'team-a/shop-hook'] } });
+    expect(listed).toContain('{severity="critical"}');
+    expect(listed).toContain('team="core"');
+    expect(listed).toContain('→ pager, team-a/shop-hook');
+    expect(shownLabel).toEqual(['team', 'core']);
+    expect(shownExpression).toEqual(['namespace', 'Exists']);
+    expect(stored).toMatchObject({
+      enabled: false,
+      version: 2,
+      selector: { matchers: ['severity="critical"'], matchLabels: { team: 'core' }, matchExpressions: [{ key: 'namespace', operator: 'Exists' }] },
+      target: { receivers: ['pager', 'team-a/shop-hook'] },
+    });
     expect((await admin('GET', '/routers')).items).toEqual([]);
   });
 

@@ -34,30 +34,47 @@ describe("an inhibit rule as the console's form holds it", () => {
 });
 
 describe("a router as the console's form holds it", () => {
-  it('writes a body the API takes, leaving out empty targets and keeping the selector parts the form does not edit', () => {
-    const loaded: RouterView = {
+  it('writes a body the API takes, leaving out empty selector parts and targets, and reads it back as typed', () => {
+    const form = {
       name: 'critical',
-      enabled: true,
-      selector: { matchLabels: { team: 'core' }, matchers: ['severity="critical"'] },
-      target: { receivers: ['pager'] },
-      ...stamps,
+      enabled: false,
+      matchers: 'severity="critical"\nnamespace=~"kube-.*"',
+      matchLabels: [['team', 'core']] as [string, string][],
+      matchExpressions: [
+        { key: 'env', operator: 'In' as const, values: 'prod, staging' },
+        { key: 'canary', operator: 'DoesNotExist' as const, values: '' },
+      ],
+      receivers: 'pager, team-a/slack',
+      receiverPattern: '',
+      channels: '',
+      tenants: 'team-b',
     };
-    const form = { ...routerFormOf(loaded), matchers: 'severity="critical"\nnamespace=~"kube-.*"', receivers: 'pager, team-a/slack', channels: ' ', tenants: 'team-b' };
 
-    const body = routerBodySchema.parse(routerBodyOf(form, loaded));
+    const body = routerBodySchema.parse(routerBodyOf({ ...form, channels: ' , ' }));
+    const stored: RouterView = { name: 'critical', ...body, ...stamps };
 
     expect(body).toEqual({
-      enabled: true,
-      selector: { matchLabels: { team: 'core' }, matchers: ['severity="critical"', 'namespace=~"kube-.*"'] },
+      enabled: false,
+      selector: {
+        matchLabels: { team: 'core' },
+        matchExpressions: [
+          { key: 'env', operator: 'In', values: ['prod', 'staging'] },
+          { key: 'canary', operator: 'DoesNotExist' },
+        ],
+        matchers: ['severity="critical"', 'namespace=~"kube-.*"'],
+      },
       target: { receivers: ['pager', 'team-a/slack'], tenants: ['team-b'] },
     });
-    expect(routerFormOf({ ...loaded, ...body } as RouterView)).toMatchObject({ matchers: 'severity="critical"\nnamespace=~"kube-.*"', receivers: 'pager, team-a/slack', receiverPattern: '', channels: '', tenants: 'team-b' });
+    expect(routerFormOf(stored)).toEqual(form);
   });
 
-  it('sends an empty target as empty, so the API says to name one', () => {
-    const parsed = routerBodySchema.safeParse(routerBodyOf(routerFormOf(undefined), undefined));
+  it('sends an empty target as empty, so the API says to name one, and values typed for Exists, so it says they must be empty', () => {
+    const empty = routerFormOf(undefined);
+    const parsed = routerBodySchema.safeParse(routerBodyOf(empty));
+    const exists = routerBodyOf({ ...empty, matchExpressions: [{ key: 'namespace', operator: 'Exists', values: 'shop' }] });
 
-    expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['target', 'name receivers, a pattern, channels or tenants']]);
+    expect(routerBodyOf(empty).selector).toEqual({});
+    expect(exists.selector.matchExpressions).toEqual([{ key: 'namespace', operator: 'Exists', values: ['shop'] }]);
   });
 });
