@@ -6,7 +6,7 @@ import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import { matcherText } from '../matcher-text.js';
 import type { Session } from '../session.js';
-import type { AmAlert, Matcher, Page, Silence } from '../types.js';
+import type { AmAlert, Page, Silence } from '../types.js';
 
 // The receivers page imports it from here.
 export { matcherText };
