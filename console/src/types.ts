@@ -15,6 +15,7 @@ import type {
   notificationRecordSchema,
   routerSchema,
   settingsViewSchema,
+  signingSecretSchema,
   templateSetSchema,
   tenantExplainSchema,
   testSendResultSchema,
@@ -26,6 +27,7 @@ import type { matcherViewSchema, SilenceView } from '../../lib/api/silences-api.
 import type { tenantKeySchema, TenantView as ApiTenantView, workspaceSchema } from '../../lib/api/tenants-api.js';
 import type { NodeBuilder as ApiNodeBuilder, WorkloadBuilder as ApiWorkloadBuilder } from '../../lib/metric-rules/expr-builder.js';
 import type { ruleGroupDryRunReportSchema, StoredRuleGroup } from '../../lib/metric-rules/rule-group.js';
+import type { metricsEndpointViewSchema } from '../../lib/metric-rules/metrics-endpoint.js';
 
 export type LabelSet = Record<string, string>;
 
@@ -64,6 +66,10 @@ export type InhibitRule = z.output<typeof inhibitRuleSchema>;
 export type RouterView = z.output<typeof routerSchema>;
 /** GET/PUT /v1/accounts/{a}/settings: `grouping` as receivers inherit it, `ownGrouping` as the account writes it. */
 export type AccountSettings = z.output<typeof settingsViewSchema>;
+/** A cluster's metrics endpoint for central evaluation: its credentials only as `authorization: "<secret>"`. */
+export type MetricsEndpoint = z.output<typeof metricsEndpointViewSchema>;
+/** POST …/clusters/{c}/signing-secrets: the secret itself, shown this once. */
+export type SigningSecret = z.output<typeof signingSecretSchema>;
 export type RuleGroup = StoredRuleGroup;
 export type RuleGroupDryRun = z.output<typeof ruleGroupDryRunReportSchema>;
 /** The `exprBuilder` of a namespace group's rule (`workload`) and of a cluster group's (`node`). */

@@ -28,7 +28,7 @@ function prometheusAnswer(form: URLSearchParams) {
   return { status: 'success', data: { resultType: 'vector', result: [{ metric, value: [Number(form.get('time')), '3'] }] } };
 }
 
-describe.skipIf(executable === undefined)(`the console's configuration pages (tenants, templates, rule groups, inhibit rules, routers, workspaces, settings) in Chromium${skipped}`, () => {
+describe.skipIf(executable === undefined)(`the console's configuration pages (tenants, templates, rule groups, inhibit rules, routers, workspaces, settings, clusters) in Chromium${skipped}`, () => {
   beforeAll(async () => {
     prometheus = await startHttpReceiver((request) =>
       request.path === '/api/v1/query' ? { status: 200, body: JSON.stringify(prometheusAnswer(new URLSearchParams(request.body))), headers: { 'content-type': 'application/json' } } : { status: 404 },
@@ -503,6 +503,50 @@ describe.skipIf(executable === undefined)(`the console's configuration pages (te
     expect(await page.getByLabel('Group wait').inputValue()).toBe('10s');
     expect(await page.getByLabel('Keep notification history (days)').inputValue()).toBe('30');
     expect(await admin('GET', '/settings')).toMatchObject({ routePolicy: 'RouterFirst', defaultRules: true, ownGrouping: { groupWait: '10s' }, grouping: { groupWait: '10s' }, historyRetentionDays: 30, version: 1 });
+  });
+
+  it("lets the operator change a cluster's metrics endpoint after the API asks for Mimir's tenant, and require signed requests with a secret shown once", async () => {
+    // Prepare
+    const page = await pages.open();
+    await pages.signIn(page, TEST_ADMIN_KEY, ACCOUNT);
+    await page.getByRole('link', { name: 'Clusters' }).click();
+    const cluster = page.locator('article[data-cluster="prod-eu"]');
+    const endpoint = cluster.locator('.metrics-endpoint');
+    await endpoint.getByText(prometheus.url).waitFor();
+    const before = await endpoint.textContent();
+
+    // Act: Mimir without its tenant, then with it
+    try {
+      await endpoint.getByRole('button', { name: 'Change the metrics endpoint' }).click();
+      await endpoint.getByLabel('Type').selectOption('mimir');
+      await endpoint.getByRole('button', { name: 'Save' }).click();
+      const orgIdError = await endpoint.locator('.field-error').textContent();
+      await endpoint.getByLabel('Tenant (orgId)').fill('team-x');
+      await endpoint.getByRole('button', { name: 'Save' }).click();
+      await endpoint.getByText('(mimir)').waitFor();
+      const stored = await admin('GET', `/clusters/${await cluster.locator('header code').textContent()}/metrics-endpoint`);
+      // signed requests: a secret shown once, then turned off
+      await cluster.getByRole('button', { name: 'Require signed requests' }).click();
+      const secret = (await cluster.locator('.signing code.token').textContent()) ?? '';
+      await cluster.locator('header').getByText('signed requests').waitFor();
+      const signedListed = (await admin('GET', '/clusters')).items.find((c: { name: string }) => c.name === 'prod-eu').signedRequests;
+      await cluster.getByRole('button', { name: 'Stop requiring signed requests' }).click();
+      await cluster.locator('.signing[data-signing="off"]').waitFor();
+      const signedAfter = (await admin('GET', '/clusters')).items.find((c: { name: string }) => c.name === 'prod-eu').signedRequests;
+      const shownAfter = await page.locator('main').textContent();
+
+      // Assess
+      expect(before).toContain('(prometheus)');
+      expect(orgIdError).toBe('Mimir needs the tenant as orgId');
+      expect(stored).toMatchObject({ url: prometheus.url, type: 'mimir', orgId: 'team-x', authorization: null });
+      expect(secret).toMatch(/^tdgs_/);
+      expect(shownAfter).not.toContain(secret);
+      expect([signedListed, signedAfter]).toEqual([true, false]);
+    } finally {
+      // The other cases' dry runs query this endpoint as they found it.
+      const id = (await admin('GET', '/clusters')).items.find((c: { name: string }) => c.name === 'prod-eu').id;
+      await admin('PUT', `/clusters/${id}/metrics-endpoint`, { url: prometheus.url });
+    }
   });
 
   it("fits a phone's width with every page the operator is offered, the navigation wrapping", async () => {
