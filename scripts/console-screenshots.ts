@@ -189,6 +189,31 @@ try {
   await page.locator('.dry-run-alert').first().waitFor();
   await shoot(page, '20-rule-group-dry-run');
 
+  await page.getByRole('link', { name: 'Inhibit rules' }).click();
+  await page.getByRole('button', { name: 'New inhibit rule' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('checkout-down');
+  await page.getByLabel('Source matchers').fill('alertname="CheckoutDown"\nseverity="critical');
+  await page.getByLabel('Target matchers').fill('severity=~"warning|info"');
+  await page.getByLabel('Equal labels').fill('cluster, namespace');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#inhibit-source-error').waitFor();
+  await shoot(page, '21-inhibit-rule-refused');
+
+  await operator.getByRole('link', { name: 'Routers' }).click();
+  await operator.getByRole('button', { name: 'New router' }).click();
+  await operator.getByLabel('Name', { exact: true }).fill('critical-to-pager');
+  await operator.getByLabel('Matchers', { exact: true }).fill('severity="critical"');
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await operator.locator('#router-target-error').waitFor();
+  await shoot(operator, '22-router-needs-target');
+
+  await operator.getByRole('link', { name: 'Settings' }).click();
+  await operator.getByLabel('Route policy').selectOption('RouterFirst');
+  await operator.getByLabel('Group wait').fill('10 seconds');
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await operator.locator('#settings-groupWait-error').waitFor();
+  await shoot(operator, '23-account-settings');
+
   const phone = await newPage({ width: 390, height: 844 });
   await signIn(phone, account.keyA);
   await phone.locator('li.alert-row').first().waitFor();

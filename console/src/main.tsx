@@ -8,9 +8,13 @@ import { ClustersPage } from './pages/clusters.js';
 import { ConfigsPage } from './pages/configs.js';
 import { ExplainPage } from './pages/explain.js';
 import { HistoryPage } from './pages/history.js';
+import { InhibitRulesPage } from './pages/inhibit-rules.js';
 import { ReceiverPage, ReceiversPage } from './pages/receivers.js';
+import { RoutersPage } from './pages/routers.js';
 import { RuleGroupsPage } from './pages/rule-groups.js';
 import { RulesPage } from './pages/rules.js';
+import { AccountSettingsPage } from './pages/account-settings.js';
+import { WorkspacesPage } from './pages/workspaces.js';
 import { TemplatesPage } from './pages/templates.js';
 import { SignInPage } from './pages/sign-in.js';
 import { SilenceFormPage, SilencesPage } from './pages/silences.js';
@@ -86,6 +90,11 @@ function PageFor({ session, route }: { session: Session; route: Route }) {
   // Clusters belong to the account: the operator's global view only.
   if (route.page === 'clusters' && session.principal.kind === 'operator') return <ClustersPage key={key} session={session} scope={scope} />;
   if (route.page === 'tenants' && session.principal.kind === 'operator') return <TenantsPage key={key} session={session} scope={scope} />;
+  // Routers are the account's, written by the operator alone.
+  if (route.page === 'routers' && session.principal.kind === 'operator') return <RoutersPage key={key} session={session} scope={scope} />;
+  if (route.page === 'workspaces' && session.principal.kind === 'operator') return <WorkspacesPage key={key} session={session} scope={scope} />;
+  if (route.page === 'settings' && session.principal.kind === 'operator') return <AccountSettingsPage key={key} session={session} scope={scope} />;
+  if (route.page === 'inhibit-rules') return <InhibitRulesPage key={key} session={session} scope={scope} />;
   if (route.page === 'tenant' && scope.tenantId !== undefined) return <TenantPage key={key} session={session} scope={scope} />;
   if (route.page === 'configs') return <ConfigsPage key={key} session={session} scope={scope} />;
   if (route.page === 'rules') return <RulesPage key={key} session={session} scope={scope} />;
@@ -130,6 +139,7 @@ function Shell() {
         <nav>
           {nav('alerts', t('nav.alerts'))}
           {nav('silences', t('nav.silences'))}
+          {nav('inhibit-rules', t('nav.inhibitRules'))}
           {nav('history', t('nav.history'))}
           {nav('receivers', t('nav.receivers'))}
           {nav('configs', t('nav.configs'))}
@@ -142,6 +152,13 @@ function Shell() {
               {t('nav.clusters')}
             </a>
           )}
+          {/* The account's own objects: the operator's, shown from any scope, opened in the global view. */}
+          {session.principal.kind === 'operator' &&
+            (['routers', 'workspaces', 'settings'] as const).map((page) => (
+              <a key={page} href={href(undefined, page)} aria-current={route.page === page ? 'page' : undefined}>
+                {t(`nav.${page}`)}
+              </a>
+            ))}
           {route.tenantId !== undefined
             ? nav('tenant', t('nav.tenant'))
             : session.principal.kind === 'operator' && nav('tenants', t('nav.tenants'))}

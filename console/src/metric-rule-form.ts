@@ -84,3 +84,17 @@ export function builderBodyOf(kind: BuilderKind, form: BuilderForm): Record<stri
 export const levelFormOf = (level: { comparator: string; threshold: number; severity: string }): LevelForm => ({ ...level, threshold: String(level.threshold) });
 export const levelBodyOf = (level: LevelForm) => ({ comparator: level.comparator, threshold: numberOrText(level.threshold), severity: level.severity });
 
+
+/** A rule's `for` and `keep_firing_for` as typed: Prometheus durations, empty when unset. */
+export interface DurationsForm {
+  for: string;
+  keepFiringFor: string;
+}
+
+export const durationsFormOf = (rule: Pick<Rule, 'for' | 'keep_firing_for'>): DurationsForm => ({ for: rule.for ?? '', keepFiringFor: rule.keep_firing_for ?? '' });
+
+/** The durations a rule's body carries: an empty one is left out (none), any other is sent as typed for the API to judge. */
+export function durationsBodyOf(form: DurationsForm): Pick<Rule, 'for' | 'keep_firing_for'> {
+  const [pending, keepFiring] = [form.for.trim(), form.keepFiringFor.trim()];
+  return { ...(pending === '' ? {} : { for: pending }), ...(keepFiring === '' ? {} : { keep_firing_for: keepFiring }) };
+}

@@ -39,7 +39,7 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof RuleSyntaxError) {
     return json(400, {
       error: error.message,
-      issues: [{ field: error.definition === undefined ? 'condition' : `macros.${error.definition}`, message: error.message }],
+      issues: [{ field: error.field !== undefined && error.field !== 'condition' ? error.field : error.definition === undefined ? 'condition' : `macros.${error.definition}`, message: error.message }],
       position: error.position,
       expected: error.expected,
       found: error.found,

@@ -427,8 +427,8 @@ for (const [base, access] of [[A, 'operator'], [T, 'tenant']] as const) {
     const now = deps.now().toISOString();
     const rule: StoredInhibitRule = {
       id,
-      sourceMatchers: normalizeMatchers(body.sourceMatchers),
-      targetMatchers: normalizeMatchers(body.targetMatchers),
+      sourceMatchers: normalizeMatchers(body.sourceMatchers, 'sourceMatchers'),
+      targetMatchers: normalizeMatchers(body.targetMatchers, 'targetMatchers'),
       equal: body.equal,
       scope: ownerOf(tenantId),
       accountId,

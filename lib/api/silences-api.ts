@@ -40,7 +40,7 @@ export const postableSilenceSchema = z.object({
 });
 
 /** Turns matcher strings and objects into the stored API v2 form. */
-export function normalizeMatchers(input: ReadonlyArray<string | ApiMatcher>): ApiMatcher[] {
+export function normalizeMatchers(input: ReadonlyArray<string | ApiMatcher>, field = 'matchers'): ApiMatcher[] {
   const result: ApiMatcher[] = [];
   input.forEach((item, index) => {
     if (typeof item !== 'string') {
@@ -50,7 +50,7 @@ export function normalizeMatchers(input: ReadonlyArray<string | ApiMatcher>): Ap
     try {
       result.push(...parseMatchers(item).map((matcher) => toApiMatcher(matcher)));
     } catch (error) {
-      if (error instanceof MatcherParseError) throw new InvalidPayloadError('invalid matcher', [{ field: `matchers[${index}]`, message: error.message }]);
+      if (error instanceof MatcherParseError) throw new InvalidPayloadError('invalid matcher', [{ field: `${field}[${index}]`, message: error.message }]);
       throw error;
     }
   });

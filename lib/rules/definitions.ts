@@ -6,7 +6,7 @@
  * inside a string literal stays literal text.
  */
 import type { ConditionNode, FieldPath, ListItem, Predicate } from './ast.js';
-import { RuleReferenceError, RuleSyntaxError, RuleValidationError, type SourcePosition } from './errors.js';
+import { RuleError, RuleReferenceError, RuleSyntaxError, RuleValidationError, type SourcePosition } from './errors.js';
 import { toJsonFieldNames } from './field-names.js';
 import { PositionMap, tokenize } from './lexer.js';
 import { parseCondition } from './parser.js';
@@ -221,8 +221,18 @@ export function validateDefinitions(definitions: Definitions, available?: Defini
       throw new RuleValidationError(`List "${name}" must hold at most ${MAX_LIST_LENGTH} strings or numbers`, { field: `lists.${name}` });
     }
   }
-  for (const [name, text] of Object.entries(definitions.aliases ?? {})) parseFieldPath(text, name);
+  for (const [name, text] of Object.entries(definitions.aliases ?? {})) atField(`aliases.${name}`, () => parseFieldPath(text, name));
   for (const name of Object.keys(definitions.macros ?? {})) {
-    expandCondition({ type: 'ref', name, position: { offset: 0, line: 1, column: 1 } }, all);
+    atField(`macros.${name}`, () => expandCondition({ type: 'ref', name, position: { offset: 0, line: 1, column: 1 } }, all));
+  }
+}
+
+/** Names the definition being checked as the field at fault: errors from its text name only `condition`. */
+function atField(field: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof RuleError) error.field = field;
+    throw error;
   }
 }

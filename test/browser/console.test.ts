@@ -474,7 +474,7 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     // Prepare
     const page = await aPage();
     await signIn(page, TEST_ADMIN_KEY, 'acme');
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
 
     // Act
     const sample = await page.getByLabel('Kubernetes event or audit event (JSON)').inputValue();
@@ -493,11 +493,13 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
   });
 
-  it("lets a tenant write a rule, showing where its condition does not parse, and dry-run an event against it", async () => {
+  it("lets a tenant write a rule with labels, annotations, a namespace scope and a resolve time, showing the API's messages by the condition, a label and the resolve time, dry-run an event against it, and read it back after a reload", async () => {
     // Prepare
     const page = await aPage();
     await signIn(page, account.keyA);
-    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    const labels = page.locator('#rule-labels');
+    const annotations = page.locator('#rule-annotations');
 
     // Act
     await page.getByLabel('Rule', { exact: true }).fill('MountFailed');
@@ -508,6 +510,24 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     await page.getByRole('button', { name: 'Save rule' }).click();
     const syntaxError = await page.locator('#rule-condition-error').textContent();
     await page.getByLabel('Condition').fill('reason = "FailedMount"');
+    // a label the engine sets itself, which a rule may not override
+    await labels.getByRole('button', { name: 'Add a row' }).click();
+    await labels.getByLabel('Key').fill('cluster');
+    await labels.getByLabel('Value').fill('elsewhere');
+    await annotations.getByRole('button', { name: 'Add a row' }).click();
+    await annotations.getByLabel('Key').fill('summary');
+    await annotations.getByLabel('Value').fill('{{involvedObject.name}} cannot mount');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const labelError = await page.locator('#rule-labels-error').textContent();
+    await labels.getByLabel('Key').fill('team');
+    await labels.getByLabel('Value').fill('storage');
+    // one namespace, and a resolve time below the API's least
+    await page.getByLabel('Applies to').selectOption('namespace');
+    await page.getByLabel('Namespace', { exact: true }).fill('shop');
+    await page.getByLabel('Resolve after (seconds)').fill('30');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    const resolveError = await page.locator('#rule-resolveAfterSeconds-error').textContent();
+    await page.getByLabel('Resolve after (seconds)').fill('3600');
     await page.getByRole('button', { name: 'Save rule' }).click();
     await page.locator('tr[data-rule="mount-failed"]').waitFor();
     const event = { apiVersion: 'v1', kind: 'Event', type: 'Warning', reason: 'FailedMount', message: 'MountVolume.SetUp failed', involvedObject: { kind: 'Pod', namespace: 'shop', name: 'db-0' } };
@@ -516,12 +536,59 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     await page.getByRole('button', { name: 'Dry-run' }).click();
     const match = page.locator('li[data-rule="mount-failed"]');
     await match.waitFor();
+    const [outcome, matchedLabels, matched] = [await match.getAttribute('data-outcome'), await match.locator('.labels').textContent(), await match.textContent()];
+    // read back: the page reloaded and the rule opened
+    await page.reload();
+    await page.locator('tr[data-rule="mount-failed"]').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Rule mount-failed' }).waitFor();
 
     // Assess
     expect(nameError).toContain('lower-case');
     expect(syntaxError).toMatch(/\S/);
-    expect(await match.getAttribute('data-outcome')).toBe('alert');
-    expect(await match.locator('.labels').textContent()).toContain('namespace="shop"');
+    expect(labelError).toContain('cluster: "cluster" is set by the engine');
+    expect(resolveError).toContain('between 60 and 604800');
+    expect(outcome).toBe('alert');
+    expect(matchedLabels).toContain('namespace="shop"');
+    expect(matchedLabels).toContain('team="storage"');
+    expect(matched).toContain('db-0 cannot mount');
+    expect([await labels.getByLabel('Key').inputValue(), await labels.getByLabel('Value').inputValue()]).toEqual(['team', 'storage']);
+    expect([await annotations.getByLabel('Key').inputValue(), await annotations.getByLabel('Value').inputValue()]).toEqual(['summary', '{{involvedObject.name}} cannot mount']);
+    expect(await page.getByLabel('Condition').inputValue()).toBe('reason = "FailedMount"');
+    expect([await page.getByLabel('Applies to').inputValue(), await page.getByLabel('Namespace', { exact: true }).inputValue(), await page.getByLabel('Resolve after (seconds)').inputValue()]).toEqual(['namespace', 'shop', '3600']);
+  });
+
+  it("lets a tenant write lists and macros for its rules, showing the API's message by the macro at fault, and a rule use them", async () => {
+    // Prepare
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    const lists = page.locator('#definitions-lists');
+    const macros = page.locator('#definitions-macros');
+
+    // Act: a macro naming a list not defined yet
+    await macros.getByRole('button', { name: 'Add a row' }).click();
+    await macros.getByLabel('Key').fill('probe_failed');
+    await macros.getByLabel('Value').fill('reason in ${probe_reasons}');
+    await page.getByRole('button', { name: 'Save lists, macros and aliases' }).click();
+    const macroError = await page.locator('#definitions-macros-error').textContent();
+    await lists.getByRole('button', { name: 'Add a row' }).click();
+    await lists.getByLabel('Key').fill('probe_reasons');
+    await lists.getByLabel('Value').fill('Unhealthy, ProbeWarning');
+    await page.getByRole('button', { name: 'Save lists, macros and aliases' }).click();
+    await page.getByText('Saved (version 1).').waitFor();
+    await page.getByLabel('Rule', { exact: true }).fill('probes');
+    await page.getByLabel('Condition').fill('${probe_failed}');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.locator('tr[data-rule="probes"]').waitFor();
+    await page.reload();
+    await lists.getByLabel('Key').waitFor();
+
+    // Assess
+    expect(macroError).toContain('probe_failed');
+    expect(await lists.getByLabel('Value').inputValue()).toBe('Unhealthy, ProbeWarning');
+    expect(await macros.getByLabel('Value').inputValue()).toBe('reason in ${probe_reasons}');
+    const stored = await fetch(`${stack.httpUrl}/v1/accounts/acme/tenants/team-a/rule-definitions`, { headers: { authorization: `Bearer ${account.keyA}` } });
+    expect(await stored.json()).toMatchObject({ lists: { probe_reasons: ['Unhealthy', 'ProbeWarning'] }, macros: { probe_failed: 'reason in ${probe_reasons}' }, version: 1 });
   });
 
   it("offers the operator a dead-letter replay on the account's notifications, and a tenant none", async () => {

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n.js';
 import type { Session } from '../session.js';
 import { senderSnippet, SNIPPET_KINDS, type SnippetKind } from '../snippets.js';
 import type { ClusterView, ClusterWithToken, Page } from '../types.js';
+import { MetricsEndpointEditor, RequestSigning } from './cluster-settings.js';
 
 const TOKEN_PLACEHOLDER = '<cluster token>';
 
@@ -52,7 +53,7 @@ function Snippet({ cluster, token }: { cluster: ClusterView; token: string | und
   );
 }
 
-/** The account's clusters (operator): create, rotate and revoke tokens, and snippets for each sender. */
+/** The account's clusters (operator): create, rotate and revoke tokens, snippets for each sender, request signing and the metrics endpoint. */
 export function ClustersPage({ session, scope }: { session: Session; scope: Scope }) {
   const { t } = useI18n();
   const clusters = useLoad(() => call<Page<ClusterView>>(session, 'GET', `${basePath({ accountId: scope.accountId })}/clusters`), [scope.accountId]);
@@ -160,6 +161,8 @@ export function ClustersPage({ session, scope }: { session: Session; scope: Scop
               {t('clusters.rotate')}
             </button>
             <Snippet cluster={cluster} token={issued[cluster.id]} />
+            <RequestSigning session={session} path={`${base}/${encodeURIComponent(cluster.id)}`} cluster={cluster} onChanged={clusters.reload} />
+            <MetricsEndpointEditor session={session} path={`${base}/${encodeURIComponent(cluster.id)}`} />
           </div>
         </article>
       ))}

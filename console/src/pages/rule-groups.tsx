@@ -6,7 +6,7 @@ import { parseSelector, selectorText } from '../name-selector.js';
 import { type PairRow, pairRowsOf, PairRows, pairsOf } from '../pair-rows.js';
 import type { Session } from '../session.js';
 import type { Page, RuleGroup, RuleGroupDryRun } from '../types.js';
-import { type BuilderForm, builderBodyOf, builderFormOf, type BuilderKind, builderKindOf, type LevelForm, levelBodyOf, levelFormOf, newBuilder, SEVERITIES } from '../metric-rule-form.js';
+import { type BuilderForm, builderBodyOf, builderFormOf, type BuilderKind, builderKindOf, durationsBodyOf, durationsFormOf, type LevelForm, levelBodyOf, levelFormOf, newBuilder, SEVERITIES } from '../metric-rule-form.js';
 import { BuilderFields, LevelRows } from './rule-fields.js';
 
 type Level = RuleGroup['level'];
@@ -30,7 +30,7 @@ function targetOf(group: RuleGroup): string {
 }
 
 interface RuleForm {
-  /** The rule as loaded: what the form does not edit (keep_firing_for) is kept from it. */
+  /** The rule as loaded: what the form does not edit is kept from it. */
   loaded?: Rule;
   alert: string;
   /** The expression comes from the builder, not from `expr`. */
@@ -41,6 +41,7 @@ interface RuleForm {
   /** Comma-separated label names. */
   inhibitLabels: string;
   for: string;
+  keepFiringFor: string;
   severity: string;
   labels: PairRow[];
   annotations: PairRow[];
@@ -59,7 +60,7 @@ interface GroupForm {
   rules: RuleForm[];
 }
 
-const newRule = (): RuleForm => ({ alert: '', useBuilder: false, expr: '', builder: undefined, levels: [], inhibitLabels: '', for: '', severity: 'warning', labels: [], annotations: [], disable: false });
+const newRule = (): RuleForm => ({ alert: '', useBuilder: false, expr: '', builder: undefined, levels: [], inhibitLabels: '', for: '', keepFiringFor: '', severity: 'warning', labels: [], annotations: [], disable: false });
 
 function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
   return {
@@ -79,7 +80,7 @@ function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
       builder: rule.exprBuilder === undefined ? undefined : builderFormOf(rule.exprBuilder),
       levels: (rule.levels ?? []).map(levelFormOf),
       inhibitLabels: (rule.inhibitLabels ?? []).join(', '),
-      for: rule.for ?? '',
+      ...durationsFormOf(rule),
       severity: rule.severity,
       labels: pairRowsOf(rule.labels),
       annotations: pairRowsOf(rule.annotations),
@@ -92,7 +93,7 @@ function formOf(group: RuleGroup | undefined, level: Level): GroupForm {
 function bodyOf(form: GroupForm): Record<string, unknown> {
   const builderKind = builderKindOf(form.level);
   const rules = form.rules.map((rule) => {
-    const { expr: _expr, exprBuilder: _builder, levels: _levels, inhibitLabels: _inhibit, for: _for, ...kept } = rule.loaded ?? {};
+    const { expr: _expr, exprBuilder: _builder, levels: _levels, inhibitLabels: _inhibit, for: _for, keep_firing_for: _keepFiring, ...kept } = rule.loaded ?? {};
     const inhibitLabels = rule.inhibitLabels.split(',').map((name) => name.trim()).filter((name) => name !== '');
     const builder = rule.useBuilder && builderKind !== undefined ? builderBodyOf(builderKind, rule.builder ?? newBuilder(builderKind)) : undefined;
     return {
@@ -101,7 +102,7 @@ function bodyOf(form: GroupForm): Record<string, unknown> {
       ...(builder !== undefined ? { exprBuilder: builder } : rule.expr.trim() === '' ? {} : { expr: rule.expr.trim() }),
       ...(rule.levels.length === 0 ? {} : { levels: rule.levels.map(levelBodyOf) }),
       ...(inhibitLabels.length === 0 ? {} : { inhibitLabels }),
-      ...(rule.for.trim() === '' ? {} : { for: rule.for.trim() }),
+      ...durationsBodyOf(rule),
       severity: rule.severity,
       labels: pairsOf(rule.labels),
       annotations: pairsOf(rule.annotations),
@@ -233,8 +234,8 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
       </label>
       {form.rules.map((rule, index) => {
         const id = (field: string) => `rule-${index}-${field}`;
-        const input = (field: 'alert' | 'for', label: string) => (
-          <Field id={id(field)} label={label} error={error} field={`rules[${index}].${field}`}>
+        const input = (field: 'alert' | 'for' | 'keepFiringFor', label: string, apiField: string = field, help?: string) => (
+          <Field id={id(field)} label={label} help={help} error={error} field={`rules[${index}].${apiField}`}>
             <input id={id(field)} value={rule[field]} onInput={(e) => setRule(index, { [field]: e.currentTarget.value })} aria-describedby={describedBy(id(field))} />
           </Field>
         );
@@ -261,6 +262,7 @@ function RuleGroupEditor({ session, scope, editing, level, onSaved }: { session:
               </Field>
             )}
             {input('for', t('ruleGroups.for'))}
+            {input('keepFiringFor', t('ruleGroups.keepFiringFor'), 'keep_firing_for', t('ruleGroups.keepFiringForHelp'))}
             {rule.levels.length === 0 && (
               <Field id={id('severity')} label={t('ruleGroups.severity')} error={error} field={`rules[${index}].severity`}>
                 <select id={id('severity')} value={rule.severity} onChange={(e) => setRule(index, { severity: e.currentTarget.value })}>

@@ -2,8 +2,11 @@ import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
 import { Badge, describedBy, Field, fieldError, FormProblems, Labels, LoadState, PairsTable, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
+import { EMPTY_EVENT_RULE, eventRuleBodyOf, eventRuleFormOf, type EventRuleForm, SCOPE_LEVELS, type ScopeLevel } from '../event-rule-form.js';
+import { PairRows } from '../pair-rows.js';
 import type { Session } from '../session.js';
 import type { DryRunReport, Page, RuleView } from '../types.js';
+import { RuleDefinitionsEditor } from './rule-definitions.js';
 
 /** A Kubernetes Warning event as kubernetes-event-exporter forwards it: a starting point for a dry-run. */
 const SAMPLE_EVENT = {
@@ -16,51 +19,30 @@ const SAMPLE_EVENT = {
   count: 5,
 };
 
-type RuleForm = { name: string; signal: 'event' | 'audit'; kind: 'alert' | 'drop'; severity: string; condition: string; namespace: string; enabled: boolean };
-
-const EMPTY_RULE: RuleForm = { name: '', signal: 'event', kind: 'alert', severity: 'warning', condition: '', namespace: '', enabled: true };
-
-function ruleFormOf(rule: RuleView): RuleForm {
-  return {
-    name: rule.name,
-    signal: rule.signal,
-    kind: rule.kind,
-    severity: rule.severity ?? 'warning',
-    condition: rule.condition,
-    namespace: rule.scope?.level === 'namespace' ? (rule.scope.namespace ?? '') : '',
-    enabled: rule.enabled,
-  };
-}
-
-/**
- * Creates or replaces a rule: what the form shows over what it does not (labels,
- * annotations, a workspace or cluster scope, resolveAfterSeconds), so saving keeps them.
- * The API compiles the condition and names where it fails.
- */
+/** Creates or replaces a rule; the API compiles the condition and names where it fails, and each field it refuses. */
 function RuleEditor({ session, scope, editing, onSaved }: { session: Session; scope: Scope; editing: RuleView | undefined; onSaved: () => void }) {
   const { t } = useI18n();
-  const [form, setForm] = useState<RuleForm>(editing === undefined ? EMPTY_RULE : ruleFormOf(editing));
+  const [form, setForm] = useState<EventRuleForm>(editing === undefined ? EMPTY_EVENT_RULE : eventRuleFormOf(editing));
   const submit = useSubmit();
   const error = submit.error;
-  const set = (patch: Partial<RuleForm>) => setForm((previous) => ({ ...previous, ...patch }));
+  const set = (patch: Partial<EventRuleForm>) => setForm((previous) => ({ ...previous, ...patch }));
+  const pairs = (field: 'labels' | 'annotations', label: string, help: string) => (
+    <Field id={`rule-${field}`} label={label} help={help} error={error} field={field}>
+      <PairRows id={`rule-${field}`} label={label} rows={form[field]} onChange={(rows) => set({ [field]: rows })} describedBy={describedBy(`rule-${field}`)} />
+    </Field>
+  );
+  const text = (field: 'workspace' | 'namespace' | 'cluster' | 'resolveAfterSeconds', apiField: string, label: string, help?: string) => (
+    <Field id={`rule-${field}`} label={label} help={help} error={error} field={apiField}>
+      <input id={`rule-${field}`} value={form[field]} onInput={(e) => set({ [field]: e.currentTarget.value })} aria-describedby={describedBy(`rule-${field}`)} />
+    </Field>
+  );
   const save = (event: Event) => {
     event.preventDefault();
     void submit.run(async () => {
       if (form.name.trim() === '') throw fieldError('name', t('receivers.nameRequired'));
-      const keptScope = editing?.scope !== undefined && editing.scope.level !== 'namespace' ? editing.scope : undefined;
-      const body = {
-        signal: form.signal,
-        kind: form.kind,
-        severity: form.severity,
-        condition: form.condition,
-        enabled: form.enabled,
-        ...(form.namespace.trim() !== '' ? { scope: { level: 'namespace', namespace: form.namespace.trim() } } : keptScope !== undefined ? { scope: keptScope } : {}),
-        ...(editing?.labels !== undefined ? { labels: editing.labels } : {}),
-        ...(editing?.annotations !== undefined ? { annotations: editing.annotations } : {}),
-        ...(editing?.resolveAfterSeconds !== undefined ? { resolveAfterSeconds: editing.resolveAfterSeconds } : {}),
-      };
+      const body = eventRuleBodyOf(form);
       await call(session, 'PUT', `${basePath(scope)}/rules/${encodeURIComponent(form.name.trim())}`, body);
-      setForm(EMPTY_RULE);
+      setForm(EMPTY_EVENT_RULE);
       onSaved();
     });
   };
@@ -70,7 +52,7 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
         <input id="rule-name" value={form.name} readOnly={editing !== undefined} onInput={(e) => set({ name: e.currentTarget.value })} aria-describedby={describedBy('rule-name')} />
       </Field>
       <Field id="rule-signal" label={t('rules.signal')}>
-        <select id="rule-signal" value={form.signal} onChange={(e) => set({ signal: e.currentTarget.value as RuleForm['signal'] })}>
+        <select id="rule-signal" value={form.signal} onChange={(e) => set({ signal: e.currentTarget.value as EventRuleForm['signal'] })}>
           <option value="event">event</option>
           <option value="audit">audit</option>
         </select>
@@ -79,7 +61,7 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
         <textarea id="rule-condition" rows={3} spellcheck={false} value={form.condition} onInput={(e) => set({ condition: e.currentTarget.value })} aria-describedby={describedBy('rule-condition')} />
       </Field>
       <Field id="rule-kind" label={t('rules.kind')}>
-        <select id="rule-kind" value={form.kind} onChange={(e) => set({ kind: e.currentTarget.value as RuleForm['kind'] })}>
+        <select id="rule-kind" value={form.kind} onChange={(e) => set({ kind: e.currentTarget.value as EventRuleForm['kind'] })}>
           <option value="alert">alert</option>
           <option value="drop">drop</option>
         </select>
@@ -93,13 +75,25 @@ function RuleEditor({ session, scope, editing, onSaved }: { session: Session; sc
           ))}
         </select>
       </Field>
-      <Field id="rule-namespace" label={t('rules.namespace')} help={t('rules.namespaceHelp')} error={error} field="scope">
-        <input id="rule-namespace" value={form.namespace} onInput={(e) => set({ namespace: e.currentTarget.value })} aria-describedby={describedBy('rule-namespace')} />
+      <Field id="rule-level" label={t('rules.level')} help={t(`rules.level.${form.level}`)} error={error} field="scope.level">
+        <select id="rule-level" value={form.level} onChange={(e) => set({ level: e.currentTarget.value as ScopeLevel })} aria-describedby={describedBy('rule-level')}>
+          {SCOPE_LEVELS.map((level) => (
+            <option key={level} value={level}>
+              {t(`rules.levelName.${level}`)}
+            </option>
+          ))}
+        </select>
       </Field>
+      {form.level === 'workspace' && text('workspace', 'scope.workspace', t('rules.workspace'))}
+      {form.level === 'namespace' && text('namespace', 'scope.namespace', t('rules.namespace'))}
+      {text('cluster', 'scope.cluster', t('rules.clusterPin'), t('rules.clusterPinHelp'))}
+      {text('resolveAfterSeconds', 'resolveAfterSeconds', t('rules.resolveAfter'), t('rules.resolveAfterHelp'))}
+      {pairs('labels', t('rules.labels'), t('rules.labelsHelp'))}
+      {pairs('annotations', t('rules.annotations'), t('rules.annotationsHelp'))}
       <label class="check">
         <input type="checkbox" checked={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> {t('receivers.enabled')}
       </label>
-      <FormProblems error={error} shown={['name', 'condition', 'severity', 'scope']} />
+      <FormProblems error={error} shown={['name', 'condition', 'severity', 'scope.level', `scope.${form.level}`, 'scope.cluster', 'resolveAfterSeconds', 'labels', 'annotations']} />
       <button type="submit" disabled={submit.busy}>
         {t('rules.save')}
       </button>
@@ -186,6 +180,8 @@ export function RulesPage({ session, scope }: { session: Session; scope: Scope }
           rules.reload();
         }}
       />
+      <h2>{t('definitions.title')}</h2>
+      <RuleDefinitionsEditor session={session} scope={scope} />
       <h2>{t('rules.dryRun')}</h2>
       <form class="form" onSubmit={dryRun}>
         <Field id="event" label={t('rules.event')} help={t('rules.eventHelp')} error={error} field="event">

@@ -4,14 +4,12 @@ import { Badge, describedBy, ErrorBox, Field, FieldErrors, FormProblems, Labels,
 import { equalityMatcher } from '../grouping.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
+import { matcherText } from '../matcher-text.js';
 import type { Session } from '../session.js';
-import type { AmAlert, Matcher, Page, Silence } from '../types.js';
+import type { AmAlert, Page, Silence } from '../types.js';
 
-/** A matcher as Alertmanager writes it: `name="value"`, `name=~"regex"`, … */
-export function matcherText(matcher: Matcher): string {
-  const operator = matcher.isRegex ? (matcher.isEqual === false ? '!~' : '=~') : matcher.isEqual === false ? '!=' : '=';
-  return `${matcher.name}${operator}${JSON.stringify(matcher.value)}`;
-}
+// The receivers page imports it from here.
+export { matcherText };
 
 /** The scope's silences (tidings' API: schedules and permanence included), with expiry. */
 export function SilencesPage({ session, scope, params }: { session: Session; scope: Scope; params: URLSearchParams }) {

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { basePath, call, type Scope } from '../api.js';
 import { describedBy, ErrorBox, Field, fieldError, FormProblems, LoadState, Time, useLoad, usePaged, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
+import { namespaceRefsText, parseNamespaceRefs } from '../namespace-refs.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
 import type { Page, TenantKey, TenantView } from '../types.js';
@@ -13,22 +14,6 @@ const tenantPath = (scope: Scope, tenantId: string) => `${basePath({ accountId: 
 /** The account's tenants, page by page (the operator's picker and Tenants page). */
 export function useTenants(session: Session, accountId: string) {
   return usePaged((cursor) => call<Page<TenantView>>(session, 'GET', `${basePath({ accountId })}/tenants?limit=${PAGE_SIZE}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`), [accountId]);
-}
-
-/** Bindings as the form writes them: one `cluster/namespace` per line. */
-function bindingsText(tenant: TenantView | undefined): string {
-  return (tenant?.bindings ?? []).map((b) => `${b.cluster}/${b.namespace}`).join('\n');
-}
-
-function parseBindings(text: string): Array<{ cluster: string; namespace: string }> | { badLine: string } {
-  const bindings: Array<{ cluster: string; namespace: string }> = [];
-  for (const line of text.split('\n').map((l) => l.trim())) {
-    if (line === '') continue;
-    const slash = line.indexOf('/');
-    if (slash <= 0 || slash === line.length - 1) return { badLine: line };
-    bindings.push({ cluster: line.slice(0, slash).trim(), namespace: line.slice(slash + 1).trim() });
-  }
-  return bindings;
 }
 
 /** What a tenant may see: its bindings and workspaces. */
@@ -46,7 +31,7 @@ function TenantForm({ session, scope, editing, onSaved }: { session: Session; sc
   const { t } = useI18n();
   const [id, setId] = useState(editing?.id ?? '');
   const [displayName, setDisplayName] = useState(editing?.displayName ?? '');
-  const [bindings, setBindings] = useState(bindingsText(editing));
+  const [bindings, setBindings] = useState(namespaceRefsText(editing?.bindings));
   const [workspaces, setWorkspaces] = useState((editing?.workspaces ?? []).join(', '));
   const submit = useSubmit();
   const save = (event: Event) => {
@@ -54,7 +39,7 @@ function TenantForm({ session, scope, editing, onSaved }: { session: Session; sc
     void submit.run(async () => {
       const tenantId = editing?.id ?? id.trim();
       if (tenantId === '') throw fieldError('id', t('tenants.idRequired'));
-      const parsed = parseBindings(bindings);
+      const parsed = parseNamespaceRefs(bindings);
       if ('badLine' in parsed) throw fieldError('bindings', t('tenants.badBinding', { line: parsed.badLine }));
       const body = {
         displayName: displayName.trim(),

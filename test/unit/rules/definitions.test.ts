@@ -166,4 +166,19 @@ describe('validateDefinitions', () => {
     expect(() => validateDefinitions({ aliases: { two: 'a = 1' } })).toThrow(RuleSyntaxError);
     expect(() => validateDefinitions({ lists: { l: [{}] as unknown as string[] } })).toThrow(RuleValidationError);
   });
+
+  it('names the definition at fault as the field, so an API answer can point at it', () => {
+    const fieldOf = (definitions: Parameters<typeof validateDefinitions>[0]) => {
+      try {
+        validateDefinitions(definitions);
+      } catch (error) {
+        return (error as RuleReferenceError).field;
+      }
+      return undefined;
+    };
+    expect(fieldOf({ macros: { ok: 'reason = "BackOff"', probe: 'reason in ${reasons}' } })).toBe('macros.probe');
+    expect(fieldOf({ macros: { broken: 'reason =' } })).toBe('macros.broken');
+    expect(fieldOf({ aliases: { two: 'a = 1' } })).toBe('aliases.two');
+    expect(fieldOf({ macros: { a: '${b}', b: '${a}' } })).toBe('macros.a');
+  });
 });
