@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SQSEvent } from 'aws-lambda';
 import { SqsPoller, type SqsHandler } from '../infra/local/sqs-poller.js';
+import type { QueueReader } from '../infra/local/queue-reader.js';
 
 /** Who sent a request: tidings' handlers, or the event source mapping (Lambda's poller, locally SqsPoller). */
 export type RequestSource = 'handler' | 'event-source';
@@ -114,39 +115,62 @@ export class AwsRequestCounter {
     this.instrumented.add(client);
     (client.middlewareStack as Stack).add(
       (next, context) => async (args) => {
-        const command = context.commandName ?? 'unknown';
-        const tally = this.tally(`sqs:${source}:${command}`);
-        tally.requests++;
         try {
           const result = await next(args);
-          let payload = 0;
-          let messages = 0;
-          if (command === 'SendMessageCommand') {
-            payload = messageBytes(args.input);
-            messages = 1;
-          } else if (command === 'ReceiveMessageCommand') {
-            const received = (result.output.Messages ?? []) as Array<Record<string, unknown>>;
-            payload = received.reduce((sum, message) => sum + messageBytes(message), 0);
-            messages = received.length;
-            if (messages === 0) tally.emptyReceives++;
-          } else if (Array.isArray(args.input.Entries)) {
-            const entries = args.input.Entries as Array<Record<string, unknown>>;
-            payload = entries.reduce((sum, entry) => sum + messageBytes(entry), 0);
-            messages = entries.length;
-          } else {
-            messages = 1;
-          }
-          tally.messages += messages;
-          tally.billedRequests += Math.max(1, Math.ceil(payload / SQS_CHUNK));
+          this.countSqs(source, context.commandName ?? 'unknown', args.input, result.output);
           return result;
         } catch (error) {
-          tally.errors++;
-          tally.billedRequests++;
+          this.countSqs(source, context.commandName ?? 'unknown', args.input, undefined);
           throw error;
         }
       },
       { step: 'initialize', name: 'benchRequestCounter' },
     );
+  }
+
+  /** The same count for a queue reader that reads the stand-in in-process (the local event source mapping's). */
+  countingReader(reader: QueueReader, source: RequestSource): QueueReader {
+    return {
+      receive: async (queueUrl, max, waitSeconds, signal) => {
+        const messages = await reader.receive(queueUrl, max, waitSeconds, signal);
+        this.countSqs(source, 'ReceiveMessageCommand', {}, { Messages: messages });
+        return messages;
+      },
+      delete: async (queueUrl, receiptHandles) => {
+        await reader.delete(queueUrl, receiptHandles);
+        this.countSqs(source, 'DeleteMessageBatchCommand', { Entries: receiptHandles.map((handle) => ({ ReceiptHandle: handle })) }, {});
+      },
+    };
+  }
+
+  /** One SQS request: `output` undefined when it failed. */
+  private countSqs(source: RequestSource, command: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined): void {
+    const tally = this.tally(`sqs:${source}:${command}`);
+    tally.requests++;
+    if (output === undefined) {
+      tally.errors++;
+      tally.billedRequests++;
+      return;
+    }
+    let payload = 0;
+    let messages = 0;
+    if (command === 'SendMessageCommand') {
+      payload = messageBytes(input);
+      messages = 1;
+    } else if (command === 'ReceiveMessageCommand') {
+      const received = (output.Messages ?? []) as Array<Record<string, unknown>>;
+      payload = received.reduce((sum, message) => sum + messageBytes(message), 0);
+      messages = received.length;
+      if (messages === 0) tally.emptyReceives++;
+    } else if (Array.isArray(input.Entries)) {
+      const entries = input.Entries as Array<Record<string, unknown>>;
+      payload = entries.reduce((sum, entry) => sum + messageBytes(entry), 0);
+      messages = entries.length;
+    } else {
+      messages = 1;
+    }
+    tally.messages += messages;
+    tally.billedRequests += Math.max(1, Math.ceil(payload / SQS_CHUNK));
   }
 }
 
@@ -160,12 +184,12 @@ export interface InvocationTiming {
 
 /**
  * Wraps the local event source mapping before the stack starts: each
- * poller's SQS client gets the counter (source `event-source`), and each
+ * poller's queue reader gets the counter (source `event-source`), and each
  * handler invocation is timed (wall clock, handler only, as Lambda bills it).
  *
  * stack.ts does not hand out its pollers, and `onInvocation` reports no
- * duration, so this reaches into SqsPoller's private `receive`/`invoke` and
- * `options`; it fails loudly if their shape changes. A `durationMs` in
+ * duration, so this reaches into SqsPoller's private `receive`/`invoke`,
+ * `queue` and `options`; it fails loudly if their shape changes. A `durationMs` in
  * onInvocation's outcome would make this unnecessary.
  */
 export function instrumentPollers(
@@ -173,7 +197,7 @@ export function instrumentPollers(
   hooks: { started(functionName: string): void; finished(timing: InvocationTiming): void },
 ): void {
   type PollerInternals = {
-    sqs: { middlewareStack: unknown };
+    queue: QueueReader;
     options: { functionName: string; handler: SqsHandler };
     receive: (...args: unknown[]) => Promise<unknown>;
     invoke: (...args: unknown[]) => Promise<unknown>;
@@ -184,8 +208,12 @@ export function instrumentPollers(
   }
   const { receive, invoke } = proto;
   const timed = new WeakSet<object>();
+  const counted = new WeakSet<object>();
   proto.receive = function (this: PollerInternals, ...args: unknown[]) {
-    counter.instrumentSqs(this.sqs, 'event-source');
+    if (!counted.has(this)) {
+      counted.add(this);
+      this.queue = counter.countingReader(this.queue, 'event-source');
+    }
     return receive.apply(this, args);
   };
   proto.invoke = function (this: PollerInternals, ...args: unknown[]) {

@@ -52,10 +52,18 @@ export function inProcessQueueReader(actions: FauxqsActions, store: unknown): Qu
       if (signal?.aborted) return [];
       const received = actions.receiveMessage(body, store).then((result) => result.Messages ?? []);
       if (signal === undefined) return received;
-      const aborted = new Promise<Message[]>((resolve) => signal.addEventListener('abort', () => resolve([]), { once: true }));
-      const messages = await Promise.race([received, aborted]);
-      // Messages received as the wait was ended stay invisible until their visibility timeout, as after a lost answer.
-      return signal.aborted ? [] : messages;
+      let onAbort = () => {};
+      const aborted = new Promise<Message[]>((resolve) => {
+        onAbort = () => resolve([]);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      try {
+        const messages = await Promise.race([received, aborted]);
+        // Messages received as the wait was ended stay invisible until their visibility timeout, as after a lost answer.
+        return signal.aborted ? [] : messages;
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
     },
     async delete(queueUrl, receiptHandles) {
       actions.deleteMessageBatch({ QueueUrl: queueUrl, Entries: receiptHandles.map((handle, index) => ({ Id: String(index), ReceiptHandle: handle })) }, store);

@@ -49,8 +49,12 @@ function translate(value: unknown, nodes: KeyNodes, convert: (value: unknown) =>
  * unchanged and see exactly the document client's results.
  */
 export function leanDocumentClient(config: DynamoDBClientConfig, translateConfig: TranslateConfig): DynamoDBDocumentClient {
-  const document = DynamoDBDocumentClient.from(new DynamoDBClient(config), translateConfig);
-  const cached = new DynamoDBClient({ ...config, cacheMiddleware: true });
+  const cached = new DynamoDBClient(config);
+  // The document client refuses a client made with cacheMiddleware, so it is switched on after; the document client's
+  // own send (whose cached handler would resend its first command) is replaced below. Both share one middleware stack,
+  // so middleware added to the document client (the bench's request counter) sees every request.
+  const document = DynamoDBDocumentClient.from(cached, translateConfig);
+  cached.config.cacheMiddleware = true;
   const marshallOptions = { ...translateConfig.marshallOptions, convertTopLevelContainer: true };
   const unmarshallOptions = { ...translateConfig.unmarshallOptions, convertWithoutMapWrapper: true };
   const toAttribute = (value: unknown) => marshall(value as Record<string, unknown>, marshallOptions);

@@ -133,6 +133,10 @@ describe('leanDocumentClient answers as lib-dynamodb does', () => {
     }
   });
 
+  it('resolves middleware once per command type, on the stack middleware added to the document client also sees', () => {
+    expect(lean.config.cacheMiddleware).toBe(true);
+  });
+
   it('refuses per-request options rather than dropping them', () => {
     expect(() => lean.send(new GetCommand({ TableName: table, Key: { pk: 'x', sk: 'y' } }), { abortSignal: new AbortController().signal })).toThrow(/no options/);
   });
