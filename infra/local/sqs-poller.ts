@@ -69,19 +69,25 @@ export class SqsPoller {
     // Until the first message, a long poll of SQS's longest, as Lambda's pollers do: an idle queue costs no CPU.
     const batch = await this.receive(Math.min(10, batchSize), IDLE_WAIT_SECONDS);
     if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
-    // Then the batching window: the messages that arrive meanwhile wait in the queue, and are taken when
-    // it closes, ten at a time until the batch is full or the queue empty. (Polling through the window
-    // made most of the stack's SQS requests, each returning a message or two.)
-    await this.sleepUnlessStopped(maximumBatchingWindowSeconds * 1000);
-    let received: Message[];
-    do {
-      received = await this.receive(Math.min(10, batchSize - batch.length), 0);
+    // Then the batching window. While receives come back full the queue is busy: take more at once, so a
+    // full batch is invoked without waiting (as Lambda does). Once one comes back short, the messages that
+    // arrive meanwhile wait in the queue until the window closes, and are taken then. (Polling through the
+    // window made most of the stack's SQS requests, each returning a message or two.)
+    const windowEnds = Date.now() + maximumBatchingWindowSeconds * 1000;
+    let full = batch.length === Math.min(10, batchSize);
+    while (this.running && batch.length < batchSize) {
+      if (!full) await this.sleepUnlessStopped(windowEnds - Date.now());
+      const wanted = Math.min(10, batchSize - batch.length);
+      const received = await this.receive(wanted, 0);
       batch.push(...received);
-    } while (this.running && received.length > 0 && batch.length < batchSize);
+      full = received.length === wanted;
+      if (!full && Date.now() >= windowEnds) break;
+    }
     return batch;
   }
 
   private sleepUnlessStopped(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
