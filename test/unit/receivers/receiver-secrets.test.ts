@@ -1,32 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { putReceiver, receiverView } from '../../../lib/api/receivers-api.js';
+import { receiverView } from '../../../lib/api/receivers-api.js';
 import { InvalidPayloadError } from '../../../lib/ingest/ingest-errors.js';
 import { channelRegistry } from '../../../lib/notify/channel-registry.js';
 import { prepareDelivery } from '../../../lib/notify/delivery-resources.js';
 import { openReceiverSettings } from '../../../lib/receivers/receiver-secrets.js';
 import type { Receiver } from '../../../lib/receivers/receiver.js';
-import { LocalKeySealer } from '../../../lib/secrets/sealer.js';
-import { aReceiver, MemoryReceiverStore } from '../../helpers/memory-stores.js';
+import { aReceiver } from '../../helpers/memory-stores.js';
+import { aReceiverApi } from '../../helpers/receiver-api.js';
 
 const URL_KEY = 'UrlKeySecretValue0123456789';
 const HEADER_TOKEN = 'HeaderTokenSecretValue42';
 const BOT_TOKEN = '123456:BotTokenSecretValue-xyz';
 
-function setup() {
-  const receivers = new MemoryReceiverStore();
-  const sealer = new LocalKeySealer(randomBytes(32));
-  const put = (name: string, body: unknown, tenantId?: string) =>
-    putReceiver({ accountId: 'acme', ...(tenantId === undefined ? {} : { tenantId }) }, name, body, undefined, {
-      receivers,
-      channels: channelRegistry,
-      now: () => new Date('2026-11-25T10:00:00Z'),
-      sealer,
-      settingsWithConfig: async (draft) => draft.settings,
-    });
-  return { receivers, sealer, put };
-}
+const setup = aReceiverApi;
 
 const noConfigs = { configs: async () => [], templateSets: async () => [], languagePacks: async () => [] };
 

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { putReceiver } from '../../../lib/api/receivers-api.js';
 import { InvalidPayloadError } from '../../../lib/ingest/ingest-errors.js';
-import { channelRegistry } from '../../../lib/notify/channel-registry.js';
 import { openReceiverSettings } from '../../../lib/receivers/receiver-secrets.js';
 import { keepStoredConfigSecrets, keepStoredSecrets } from '../../../lib/secrets/kept-secrets.js';
 import { LocalKeySealer } from '../../../lib/secrets/sealer.js';
-import { aReceiver, MemoryReceiverStore } from '../../helpers/memory-stores.js';
+import { aReceiver } from '../../helpers/memory-stores.js';
+import { aReceiverApi } from '../../helpers/receiver-api.js';
 
 const URL_KEY = 'UrlKeySecretValue0123456789';
 const TOKEN = 'HeaderTokenSecretValue42';
@@ -203,19 +203,7 @@ describe('keepStoredConfigSecrets', () => {
 });
 
 describe('putReceiver with masks written back', () => {
-  function setup() {
-    const receivers = new MemoryReceiverStore();
-    const sealer = new LocalKeySealer(randomBytes(32));
-    const put = (name: string, body: unknown) =>
-      putReceiver({ accountId: 'acme' }, name, body, undefined, {
-        receivers,
-        channels: channelRegistry,
-        now: () => new Date('2026-11-25T10:00:00Z'),
-        sealer,
-        settingsWithConfig: async (draft) => draft.settings,
-      });
-    return { receivers, sealer, put };
-  }
+  const setup = aReceiverApi;
 
   it('keeps the sealed secrets when only the grouping changes', async () => {
     const { sealer, put } = setup();
