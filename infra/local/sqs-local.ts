@@ -31,6 +31,7 @@ interface FauxqsQueue {
   inflightMessages: Map<string, { message: StoredMessage }>;
   enqueue(message: StoredMessage): void;
   deleteMessage(receiptHandle: string): boolean;
+  dequeue(...args: unknown[]): Array<{ MessageId: string }>;
 }
 
 /** The parts of fauxqs's SqsStore the journal uses; `queues` is private in its types but the way to walk them. */
@@ -102,7 +103,7 @@ const JOURNAL_PREFIX = 'sqs-journal.';
 /** How often the journal is folded into a whole snapshot (only when something changed). */
 const COMPACT_EVERY_MS = 5000;
 
-type JournalEntry = { q: string; send: StoredMessage } | { q: string; delete: string };
+type JournalEntry = { q: string; send: StoredMessage } | { q: string; delete: string } | { q: string; received: string[] };
 
 /**
  * The snapshot names the journal generation that continues it; journals of
@@ -137,6 +138,14 @@ class QueuePersistence {
       if (entry !== undefined) this.append({ q: queue.name, delete: entry.message.messageId });
       return deleteMessage(receiptHandle);
     };
+    // Receives too: a message received before a crash comes back with its receive count, as SQS keeps it (the
+    // pipeline tells a redelivered message by its count: a flush timer that was being handled re-sends its outbox).
+    const dequeue = queue.dequeue.bind(queue);
+    queue.dequeue = (...args: unknown[]) => {
+      const received = dequeue(...args);
+      if (received.length > 0) this.append({ q: queue.name, received: received.map((message) => message.MessageId) });
+      return received;
+    };
     return queue;
   }
 
@@ -169,6 +178,13 @@ class QueuePersistence {
           for (const messages of byQueue.values()) messages.delete(entry.send.messageId);
           if (!byQueue.has(entry.q)) byQueue.set(entry.q, new Map());
           byQueue.get(entry.q)!.set(entry.send.messageId, entry.send);
+        } else if ('received' in entry) {
+          for (const id of entry.received) {
+            const message = byQueue.get(entry.q)?.get(id);
+            if (message === undefined) continue;
+            message.approximateReceiveCount += 1;
+            message.approximateFirstReceiveTimestamp ??= Date.now();
+          }
         } else {
           byQueue.get(entry.q)?.delete(entry.delete);
         }

@@ -64,4 +64,30 @@ describe('the local SQS stand-in on disk', () => {
       await second.local.stop();
     }
   });
+
+  it('keeps the receive count of a message that was in flight when the process died, as SQS does', async () => {
+    // Prepare: a message received once and never deleted (its handler was running), then a crash.
+    const dataDir = mkdtempSync(join(tmpdir(), 'tidings-sqs-'));
+    const crashCopy = mkdtempSync(join(tmpdir(), 'tidings-sqs-crash-'));
+    dirs.push(dataDir, crashCopy);
+    const first = await sqsOn(dataDir);
+    await first.client.send(new SendMessageCommand({ QueueUrl: first.queueUrl, MessageBody: 'being handled' }));
+    const [inFlight] = (await first.client.send(new ReceiveMessageCommand({ QueueUrl: first.queueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }))).Messages!;
+    expect(inFlight?.Attributes?.ApproximateReceiveCount).toBe('1');
+    cpSync(dataDir, crashCopy, { recursive: true });
+
+    // Act
+    const second = await sqsOn(crashCopy);
+
+    // Assess: its next receive is its second, so a consumer knows it as redelivered.
+    try {
+      const received = await second.client.send(
+        new ReceiveMessageCommand({ QueueUrl: second.queueUrl, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+      );
+      expect(received.Messages?.map((message) => [message.Body, message.Attributes?.ApproximateReceiveCount])).toEqual([['being handled', '2']]);
+    } finally {
+      await first.local.stop();
+      await second.local.stop();
+    }
+  });
 });
