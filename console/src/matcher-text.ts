@@ -6,6 +6,9 @@ export function matcherText(matcher: Matcher): string {
   return `${matcher.name}${operator}${JSON.stringify(matcher.value)}`;
 }
 
+/** Matchers as a text box holds them, one per line. */
+export const matcherLines = (matchers: ReadonlyArray<string | Matcher> | undefined): string => (matchers ?? []).map((m) => (typeof m === 'string' ? m : matcherText(m))).join('\n');
+
 /** The non-empty lines of a text box, trimmed. */
 export const linesOf = (text: string): string[] =>
   text
@@ -19,3 +22,6 @@ export const namesOf = (text: string): string[] =>
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
+
+/** A number the text says, or the text as typed, so the API's message says what is wrong next to the field. */
+export const numberOrText = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);

@@ -1,3 +1,4 @@
+import { numberOrText } from './matcher-text.js';
 import type { NodeBuilder, RuleGroup, WorkloadBuilder } from './types.js';
 
 /**
@@ -70,8 +71,6 @@ export function builderFormOf(builder: ExprBuilder): BuilderForm {
   const { names, comparator, ...groups } = builder.node;
   return { kind: '', names: names.join(', '), comparator, ...chosen(groups) };
 }
-
-const numberOrText = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
 
 export function builderBodyOf(kind: BuilderKind, form: BuilderForm): Record<string, unknown> {
   const names = form.names.split(',').map((name) => name.trim()).filter((name) => name !== '');

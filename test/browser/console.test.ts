@@ -346,6 +346,47 @@ describe.skipIf(executable === undefined)(`the web console in Chromium${skipped}
     expect(await page.locator('main').textContent()).not.toContain('kept-header-0461');
   });
 
+  it("edits a receiver's maxAlerts, config selector and filter label requirement, the API refusing a new config selector while a header is kept, and shows them after a reload", async () => {
+    // Prepare: a webhook whose URL and header are secrets
+    const path = '/v1/accounts/acme/tenants/team-a/receivers/selector-hook';
+    expect((await adminClient(stack).call('PUT', path, { channel: 'webhook', settings: { url: `${receiver.url}/selector`, headers: { authorization: 'Bearer selector-0471' } } })).status).toBe(201);
+    const page = await aPage();
+    await signIn(page, account.keyA);
+    await page.goto(`${stack.httpUrl}/console#/tenants/team-a/receivers/selector-hook`);
+    const configSelector = page.locator('#config-selector');
+    const expressions = page.locator('#filter-matchExpressions');
+    const maxAlertsUnset = await page.getByLabel('Most alerts per notification (maxAlerts)').getAttribute('placeholder');
+
+    // Act: maxAlerts, a config selector row and a label requirement; the header kept, so the new config selector is refused by it
+    await page.getByLabel('Most alerts per notification (maxAlerts)').fill('25');
+    await configSelector.getByRole('button', { name: 'Add a row' }).click();
+    await configSelector.getByLabel('Key').fill('team');
+    await configSelector.getByLabel('Value').fill('ops');
+    await expressions.getByRole('button', { name: 'Add a row' }).click();
+    await expressions.getByLabel('Label').fill('env');
+    await expressions.getByLabel('Operator').selectOption('NotIn');
+    await expressions.getByLabel('Values').fill('dev, test');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refusal = await page.locator('#setting-headers-error').textContent();
+    // the URL and the header (both secrets) typed again: saved
+    await page.locator('#setting-url').fill(`${receiver.url}/selector`);
+    await page.locator('#setting-headers').fill('authorization: Bearer selector-0472');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved (version 2).').waitFor();
+    await page.reload();
+    await expressions.getByLabel('Label').waitFor();
+
+    // Assess
+    expect(maxAlertsUnset).toBe('0');
+    expect(refusal).toBe('the destination (configSelector) changed: send the secret again');
+    expect(await page.getByLabel('Most alerts per notification (maxAlerts)').inputValue()).toBe('25');
+    expect([await configSelector.getByLabel('Key').inputValue(), await configSelector.getByLabel('Value').inputValue()]).toEqual(['team', 'ops']);
+    expect([await expressions.getByLabel('Label').inputValue(), await expressions.getByLabel('Operator').inputValue(), await expressions.getByLabel('Values').inputValue()]).toEqual(['env', 'NotIn', 'dev, test']);
+    const stored = (await adminClient(stack).call('GET', path)).body;
+    expect(stored).toMatchObject({ version: 2, ownGrouping: { maxAlerts: 25 }, configSelector: { team: 'ops' }, filter: { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev', 'test'] }] } });
+    expect(await page.locator('main').textContent()).not.toContain('selector-047');
+  });
+
   it("shows the API's refusal to keep an SMTP login by its group when the host changes", async () => {
     // Prepare
     const path = '/v1/accounts/acme/tenants/team-a/receivers/kept-mail';

@@ -1,13 +1,15 @@
 import { useState } from 'preact/hooks';
 import { ApiError, basePath, call, type Scope } from '../api.js';
-import { settingsOf, storedMasks, valuesOf, type SettingsValues } from '../channel-fields.js';
+import { valuesOf } from '../channel-fields.js';
 import { Badge, describedBy, ErrorBox, Field, fieldError, FormProblems, LoadState, useLoad, useSubmit } from '../components.js';
+import { ExpressionRows } from '../expression-rows.js';
+import { PairRows } from '../pair-rows.js';
+import { keptOf, receiverBodyOf, receiverFormOf, type ReceiverForm } from '../receiver-form.js';
 import { ChannelSelect, fieldsOf, settingPaths, SettingsForm } from '../settings-form.js';
 import { useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type { Session } from '../session.js';
-import type { Matcher, Page, ReceiverView, TemplateSet, TestSendResult } from '../types.js';
-import { matcherText } from './silences.js';
+import type { Page, ReceiverView, TemplateSet, TestSendResult } from '../types.js';
 
 /** The fields the form shows next to their input, besides the settings; the API's messages about any other field are listed above the button. */
 const FORM_FIELDS = [
@@ -17,8 +19,12 @@ const FORM_FIELDS = [
   'grouping.groupWait',
   'grouping.groupInterval',
   'grouping.repeatInterval',
+  'grouping.maxAlerts',
   'grouping.sendResolved',
-  'filter',
+  'filter.matchers',
+  'filter.matchLabels',
+  'filter.matchExpressions',
+  'configSelector',
   'presentation.language',
   'presentation.timeZone',
   'presentation.templateSet',
@@ -98,94 +104,12 @@ export function ReceiversPage({ session, scope }: { session: Session; scope: Sco
   );
 }
 
-type Form = {
-  name: string;
-  channel: string;
-  enabled: boolean;
-  settings: SettingsValues;
-  groupBy: string;
-  groupWait: string;
-  groupInterval: string;
-  repeatInterval: string;
-  sendResolved: '' | 'true' | 'false';
-  matchers: string;
-  language: string;
-  timeZone: string;
-  templateSet: string;
-};
-
-function formOf(receiver: ReceiverView | undefined, name: string): Form {
-  const own = receiver?.ownGrouping ?? {};
-  return {
-    name,
-    channel: receiver?.channel ?? 'webhook',
-    enabled: receiver?.enabled ?? true,
-    settings: valuesOf(fieldsOf(receiver?.channel ?? 'webhook'), receiver?.settings),
-    groupBy: own.groupBy?.join(', ') ?? '',
-    groupWait: own.groupWait ?? '',
-    groupInterval: own.groupInterval ?? '',
-    repeatInterval: own.repeatInterval ?? '',
-    sendResolved: own.sendResolved === undefined ? '' : own.sendResolved ? 'true' : 'false',
-    matchers: (receiver?.filter?.matchers ?? []).map((m: string | Matcher) => (typeof m === 'string' ? m : matcherText(m))).join('\n'),
-    language: receiver?.presentation?.language ?? '',
-    timeZone: receiver?.presentation?.timeZone ?? '',
-    templateSet: receiver?.presentation?.templateSet ?? '',
-  };
-}
-
-/** The masks of the stored secrets an empty field keeps: none for a new receiver or another channel. */
-function keptOf(channel: string, loaded: ReceiverView | undefined): Record<string, unknown> {
-  return loaded?.channel === channel ? storedMasks(fieldsOf(channel), loaded.settings) : {};
-}
-
-/**
- * The PUT body: what the form edits, over what it does not show (label
- * selectors, config selector, template set), so saving keeps them. Grouping
- * carries only what the receiver sets, so the rest keeps following the account.
- * Secrets left empty go back as the masks the API answered, which keeps them.
- */
-function bodyOf(form: Form, loaded: ReceiverView | undefined) {
-  const settings = settingsOf(fieldsOf(form.channel), form.settings, '', keptOf(form.channel, loaded));
-  const grouping: Record<string, unknown> = {};
-  const groupBy = form.groupBy
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (form.groupBy.trim() !== '') grouping.groupBy = groupBy;
-  if (form.groupWait.trim() !== '') grouping.groupWait = form.groupWait.trim();
-  if (form.groupInterval.trim() !== '') grouping.groupInterval = form.groupInterval.trim();
-  if (form.repeatInterval.trim() !== '') grouping.repeatInterval = form.repeatInterval.trim();
-  if (form.sendResolved !== '') grouping.sendResolved = form.sendResolved === 'true';
-  if (loaded?.ownGrouping.maxAlerts !== undefined) grouping.maxAlerts = loaded.ownGrouping.maxAlerts;
-  const matchers = form.matchers
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  const { matchers: _previous, ...otherSelectors } = loaded?.filter ?? {};
-  const filter = { ...otherSelectors, ...(matchers.length > 0 ? { matchers } : {}) };
-  const presentation = {
-    ...(loaded?.presentation ?? {}),
-    language: form.language || undefined,
-    timeZone: form.timeZone.trim() || undefined,
-    templateSet: form.templateSet.trim() || undefined,
-  };
-  return {
-    channel: form.channel,
-    enabled: form.enabled,
-    settings,
-    ...(Object.keys(grouping).length > 0 ? { grouping } : {}),
-    ...(Object.keys(filter).length > 0 ? { filter } : {}),
-    ...(loaded?.configSelector !== undefined ? { configSelector: loaded.configSelector } : {}),
-    ...(Object.values(presentation).some((v) => v !== undefined) ? { presentation: JSON.parse(JSON.stringify(presentation)) as object } : {}),
-  };
-}
-
 /** Creates or edits a receiver; the API's messages appear by the field they are about. */
 export function ReceiverPage({ session, scope, name, params }: { session: Session; scope: Scope; name: string | undefined; params: URLSearchParams }) {
   const { t } = useI18n();
   const creating = name === undefined;
   const loaded = useLoad(() => (creating ? Promise.resolve(undefined) : call<ReceiverView>(session, 'GET', receiverPath(scope, name))), [scope.accountId, scope.tenantId, name]);
-  const [form, setForm] = useState<Form | undefined>(undefined);
+  const [form, setForm] = useState<ReceiverForm | undefined>(undefined);
   const [saved, setSaved] = useState<ReceiverView | undefined>(undefined);
   const submit = useSubmit();
   const error = submit.error;
@@ -193,11 +117,12 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
   // The scope's template sets, offered by name (a tenant's receiver may also name a global set it cannot list).
   const templateSets = useLoad(() => call<Page<TemplateSet>>(session, 'GET', `${basePath(scope)}/template-sets`), [scope.accountId, scope.tenantId]);
   const current = saved ?? loaded.value;
-  const values = form ?? (loaded.loading ? undefined : formOf(loaded.value, name ?? ''));
+  const values = form ?? (loaded.loading ? undefined : receiverFormOf(loaded.value, name ?? '', fieldsOf(loaded.value?.channel ?? 'webhook')));
   if (loaded.error !== undefined) return <ErrorBox error={loaded.error} />;
   if (values === undefined) return <p aria-busy="true">{t('common.loading')}</p>;
-  const set = (patch: Partial<Form>) => setForm({ ...values, ...patch });
-  const input = (field: Exclude<keyof Form, 'settings' | 'enabled'>, id: string) => ({
+  const set = (patch: Partial<ReceiverForm>) => setForm({ ...values, ...patch });
+  const setFilter = (patch: Partial<ReceiverForm['filter']>) => set({ filter: { ...values.filter, ...patch } });
+  const input = (field: 'name' | 'groupBy' | 'groupWait' | 'groupInterval' | 'repeatInterval' | 'maxAlerts' | 'timeZone' | 'templateSet', id: string) => ({
     id,
     name: field,
     value: values[field],
@@ -213,9 +138,9 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
     void submit.run(async () => {
       if (target === '') throw fieldError('name', t('receivers.nameRequired'));
       const version = current?.version;
-      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), bodyOf(values, current), version === undefined ? {} : { 'if-match': `"${version}"` });
+      const result = await call<ReceiverView>(session, 'PUT', receiverPath(scope, target), receiverBodyOf(values, current, fields), version === undefined ? {} : { 'if-match': `"${version}"` });
       setSaved(result);
-      setForm(formOf(result, target));
+      setForm(receiverFormOf(result, target, fieldsOf(result.channel)));
       if (creating) location.hash = href(scope.tenantId, 'receivers', target, { saved: '1' });
     });
   };
@@ -256,7 +181,7 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
             onChange={(settings) => set({ settings })}
             error={error}
             idPrefix="setting"
-            kept={keptOf(values.channel, current)}
+            kept={keptOf(values.channel, fields, current)}
           />
         </fieldset>
         <fieldset>
@@ -283,16 +208,30 @@ export function ReceiverPage({ session, scope, name, params }: { session: Sessio
           <Field id="repeat-interval" label={t('receivers.repeatInterval')} error={error} field="grouping.repeatInterval">
             <input {...input('repeatInterval', 'repeat-interval')} placeholder={current?.grouping.repeatInterval ?? '4h'} />
           </Field>
+          <Field id="max-alerts" label={t('receivers.maxAlerts')} help={t('receivers.maxAlertsHelp')} error={error} field="grouping.maxAlerts">
+            <input {...input('maxAlerts', 'max-alerts')} inputMode="numeric" placeholder={String(current?.grouping.maxAlerts ?? 0)} />
+          </Field>
           <Field id="send-resolved" label={t('receivers.sendResolved')} error={error} field="grouping.sendResolved">
-            <select id="send-resolved" value={values.sendResolved} onChange={(e) => set({ sendResolved: e.currentTarget.value as Form['sendResolved'] })}>
+            <select id="send-resolved" value={values.sendResolved} onChange={(e) => set({ sendResolved: e.currentTarget.value as ReceiverForm['sendResolved'] })}>
               <option value="">{t('receivers.inherit')}</option>
               <option value="true">{t('receivers.yes')}</option>
               <option value="false">{t('receivers.no')}</option>
             </select>
           </Field>
         </fieldset>
-        <Field id="filter" label={t('receivers.filter')} help={t('receivers.filterHelp')} error={error} field="filter">
-          <textarea {...input('matchers', 'filter')} rows={3} spellcheck={false} />
+        <fieldset>
+          <legend>{t('receivers.filter')}</legend>
+          <small>{t('receivers.filterHelp')}</small>
+          <Field id="filter" label={t('receivers.matchers')} help={t('selector.matchersHelp')} error={error} field="filter.matchers">
+            <textarea id="filter" name="matchers" rows={3} spellcheck={false} value={values.filter.matchers} aria-describedby={describedBy('filter')} onInput={(e) => setFilter({ matchers: e.currentTarget.value })} />
+          </Field>
+          <Field id="filter-matchLabels" label={t('selector.matchLabels')} error={error} field="filter.matchLabels">
+            <PairRows id="filter-matchLabels" label={t('selector.matchLabels')} rows={values.filter.matchLabels} onChange={(rows) => setFilter({ matchLabels: rows })} describedBy={describedBy('filter-matchLabels')} />
+          </Field>
+          <ExpressionRows id="filter-matchExpressions" field="filter.matchExpressions" rows={values.filter.matchExpressions} onChange={(rows) => setFilter({ matchExpressions: rows })} error={error} />
+        </fieldset>
+        <Field id="config-selector" label={t('receivers.configSelector')} help={t('receivers.configSelectorHelp')} error={error} field="configSelector">
+          <PairRows id="config-selector" label={t('receivers.configSelector')} rows={values.configSelector} onChange={(configSelector) => set({ configSelector })} describedBy={describedBy('config-selector')} />
         </Field>
         <Field id="language" label={t('receivers.language')} error={error} field="presentation.language">
           <select id="language" value={values.language} onChange={(e) => set({ language: e.currentTarget.value })}>

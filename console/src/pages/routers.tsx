@@ -3,7 +3,8 @@ import { ApiError, basePath, call, type Scope } from '../api.js';
 import { Badge, describedBy, EditorCard, ErrorBox, Field, fieldError, FieldErrors, FormProblems, Labels, LoadState, RowActions, useLoad, useSubmit } from '../components.js';
 import { useI18n } from '../i18n.js';
 import { matcherText } from '../matcher-text.js';
-import { EXPRESSION_OPERATORS, type ExpressionRow, routerBodyOf, routerFormOf, type RouterForm } from '../mute-route-forms.js';
+import { ExpressionRows } from '../expression-rows.js';
+import { routerBodyOf, routerFormOf, type RouterForm } from '../mute-route-forms.js';
 import { PairRows } from '../pair-rows.js';
 import type { Session } from '../session.js';
 import type { Page, RouterView } from '../types.js';
@@ -11,38 +12,6 @@ import type { Page, RouterView } from '../types.js';
 type TextField = 'name' | 'matchers' | 'receivers' | 'receiverPattern' | 'channels' | 'tenants';
 const TARGETS = ['receivers', 'receiverPattern', 'channels', 'tenants'] as const;
 const SELECTOR_PARTS = ['matchers', 'matchLabels', 'matchExpressions'] as const;
-
-/** A label selector's set-based requirements as rows of key, operator and values; the API's messages about them under the rows. */
-function ExpressionRows({ rows, onChange, error }: { rows: readonly ExpressionRow[]; onChange: (rows: ExpressionRow[]) => void; error: unknown }) {
-  const { t } = useI18n();
-  const setRow = (index: number, patch: Partial<ExpressionRow>) => onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
-  return (
-    <div class="field levels" id="router-matchExpressions" role="group" aria-label={t('routers.matchExpressions')} aria-describedby={describedBy('router-matchExpressions')}>
-      <span class="label">{t('routers.matchExpressions')}</span>
-      {rows.map((row, index) => (
-        <div class="level-row" key={index}>
-          <input aria-label={t('routers.expressionKey')} class="pair-name" value={row.key} spellcheck={false} onInput={(e) => setRow(index, { key: e.currentTarget.value })} />
-          <select aria-label={t('routers.expressionOperator')} value={row.operator} onChange={(e) => setRow(index, { operator: e.currentTarget.value as ExpressionRow['operator'] })}>
-            {EXPRESSION_OPERATORS.map((operator) => (
-              <option key={operator} value={operator}>
-                {operator}
-              </option>
-            ))}
-          </select>
-          <input aria-label={t('routers.expressionValues')} class="pair-value" value={row.values} onInput={(e) => setRow(index, { values: e.currentTarget.value })} />
-          <button type="button" aria-label={t('pairs.remove')} onClick={() => onChange(rows.filter((_, i) => i !== index))}>
-            ×
-          </button>
-        </div>
-      ))}
-      <small id="router-matchExpressions-help">{t('routers.matchExpressionsHelp')}</small>
-      <button type="button" onClick={() => onChange([...rows, { key: '', operator: 'In', values: '' }])}>
-        {t('pairs.add')}
-      </button>
-      <FieldErrors error={error} field="selector.matchExpressions" id="router-matchExpressions-error" />
-    </div>
-  );
-}
 
 /** Creates or replaces a router; the API's messages are shown by the selector and by each target field. */
 function RouterEditor({ session, scope, editing, onSaved }: { session: Session; scope: Scope; editing: RouterView | undefined; onSaved: () => void }) {
@@ -80,11 +49,11 @@ function RouterEditor({ session, scope, editing, onSaved }: { session: Session; 
       <fieldset>
         <legend>{t('routers.selector')}</legend>
         <small>{t('routers.selectorHelp')}</small>
-        {text('matchers', 'selector.matchers', t('routers.matchersHelp'))}
-        <Field id="router-matchLabels" label={t('routers.matchLabels')} error={error} field="selector.matchLabels">
-          <PairRows id="router-matchLabels" label={t('routers.matchLabels')} rows={form.matchLabels} onChange={(rows) => setForm({ ...form, matchLabels: rows })} describedBy={describedBy('router-matchLabels')} />
+        {text('matchers', 'selector.matchers', t('selector.matchersHelp'))}
+        <Field id="router-matchLabels" label={t('selector.matchLabels')} error={error} field="selector.matchLabels">
+          <PairRows id="router-matchLabels" label={t('selector.matchLabels')} rows={form.matchLabels} onChange={(rows) => setForm({ ...form, matchLabels: rows })} describedBy={describedBy('router-matchLabels')} />
         </Field>
-        <ExpressionRows rows={form.matchExpressions} onChange={(rows) => setForm({ ...form, matchExpressions: rows })} error={error} />
+        <ExpressionRows id="router-matchExpressions" field="selector.matchExpressions" rows={form.matchExpressions} onChange={(rows) => setForm({ ...form, matchExpressions: rows })} error={error} />
       </fieldset>
       <fieldset id="router-target" aria-describedby="router-target-error">
         <legend>{t('routers.target')}</legend>

@@ -8,9 +8,6 @@ import { matcherText } from '../matcher-text.js';
 import type { Session } from '../session.js';
 import type { AmAlert, Page, Silence } from '../types.js';
 
-// The receivers page imports it from here.
-export { matcherText };
-
 /** The scope's silences (tidings' API: schedules and permanence included), with expiry. */
 export function SilencesPage({ session, scope, params }: { session: Session; scope: Scope; params: URLSearchParams }) {
   const { t } = useI18n();
