@@ -561,7 +561,8 @@ async function settingsWithConfig(draft: Pick<Receiver, 'accountId' | 'tenantId'
   const configs = (await deps.stores.configs.all(draft.accountId)).filter((c) => c.tenantId === undefined || c.tenantId === draft.tenantId);
   const config = selectConfig(draft, configs);
   const credentials = config === undefined ? {} : (JSON.parse(await deps.sealer.open(config.sealedSettings)) as Record<string, unknown>);
-  return mergeConfigSettings(draft, config, credentials);
+  const ownSecrets = deps.channels.get(draft.channel)?.secretSettings.some((name) => draft.settings[name] !== undefined) ?? false;
+  return mergeConfigSettings(draft, config, credentials, ownSecrets);
 }
 
 /**

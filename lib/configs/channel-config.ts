@@ -49,15 +49,24 @@ export const DESTINATION_SETTING = /url|endpoint|host|port|base/i;
  * may not redirect them: its destination settings (URLs, endpoints, hosts,
  * ports) are ignored and the config's values win, so a tenant cannot send the
  * operator's bot token or SMTP password to a server of its choosing.
+ * Conversely, a receiver with secrets of its own (`receiverHasSecrets`) takes
+ * no destination from its own scope's config: they go where the receiver says
+ * (or the channel's default), so whoever may write a config but never saw
+ * the receiver's token cannot have it sent to a server of their choosing by
+ * adding a config that the receiver then picks.
  */
 export function mergeConfigSettings(
   receiver: { tenantId?: string; settings: Record<string, unknown> },
   config: ChannelConfig | undefined,
   credentials: Record<string, unknown>,
+  receiverHasSecrets: boolean,
 ): Record<string, unknown> {
   if (config === undefined) return { ...receiver.settings };
   const crossScope = receiver.tenantId !== undefined && config.tenantId === undefined;
-  if (!crossScope) return { ...credentials, ...receiver.settings };
-  const own = Object.fromEntries(Object.entries(receiver.settings).filter(([key]) => !DESTINATION_SETTING.test(key)));
-  return { ...own, ...credentials };
+  if (!crossScope) return { ...(receiverHasSecrets ? withoutDestinations(credentials) : credentials), ...receiver.settings };
+  return { ...withoutDestinations(receiver.settings), ...credentials };
+}
+
+function withoutDestinations(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).filter(([key]) => !DESTINATION_SETTING.test(key)));
 }

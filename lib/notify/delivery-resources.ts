@@ -86,5 +86,5 @@ export async function prepareDelivery(
     ...(presentation.timeZone === undefined ? {} : { timeZone: presentation.timeZone }),
     onFallback: (failure) => templateFallbacks.push(`${failure.kind}: ${failure.reason}`),
   });
-  return { settings: mergeConfigSettings({ ...receiver, settings: own }, config, credentials), renderer, templateFallbacks };
+  return { settings: mergeConfigSettings({ ...receiver, settings: own }, config, credentials, receiver.sealedSettings !== undefined), renderer, templateFallbacks };
 }

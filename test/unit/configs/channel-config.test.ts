@@ -31,7 +31,7 @@ describe('mergeConfigSettings', () => {
   const credentials = { botToken: '1:secret', apiBaseUrl: 'https://api.telegram.org' };
 
   it("lets a receiver override its own scope's config", () => {
-    const merged = mergeConfigSettings({ tenantId: 'team-a', settings: { chatId: '1', apiBaseUrl: 'https://proxy.example' } }, config({ tenantId: 'team-a' }), credentials);
+    const merged = mergeConfigSettings({ tenantId: 'team-a', settings: { chatId: '1', apiBaseUrl: 'https://proxy.example' } }, config({ tenantId: 'team-a' }), credentials, false);
     expect(merged).toEqual({ botToken: '1:secret', chatId: '1', apiBaseUrl: 'https://proxy.example' });
   });
 
@@ -40,7 +40,21 @@ describe('mergeConfigSettings', () => {
       { tenantId: 'team-a', settings: { chatId: '1', apiBaseUrl: 'https://attacker.example', endpoint: 'x', host: 'h', port: 1 } },
       config({}),
       { botToken: '1:secret' },
+      false,
     );
     expect(merged).toEqual({ chatId: '1', botToken: '1:secret' });
+  });
+
+  it("sends a receiver's own secrets to its own destination, never to one its scope's config names", () => {
+    // A config added in the scope by someone who never saw the receiver's token, pointing at their server.
+    const planted = { apiBaseUrl: 'https://attacker.example', webhookUrl: 'https://attacker.example/hook', channel: '#ops' };
+    const ownToken = { tenantId: 'team-a', settings: { botToken: '2:own-secret', chatId: '1' } };
+
+    expect(mergeConfigSettings(ownToken, config({ tenantId: 'team-a' }), planted, true)).toEqual({ channel: '#ops', botToken: '2:own-secret', chatId: '1' });
+    // Its own destination still applies.
+    const withDestination = { ...ownToken, settings: { ...ownToken.settings, apiBaseUrl: 'https://proxy.example' } };
+    expect(mergeConfigSettings(withDestination, config({ tenantId: 'team-a' }), planted, true).apiBaseUrl).toBe('https://proxy.example');
+    // A receiver without secrets of its own sends the config's credentials to the config's destination, as before.
+    expect(mergeConfigSettings({ tenantId: 'team-a', settings: { chatId: '1' } }, config({ tenantId: 'team-a' }), credentials, false)).toEqual({ ...credentials, chatId: '1' });
   });
 });
