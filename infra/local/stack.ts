@@ -155,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const [sqsStart, bundlesStart] = await Promise.allSettled([
       options.sharedStandIns
-        ? Promise.resolve(borrowed<SqsLocal>({ endpoint: options.sharedStandIns.sqsEndpoint, stop: async () => undefined }))
+        ? Promise.resolve(borrowed<Omit<SqsLocal, 'stop'>>({ endpoint: options.sharedStandIns.sqsEndpoint }))
         : startSqsLocal({ port: sqsPort!, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) }),
       // esbuild runs while the JVM starts; unchanged sources reuse the last build.
       isolation === 'none' || options.bundleDir !== undefined

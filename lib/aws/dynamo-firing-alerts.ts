@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ZERO_TIME, type Alert } from '../alert/alert.js';
 import { FIRING_MEMORY_MS as MEMORY_MS, type FiringAlert, type FiringAlertStore } from '../configs/config-stores.js';
+import type { PutRequest } from './batch-write.js';
 
 /** Compressed bytes per item, under DynamoDB's 400 KB item limit with room for the keys. */
 const MAX_ITEM_BYTES = 350_000;
@@ -58,7 +59,7 @@ export class DynamoFiringAlerts implements FiringAlertStore {
   }
 
   /** The writes of {@link record}, for writing them in a batch with other items. */
-  putRequests(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf: (alert: Alert) => string[] = () => []): Array<{ TableName: string; Item: Record<string, unknown> }> {
+  putRequests(accountId: string, alerts: readonly Alert[], receivedAt: string, tenantsOf: (alert: Alert) => string[] = () => []): PutRequest[] {
     const latest = new Map(alerts.map((alert) => [alert.fingerprint, alert]));
     const entries = [...latest.values()].map((alert): FiringEntry => {
       if (alert.status === 'resolved') return { fingerprint: alert.fingerprint, status: 'resolved', updatedAt: receivedAt };

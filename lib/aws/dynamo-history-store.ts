@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fingerprintFilter, HEX_FINGERPRINT } from './packed-fingerprints.js';
 import type { HistoryPage, HistoryQuery, HistoryStore, NotificationRecord } from '../history/notification-record.js';
+import type { PutRequest } from './batch-write.js';
 
 /** Thrown for a cursor that was not issued for this query. */
 export class InvalidCursorError extends Error {
@@ -33,7 +34,7 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   /** The write of one record, for {@link record} and for writing it in a batch with other items. */
-  putRequest(accountId: string, record: NotificationRecord, retentionDays?: number): { TableName: string; Item: Record<string, unknown> } {
+  putRequest(accountId: string, record: NotificationRecord, retentionDays?: number): PutRequest {
     const retention = retentionDays === undefined ? this.retentionSeconds : retentionDays * 86_400;
     const receiverKey = record.receiver.tenantId === undefined ? `GLOBAL#${record.receiver.name}` : `TENANT#${record.receiver.tenantId}#${record.receiver.name}`;
     return {

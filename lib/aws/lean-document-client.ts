@@ -42,7 +42,7 @@ function translate(value: unknown, nodes: KeyNodes, convert: (value: unknown) =>
  * The document client the stores use, sending through a client whose
  * middleware stack is resolved once per command type (`cacheMiddleware`)
  * rather than at every request, which lib-dynamodb refuses. Each request
- * costed about 1.1 ms of CPU through the document client and about 0.7 ms
+ * cost about 1.1 ms of CPU through the document client and about 0.7 ms
  * this way (measured on this project's 2-core machine against DynamoDB
  * Local); the pipeline makes about 15 of them per group. lib-dynamodb's own
  * commands and key maps decide what is marshalled, so the stores are
